@@ -1,0 +1,20 @@
+# The one INTERFACE target that carries the language level, warnings and sanitizers.
+add_library(issuebert_settings INTERFACE)
+target_compile_features(issuebert_settings INTERFACE cxx_std_20)
+set(CMAKE_CXX_EXTENSIONS OFF)
+
+target_compile_options(issuebert_settings INTERFACE
+  -Wall -Wextra -Wpedantic -Wold-style-cast -Wnon-virtual-dtor -Wshadow=local
+  -Wimplicit-fallthrough)
+if(ISSUEBERT_WERROR)
+  target_compile_options(issuebert_settings INTERFACE -Werror)
+endif()
+
+if(ISSUEBERT_SANITIZE)
+  target_compile_options(issuebert_settings INTERFACE
+    -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  target_link_options(issuebert_settings INTERFACE -fsanitize=address,undefined)
+endif()
+
+# Paths the tests and benchmarks find their inputs under.
+set(ISSUEBERT_SOURCE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")

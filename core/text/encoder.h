@@ -1,0 +1,73 @@
+// Model inputs from issue text, like the tutorial's bert_encode: [CLS] tokens
+// [SEP], padding, attention mask and token type ids, with truncation.
+#pragma once
+
+#include "core/data/issue.h"
+#include "core/text/tokenizer.h"
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string_view>
+#include <vector>
+
+namespace issuebert {
+
+enum class Truncation {
+    Head,     // keep the first maxLength - 2 tokens (the tutorial's)
+    HeadTail, // keep the first 128 and the last maxLength - 130 tokens
+};
+
+// Tokens kept from the start under HeadTail truncation.
+inline constexpr int kHeadTailHead = 128;
+// Smallest and largest max length the encoder accepts.
+inline constexpr int kMinMaxLength = 8;
+inline constexpr int kMaxMaxLength = 512;
+
+struct EncoderOptions {
+    int maxLength = 150; // the tutorial's; tokens including [CLS] and [SEP]
+    Truncation truncation = Truncation::Head;
+    bool pairTitleBody = false; // title as segment A, body as segment B
+    bool padToMaxLength = true; // false: no padding (batchers pad per batch)
+};
+
+struct Encoding {
+    std::vector<std::int32_t> inputIds;
+    std::vector<std::int32_t> attentionMask;
+    std::vector<std::int32_t> tokenTypeIds;
+    int tokenCount = 0; // WordPiece tokens before truncation, without specials
+    bool truncated = false;
+};
+
+class Encoder {
+public:
+    // Throws std::invalid_argument when maxLength is outside [kMinMaxLength, kMaxMaxLength].
+    Encoder(const Tokenizer& tokenizer, EncoderOptions options);
+
+    Encoding encode(std::string_view text) const;
+    Encoding encodePair(std::string_view first, std::string_view second) const;
+    // Issue.text() or, with pairTitleBody, (title, body).
+    Encoding encode(const Issue& issue) const;
+
+    const EncoderOptions& options() const { return m_options; }
+
+private:
+    const Tokenizer* m_tokenizer;
+    EncoderOptions m_options;
+};
+
+// Encodes many issues on `threads` threads (0 = all cores); progress(done,
+// total) is called from the calling thread. Throws CancelledError on cancel.
+std::vector<Encoding> encodeAll(const Encoder& encoder, const std::vector<Issue>& issues,
+                                int threads = 0,
+                                const std::function<void(std::size_t, std::size_t)>& progress = {},
+                                const std::atomic<bool>* cancel = nullptr);
+
+// WordPiece token count of each issue's text (no specials, no truncation):
+// the Data page's length histogram. Same threading and cancel as encodeAll.
+std::vector<int> tokenLengths(const Tokenizer& tokenizer, const std::vector<Issue>& issues,
+                              int threads = 0,
+                              const std::function<void(std::size_t, std::size_t)>& progress = {},
+                              const std::atomic<bool>* cancel = nullptr);
+
+} // namespace issuebert

@@ -1,0 +1,26 @@
+# Shared by run.sh and test.sh: dependency set-up and the dev build.
+# Source it; it defines functions only.
+
+ib_root() { cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd; }
+
+ib_log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+# Installs missing packages and fetches the default model (once).
+ib_setup() {
+    local root
+    root=$(ib_root)
+    bash "$root/scripts/install-deps.sh" "$@"
+    bash "$root/scripts/fetch-model.sh" >/dev/null
+}
+
+# Configures (first time) and builds a preset; extra args go to cmake.
+ib_build() {
+    local root preset
+    root=$(ib_root)
+    preset=$1
+    shift
+    if [ ! -f "$root/build/$preset/build.ninja" ] || [ $# -gt 0 ]; then
+        cmake --preset "$preset" -S "$root" "$@" >/dev/null
+    fi
+    cmake --build "$root/build/$preset" --parallel "$(nproc)"
+}

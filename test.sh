@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, and runs every test: the full build with
+# the GUI, the Qt-free headless build (as on a GPU server), and the core tests
+# again under AddressSanitizer + UndefinedBehaviorSanitizer.
+# Usage: ./test.sh [--quick]   --quick: dev build only, skipping slow tests
+set -euo pipefail
+cd "$(dirname "$0")"
+source scripts/common.sh
+
+quick=0
+[ "${1:-}" = "--quick" ] && quick=1
+export OMP_NUM_THREADS="${OMP_NUM_THREADS:-$(nproc)}"
+
+ib_log "dependencies"
+ib_setup
+
+ib_log "build: dev (GUI, warnings as errors)"
+ib_build dev -DISSUEBERT_WERROR=ON
+ib_log "test: dev"
+if [ $quick -eq 1 ]; then
+    ctest --preset dev -LE slow
+    exit 0
+fi
+ctest --preset dev
+
+ib_log "build: headless (no Qt)"
+ib_build headless -DISSUEBERT_WERROR=ON
+ib_log "test: headless"
+ctest --preset headless
+
+ib_log "build: asan (core tests)"
+ib_build asan -DISSUEBERT_WERROR=ON
+ib_log "test: asan"
+ctest --preset asan -L core
+
+ib_log "all tests passed"
