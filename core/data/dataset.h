@@ -15,6 +15,7 @@ struct LoadReport {
     long long invalidUtf8 = 0; // ill-formed sequences replaced by U+FFFD
     long long nulBytes = 0;    // NUL bytes dropped
     long long skippedBlankLines = 0;
+    long long multiLabelLines = 0; // fastText lines with several __label__s: the first is kept
 };
 
 struct Dataset {
