@@ -15,7 +15,8 @@ namespace issuebert {
 
 enum class Truncation {
     Head,     // keep the first maxLength - 2 tokens (the tutorial's)
-    HeadTail, // keep the first 128 and the last maxLength - 130 tokens
+    HeadTail, // keep the first 128 and the last maxLength - 130 tokens; below
+              // maxLength 258 half the budget from each end (the tail takes the odd one)
 };
 
 // Tokens kept from the start under HeadTail truncation.
@@ -45,6 +46,8 @@ public:
     Encoder(const Tokenizer& tokenizer, EncoderOptions options);
 
     Encoding encode(std::string_view text) const;
+    // [CLS] A [SEP] B [SEP], token types 0 then 1; truncated as HF's
+    // "longest_first" (from the end of the longer one), whatever `truncation` says.
     Encoding encodePair(std::string_view first, std::string_view second) const;
     // Issue.text() or, with pairTitleBody, (title, body).
     Encoding encode(const Issue& issue) const;

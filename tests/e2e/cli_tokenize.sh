@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# End-to-end: issuebert-cli tokenize as a user runs it, with the committed
+# MiniLM vocabulary. Usage: cli_tokenize.sh CLI REPO_ROOT
+set -u
+cli="$1"
+root="$2"
+model="$root/tests/fixtures/minilm"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+passed=0
+failed=0
+
+# expect NAME EXPECTED_OUTPUT COMMAND...: stdout must equal EXPECTED_OUTPUT and the exit code 0.
+expect() {
+    local name="$1" want="$2"
+    shift 2
+    local got rc
+    got="$("$@" 2>"$work/stderr")"
+    rc=$?
+    if [[ $rc -eq 0 && "$got" == "$want" ]]; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+        printf 'FAIL %s (exit %s)\n  expected: %s\n  got:      %s\n  stderr:   %s\n' \
+            "$name" "$rc" "$want" "$got" "$(cat "$work/stderr")"
+    fi
+}
+
+# expect_error NAME EXIT_CODE MESSAGE_FRAGMENT COMMAND...: the exit code and stderr must match.
+expect_error() {
+    local name="$1" code="$2" fragment="$3"
+    shift 3
+    "$@" >"$work/stdout" 2>"$work/stderr"
+    local rc=$?
+    if [[ $rc -eq $code ]] && grep -qF -- "$fragment" "$work/stderr"; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+        printf 'FAIL %s: exit %s (want %s), stderr: %s\n' "$name" "$rc" "$code" "$(cat "$work/stderr")"
+    fi
+}
+
+expect "tokens of one text" "hello , world !" "$cli" tokenize --model "$model" "Hello, World!"
+expect "one line per text" $'hello\nuna ##ffa ##ble' "$cli" tokenize --model "$model" Hello unaffable
+expect "ids" "7592 1010 2088 999" "$cli" tokenize --model "$model" --ids "Hello, World!"
+expect "accents and CJK" "cafe 中 文" "$cli" tokenize --model "$model" "Café 中文"
+expect "max length shows the model input, truncated, unpadded" \
+    "[CLS] one two three four five six [SEP]" \
+    "$cli" tokenize --model "$model" --max-len 8 "one two three four five six seven eight"
+expect "short text under max length is not padded" "101 7592 102" \
+    "$cli" tokenize --model "$model" --max-len 16 --ids "hello"
+expect "json line" \
+    '{"text":"one two three four five six seven eight","tokens":["[CLS]","one","two","three","four","five","six","[SEP]"],"ids":[101,2028,2048,2093,2176,2274,2416,102],"truncated":true,"token_count":8}' \
+    "$cli" tokenize --model "$model" --max-len 8 --json "one two three four five six seven eight"
+
+printf '__label__bug It crashes!\r\n\nSecond [SEP] line\n' >"$work/input.txt"
+expect "input file: a line is a text, labels not stripped, CRLF ok" \
+    $'_ _ label _ _ bug it crashes !\n\nsecond [SEP] line' \
+    "$cli" tokenize --model "$model" --input "$work/input.txt"
+expect "input from stdin" "hello" bash -c "echo Hello | '$cli' tokenize --model '$model' --input -"
+
+expect_error "missing model folder" 2 "no-such-model" "$cli" tokenize --model "$work/no-such-model" hi
+expect_error "model folder without vocab.txt" 2 "vocab.txt" "$cli" tokenize --model "$work" hi
+expect_error "unreadable input" 2 "missing.txt" "$cli" tokenize --model "$model" --input "$work/missing.txt"
+expect_error "no text" 2 "TEXT" "$cli" tokenize --model "$model"
+expect_error "no model" 2 "--model" "$cli" tokenize hello
+expect_error "max length out of range" 2 "between 8 and 512" "$cli" tokenize --model "$model" --max-len 4 hi
+
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]
