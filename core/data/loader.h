@@ -13,14 +13,45 @@
 
 namespace issuebert {
 
-// Which source field plays which role. Empty means "detect it".
+// Which source field plays which role. Empty means "detect it"; "-" means "none"
+// (e.g. label "-" loads a labelled file as unlabelled). Names match the source's
+// field names without regard to case; a key spelled exactly as given wins over
+// another casing of it in the same record.
 struct FieldMapping {
     std::string id;
     std::string title;
     std::string body;
-    std::string text; // one field with the whole text, when there is no title/body
+    std::string text; // one field with the whole text; fills the body (give body or text, not both)
     std::string label;
 };
+
+// Label rules (applied in this order):
+// - Missing, null or empty (after trimming) labels leave a row unlabelled (kNoLabel).
+// - A whole number (JSON 1 or 1.0, or the string "1") is an integer label; other
+//   strings are class names, trimmed, kept as written ("enhancement" stays).
+// - integerLabelNames given: integer labels must lie in 0..n-1 and name those
+//   classes; the label set is exactly those names. Otherwise, when the label
+//   field is called "label" in any case (MachineHack's layout; not fastText),
+//   integers outside 0..2 are an error naming the record: `train.json: record
+//   1234: "Label" is 7; expected 0, 1 or 2`.
+// - All labels integers in 0..2: MachineHack's bug/feature/question (all three).
+//   Other integers (a field not called "label"): classes named "0", "1", ... in
+//   numeric order. Otherwise every label is a class name and the set is sorted
+//   by name (byte order), so two files with the same classes agree on indices
+//   whatever their row order.
+// - labelMap then renames or merges names ("enhancement" -> "feature"); mapping
+//   to "" makes those rows unlabelled. A key that is no label of a labelled file
+//   is an error. Fixed sets keep their order; sorted sets are sorted again.
+//
+// Text: numbers and true/false read as their JSON text; an object or array in a
+// text field is an error. Invalid UTF-8 becomes U+FFFD and NUL bytes are dropped,
+// both counted in LoadReport. JSON strings may hold raw control characters other
+// than line breaks (scraped text has tabs and NULs); a raw line break is an error
+// because it usually means a missing closing quote.
+// fastText: leading "__label__X" tokens; the first is the class (more are counted
+// in LoadReport::multiLabelLines), the rest of the line is the body; a line
+// without one is unlabelled. Its fields are called "label" and "text".
+// Errors give "record N" (1-based) for JSON arrays and "line N" for the others.
 
 struct LoadOptions {
     DataFormat format = DataFormat::Auto;
@@ -28,9 +59,9 @@ struct LoadOptions {
     // Rename or merge labels after reading: {"enhancement": "feature"}.
     std::map<std::string, std::string> labelMap;
     // Class names for integer labels; empty means MachineHack's bug/feature/question
-    // when every integer label is 0, 1 or 2.
+    // when every integer label is 0, 1 or 2. Ignored when some label is a name.
     std::vector<std::string> integerLabelNames;
-    // Checked between records; loading then throws CancelledError.
+    // Checked after every chunk read (1 MiB); loading then throws CancelledError.
     const std::atomic<bool>* cancel = nullptr;
     // Called now and then with (bytes read, total bytes).
     std::function<void(long long, long long)> progress;
