@@ -1,0 +1,252 @@
+// The main window: pages in the sidebar, the device in the status bar, the
+// About text, recent files, drag and drop, error boxes, saved geometry.
+#include "core/runtime.h"
+#include "core/version.h"
+#include "ui/mainwindow.h"
+#include "ui/pages/datapage.h"
+#include "ui/settings.h"
+
+#include <QAction>
+#include <QDropEvent>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLabel>
+#include <QListWidget>
+#include <QMenu>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStackedWidget>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QUrl>
+
+using namespace issuebert;
+
+namespace {
+
+// Loads here take well under a second; this is only a ceiling.
+constexpr int kLoadWaitMs = 30000;
+
+QString writeFile(const QTemporaryDir& dir, const QString& name, const QByteArray& bytes) {
+    const QString path = dir.filePath(name);
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size()) {
+        qFatal("cannot write %s", qPrintable(path));
+    }
+    return path;
+}
+
+QString writeIssues(const QTemporaryDir& dir, const QString& name, int count) {
+    QJsonArray records;
+    for (int i = 0; i < count; ++i) {
+        records.append(QJsonObject{{QStringLiteral("Title"), QStringLiteral("Issue %1").arg(i)},
+                                   {QStringLiteral("Body"), QStringLiteral("text")},
+                                   {QStringLiteral("Label"), i % 3}});
+    }
+    return writeFile(dir, name, QJsonDocument(records).toJson());
+}
+
+bool waitIdle(MainWindow& window) {
+    return QTest::qWaitFor([&] { return !window.dataPage()->isLoading(); }, kLoadWaitMs);
+}
+
+QStringList recentPaths(const MainWindow& window) {
+    QStringList paths;
+    for (QAction* action : window.recentMenu()->actions()) {
+        if (!action->data().toString().isEmpty()) {
+            paths << action->data().toString();
+        }
+    }
+    return paths;
+}
+
+} // namespace
+
+class MainWindowTest : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_settingsDir;
+    QTemporaryDir m_dir;
+
+private slots:
+    void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true);
+        // Nothing from the user's cache (a default model there) leaks in.
+        qputenv("XDG_CACHE_HOME", m_dir.filePath(QStringLiteral("cache")).toLocal8Bit());
+        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_settingsDir.path());
+        QCoreApplication::setOrganizationName(QStringLiteral("IssueBERT"));
+        QCoreApplication::setApplicationName(QStringLiteral("IssueBERT"));
+        QVERIFY(m_dir.isValid());
+    }
+
+    void init() { QSettings().clear(); }
+
+    void sidebarListsThePagesAndSwitchesThem() {
+        MainWindow window;
+        QCOMPARE(window.sidebar()->count(), 1);
+        QCOMPARE(window.sidebar()->item(0)->text(), QStringLiteral("Data"));
+        QVERIFY(!window.sidebar()->item(0)->icon().isNull());
+        QCOMPARE(window.pages()->currentWidget(), window.dataPage());
+        // A later page is one call.
+        auto* extra = new QLabel(QStringLiteral("extra"));
+        QCOMPARE(window.addPage(extra, QStringLiteral("Extra"), QIcon()), 1);
+        QCOMPARE(window.sidebar()->count(), 2);
+        window.sidebar()->setCurrentRow(1);
+        QCOMPARE(window.pages()->currentWidget(), extra);
+        window.showPage(window.dataPage());
+        QCOMPARE(window.sidebar()->currentRow(), 0);
+    }
+
+    void statusBarShowsTheDevice() {
+        MainWindow window;
+        auto* device = window.findChild<QLabel*>(QStringLiteral("deviceLabel"));
+        QVERIFY(device != nullptr);
+        QCOMPARE(device->text(),
+                 QStringLiteral("Device: ") + QString::fromStdString(deviceDescription()));
+    }
+
+    void aboutNamesTheVersions() {
+        const QString about = MainWindow::aboutText();
+        QVERIFY(about.contains(QString::fromLatin1(kVersion)));
+        QVERIFY(
+            about.contains(QStringLiteral("LibTorch ") + QString::fromStdString(torchVersion())));
+        QVERIFY(about.contains(QString::fromLatin1(qVersion())));
+    }
+
+    void menusHaveTheStandardShortcuts() {
+        MainWindow window;
+        auto* open = window.findChild<QAction*>(QStringLiteral("openAction"));
+        QVERIFY(open != nullptr);
+        QCOMPARE(open->shortcut(), QKeySequence(QKeySequence::Open));
+        bool quitFound = false;
+        for (QAction* action : window.findChildren<QAction*>()) {
+            quitFound = quitFound || action->shortcut() == QKeySequence(QKeySequence::Quit);
+        }
+        QVERIFY(quitFound);
+    }
+
+    void openedFilesJoinTheRecentMenu() {
+        MainWindow window;
+        QVERIFY(recentPaths(window).isEmpty());
+        QStringList opened;
+        for (int i = 0; i < settings::kMaxRecentFiles + 1; ++i) {
+            const QString path = writeIssues(m_dir, QStringLiteral("recent%1.json").arg(i), 3);
+            window.openDataset(path);
+            QVERIFY(waitIdle(window));
+            opened.prepend(path);
+        }
+        // Newest first, at most eight.
+        const QStringList recent = recentPaths(window);
+        QCOMPARE(recent.size(), settings::kMaxRecentFiles);
+        QCOMPARE(recent, opened.mid(0, settings::kMaxRecentFiles));
+        QVERIFY(window.windowTitle().contains(QStringLiteral("recent8.json")));
+        // Opening an older one moves it to the front without a duplicate.
+        window.openDataset(opened.at(3));
+        QVERIFY(waitIdle(window));
+        QCOMPARE(recentPaths(window).first(), opened.at(3));
+        QCOMPARE(recentPaths(window).size(), settings::kMaxRecentFiles);
+        // Remembered across windows, and Clear empties it.
+        MainWindow second;
+        QCOMPARE(recentPaths(second).first(), opened.at(3));
+        auto* clear = second.findChild<QAction*>(QStringLiteral("clearRecentAction"));
+        QVERIFY(clear != nullptr && clear->isEnabled());
+        clear->trigger();
+        QVERIFY(recentPaths(second).isEmpty());
+        QVERIFY(settings::recentFiles().isEmpty());
+    }
+
+    void recentEntryOpensItsFile() {
+        const QString path = writeIssues(m_dir, QStringLiteral("again.json"), 4);
+        settings::addRecentFile(path);
+        MainWindow window;
+        QAction* entry = nullptr;
+        for (QAction* action : window.recentMenu()->actions()) {
+            if (action->data().toString() == path) {
+                entry = action;
+            }
+        }
+        QVERIFY(entry != nullptr);
+        QSignalSpy loaded(window.dataPage(), &DataPage::datasetLoaded);
+        entry->trigger();
+        QVERIFY(waitIdle(window));
+        QCOMPARE(loaded.size(), 1);
+        QCOMPARE(window.dataPage()->currentPath(), path);
+    }
+
+    void droppingAFileOpensIt() {
+        MainWindow window;
+        const QString path = writeIssues(m_dir, QStringLiteral("dropped.json"), 6);
+        QMimeData mime;
+        mime.setUrls({QUrl::fromLocalFile(path)});
+        QDragEnterEvent enter(QPoint(50, 50), Qt::CopyAction, &mime, Qt::LeftButton,
+                              Qt::NoModifier);
+        QCoreApplication::sendEvent(&window, &enter);
+        QVERIFY(enter.isAccepted());
+        QSignalSpy loaded(window.dataPage(), &DataPage::datasetLoaded);
+        QDropEvent drop(QPointF(50, 50), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QCoreApplication::sendEvent(&window, &drop);
+        QVERIFY(waitIdle(window));
+        QCOMPARE(loaded.size(), 1);
+        QCOMPARE(window.dataPage()->currentPath(), path);
+
+        // Something that is not a file is refused.
+        QMimeData text;
+        text.setText(QStringLiteral("just words"));
+        QDragEnterEvent refused(QPoint(50, 50), Qt::CopyAction, &text, Qt::LeftButton,
+                                Qt::NoModifier);
+        refused.setAccepted(false);
+        QCoreApplication::sendEvent(&window, &refused);
+        QVERIFY(!refused.isAccepted());
+    }
+
+    void loadErrorsShowACriticalBoxWithTheMessage() {
+        MainWindow window;
+        window.show();
+        const QString bad = writeFile(m_dir, QStringLiteral("bad.jsonl"),
+                                      "{\"Title\": \"a\", \"Label\": 0}\n{\"Title\": }\n");
+        window.openDataset(bad);
+        QVERIFY(waitIdle(window));
+        QMessageBox* box = nullptr;
+        QTRY_VERIFY((box = window.findChild<QMessageBox*>(QStringLiteral("errorBox"))) != nullptr);
+        QCOMPARE(box->icon(), QMessageBox::Critical);
+        QVERIFY2(box->text().contains(QStringLiteral("bad.jsonl")), qPrintable(box->text()));
+        QVERIFY2(box->text().contains(QStringLiteral("line 2")), qPrintable(box->text()));
+        QVERIFY(box->isVisible());
+        box->accept();
+        QTRY_VERIFY(window.findChild<QMessageBox*>(QStringLiteral("errorBox")) == nullptr);
+        // The window still works.
+        const QString good = writeIssues(m_dir, QStringLiteral("fine.json"), 2);
+        window.openDataset(good);
+        QVERIFY(waitIdle(window));
+        QCOMPARE(window.dataPage()->currentPath(), good);
+    }
+
+    void geometryAndSidebarAreRemembered() {
+        {
+            MainWindow window;
+            window.resize(1000, 700);
+            window.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&window));
+            auto* sidebar = window.findChild<QAction*>(QStringLiteral("sidebarAction"));
+            QVERIFY(sidebar != nullptr);
+            sidebar->trigger();
+            QVERIFY(window.sidebar()->isHidden());
+            window.close();
+        }
+        const QSettings store;
+        QVERIFY(!store.value(QLatin1String(settings::kWindowGeometry)).toByteArray().isEmpty());
+        QVERIFY(!store.value(QLatin1String(settings::kDataMainSplitter)).toByteArray().isEmpty());
+        MainWindow again;
+        QCOMPARE(again.size(), QSize(1000, 700));
+        QVERIFY(again.sidebar()->isHidden());
+    }
+};
+
+QTEST_MAIN(MainWindowTest)
+#include "test_mainwindow.moc"

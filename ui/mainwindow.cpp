@@ -1,0 +1,244 @@
+// Main window: pages, menus, recent files, drops, errors and saved geometry.
+#include "ui/mainwindow.h"
+
+#include "core/io/paths.h"
+#include "core/runtime.h"
+#include "core/version.h"
+#include "ui/icons.h"
+#include "ui/pages/datapage.h"
+#include "ui/settings.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDir>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFileInfo>
+#include <QFontMetrics>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QListWidget>
+#include <QMenu>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QSettings>
+#include <QStackedWidget>
+#include <QStatusBar>
+
+namespace issuebert {
+
+namespace {
+
+// How long transient status bar messages stay.
+constexpr int kStatusMs = 6000;
+
+// The first local file among dropped URLs, or an empty string.
+QString droppedFile(const QMimeData* mime) {
+    if (mime == nullptr || !mime->hasUrls()) {
+        return {};
+    }
+    for (const QUrl& url : mime->urls()) {
+        if (url.isLocalFile() && QFileInfo(url.toLocalFile()).isFile()) {
+            return url.toLocalFile();
+        }
+    }
+    return {};
+}
+
+} // namespace
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent), m_sidebar(new QListWidget(this)), m_pages(new QStackedWidget(this)),
+      m_dataPage(new DataPage(this)), m_deviceLabel(new QLabel(this)) {
+    setObjectName(QStringLiteral("mainWindow"));
+    setWindowTitle(QStringLiteral("IssueBERT"));
+    setAcceptDrops(true);
+
+    m_sidebar->setObjectName(QStringLiteral("sidebar"));
+    m_sidebar->setIconSize(QSize(24, 24));
+    m_sidebar->setSpacing(2);
+    m_sidebar->setFrameShape(QFrame::NoFrame);
+    m_sidebar->setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Expanding);
+    m_sidebar->setFixedWidth(150);
+    m_sidebar->setBackgroundRole(QPalette::Window);
+    auto* central = new QWidget(this);
+    auto* layout = new QHBoxLayout(central);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addWidget(m_sidebar);
+    layout->addWidget(m_pages, 1);
+    setCentralWidget(central);
+    connect(m_sidebar, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
+
+    addPage(m_dataPage, tr("Data"),
+            pageIcon(QStringLiteral("data"), QStringLiteral("x-office-spreadsheet")));
+    connect(m_dataPage, &DataPage::errorOccurred, this, [this](const QString& message) {
+        showError(tr("Could not open the dataset"), message);
+    });
+    connect(m_dataPage, &DataPage::statusMessage, this,
+            [this](const QString& message) { statusBar()->showMessage(message, kStatusMs); });
+    connect(m_dataPage, &DataPage::datasetLoaded, this, &MainWindow::onDatasetLoaded);
+
+    m_deviceLabel->setObjectName(QStringLiteral("deviceLabel"));
+    m_deviceLabel->setText(tr("Device: %1").arg(QString::fromStdString(deviceDescription())));
+    statusBar()->addPermanentWidget(m_deviceLabel);
+    createMenus();
+
+    const QSettings store;
+    if (!restoreGeometry(store.value(QLatin1String(settings::kWindowGeometry)).toByteArray())) {
+        resize(1320, 860);
+    }
+    restoreState(store.value(QLatin1String(settings::kWindowState)).toByteArray());
+    m_sidebar->setVisible(store.value(QLatin1String(settings::kSidebarVisible), true).toBool());
+}
+
+MainWindow::~MainWindow() = default;
+
+int MainWindow::addPage(QWidget* page, const QString& title, const QIcon& icon) {
+    const int index = m_pages->addWidget(page);
+    auto* item = new QListWidgetItem(icon, title, m_sidebar);
+    item->setSizeHint(QSize(0, 40));
+    if (m_sidebar->currentRow() < 0) {
+        m_sidebar->setCurrentRow(index);
+    }
+    return index;
+}
+
+void MainWindow::showPage(QWidget* page) {
+    const int index = m_pages->indexOf(page);
+    if (index >= 0) {
+        m_sidebar->setCurrentRow(index);
+    }
+}
+
+void MainWindow::openDataset(const QString& path) {
+    showPage(m_dataPage);
+    settings::setLastDirectory(QFileInfo(path).absolutePath());
+    m_dataPage->openFile(path);
+}
+
+QMessageBox* MainWindow::showError(const QString& title, const QString& message) {
+    auto* box = new QMessageBox(QMessageBox::Critical, title, message, QMessageBox::Ok, this);
+    box->setObjectName(QStringLiteral("errorBox"));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    // open(), not exec(): the window keeps running and tests are never blocked.
+    box->open();
+    return box;
+}
+
+void MainWindow::createMenus() {
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    QAction* open = file->addAction(QIcon::fromTheme(QStringLiteral("document-open")),
+                                    tr("&Open Dataset…"), m_dataPage, [this] {
+                                        showPage(m_dataPage);
+                                        m_dataPage->chooseFile();
+                                    });
+    open->setObjectName(QStringLiteral("openAction"));
+    open->setShortcut(QKeySequence::Open);
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    m_recentMenu->setObjectName(QStringLiteral("recentMenu"));
+    const QString sample = QString::fromStdString(sampleDataPath("train.json"));
+    if (QFileInfo::exists(sample)) {
+        file->addAction(tr("Open the &Sample Dataset"), this,
+                        [this, sample] { openDataset(sample); });
+    }
+    file->addSeparator();
+    QAction* quit = file->addAction(QIcon::fromTheme(QStringLiteral("application-exit")),
+                                    tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+    quit->setMenuRole(QAction::QuitRole);
+    rebuildRecentMenu();
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    QAction* sidebar = view->addAction(tr("Show &Sidebar"));
+    sidebar->setObjectName(QStringLiteral("sidebarAction"));
+    sidebar->setCheckable(true);
+    sidebar->setChecked(QSettings().value(QLatin1String(settings::kSidebarVisible), true).toBool());
+    connect(sidebar, &QAction::toggled, m_sidebar, &QWidget::setVisible);
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    QAction* about = help->addAction(tr("&About IssueBERT"), this, &MainWindow::showAbout);
+    about->setMenuRole(QAction::AboutRole);
+}
+
+void MainWindow::rebuildRecentMenu() {
+    m_recentMenu->clear();
+    const QStringList files = settings::recentFiles();
+    const QFontMetrics metrics(m_recentMenu->font());
+    for (int i = 0; i < files.size(); ++i) {
+        const QString& path = files[i];
+        const QString shown = metrics.elidedText(QDir::toNativeSeparators(path), Qt::ElideMiddle,
+                                                 metrics.horizontalAdvance(QLatin1Char('x')) * 70);
+        // "&&" keeps an ampersand in a file name from becoming a mnemonic.
+        QString escaped = shown;
+        escaped.replace(QLatin1Char('&'), QStringLiteral("&&"));
+        const QString text = QStringLiteral("&%1  %2").arg(i + 1).arg(escaped);
+        QAction* action = m_recentMenu->addAction(text, this, [this, path] { openDataset(path); });
+        action->setData(path);
+        action->setStatusTip(path);
+    }
+    if (files.isEmpty()) {
+        m_recentMenu->addAction(tr("No recent datasets"))->setEnabled(false);
+    }
+    m_recentMenu->addSeparator();
+    QAction* clear = m_recentMenu->addAction(tr("&Clear Menu"), this, [this] {
+        settings::clearRecentFiles();
+        rebuildRecentMenu();
+    });
+    clear->setObjectName(QStringLiteral("clearRecentAction"));
+    clear->setEnabled(!files.isEmpty());
+}
+
+void MainWindow::onDatasetLoaded(const QString& path) {
+    settings::addRecentFile(path);
+    rebuildRecentMenu();
+    setWindowTitle(tr("%1 — IssueBERT").arg(QFileInfo(path).fileName()));
+}
+
+QString MainWindow::aboutText() {
+    return tr("<h3>IssueBERT %1</h3>"
+              "<p>Fine-tunes BERT models to sort issue reports into bug, feature and question, "
+              "or any labels of your own.</p>"
+              "<p>LibTorch %2 · Qt %3<br>Device: %4</p>")
+        .arg(QString::fromLatin1(kVersion), QString::fromStdString(torchVersion()),
+             QString::fromLatin1(qVersion()),
+             QString::fromStdString(deviceDescription()).toHtmlEscaped());
+}
+
+void MainWindow::showAbout() {
+    auto* box = new QMessageBox(this);
+    box->setObjectName(QStringLiteral("aboutBox"));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setIconPixmap(appIcon().pixmap(64, 64));
+    box->setWindowTitle(tr("About IssueBERT"));
+    box->setText(aboutText());
+    box->open();
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    QSettings store;
+    store.setValue(QLatin1String(settings::kWindowGeometry), saveGeometry());
+    store.setValue(QLatin1String(settings::kWindowState), saveState());
+    store.setValue(QLatin1String(settings::kSidebarVisible), !m_sidebar->isHidden());
+    m_dataPage->saveSettings();
+    QMainWindow::closeEvent(event);
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+    if (!droppedFile(event->mimeData()).isEmpty()) {
+        event->acceptProposedAction();
+    }
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+    const QString path = droppedFile(event->mimeData());
+    if (!path.isEmpty()) {
+        event->acceptProposedAction();
+        openDataset(path);
+    }
+}
+
+} // namespace issuebert

@@ -1,0 +1,61 @@
+// The main window: a page sidebar beside a stack of pages, the File, View and
+// Help menus, dataset drag and drop, the device in the status bar.
+#pragma once
+
+#include <QMainWindow>
+
+class QActionGroup;
+class QLabel;
+class QListWidget;
+class QMenu;
+class QMessageBox;
+class QStackedWidget;
+
+namespace issuebert {
+
+class DataPage;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+
+public:
+    explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    // Adds a page to the sidebar and the stack; returns its index. The one
+    // call a new page needs.
+    int addPage(QWidget* page, const QString& title, const QIcon& icon);
+    void showPage(QWidget* page);
+    // Opens path on the Data page (the Open action, Open Recent, drops, argv).
+    void openDataset(const QString& path);
+
+    DataPage* dataPage() const { return m_dataPage; }
+    QListWidget* sidebar() const { return m_sidebar; }
+    QStackedWidget* pages() const { return m_pages; }
+    QMenu* recentMenu() const { return m_recentMenu; }
+
+    // A non-blocking critical message box (deleted on close) with message as
+    // its text; returned so tests can read and close it.
+    QMessageBox* showError(const QString& title, const QString& message);
+    // The About box's text: version, LibTorch and Qt versions, device.
+    static QString aboutText();
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+
+private:
+    void createMenus();
+    void rebuildRecentMenu();
+    void showAbout();
+    void onDatasetLoaded(const QString& path);
+
+    QListWidget* m_sidebar;
+    QStackedWidget* m_pages;
+    DataPage* m_dataPage;
+    QMenu* m_recentMenu = nullptr;
+    QLabel* m_deviceLabel;
+};
+
+} // namespace issuebert

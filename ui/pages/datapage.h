@@ -1,0 +1,134 @@
+// The Data page: open a dataset, map its columns, see its summary, class
+// counts, token lengths against the max length, and browse its issues.
+#pragma once
+
+#include "core/data/loader.h"
+
+#include <QPointer>
+#include <QStringList>
+#include <QWidget>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <vector>
+
+class QLabel;
+class QProgressBar;
+class QPushButton;
+class QSplitter;
+class QStackedWidget;
+class QThread;
+
+namespace issuebert {
+
+class ClassCountChart;
+class DatasetPreview;
+class FieldMappingDialog;
+class LengthHistogram;
+class SummaryPanel;
+struct DatasetLoadResult;
+
+class DataPage : public QWidget {
+    Q_OBJECT
+
+public:
+    // Runs the mapping dialog and returns QDialog::Accepted or Rejected;
+    // tests replace exec() with a hook that fills in the dialog.
+    using MappingHook = std::function<int(FieldMappingDialog&)>;
+
+    explicit DataPage(QWidget* parent = nullptr);
+    ~DataPage() override;
+
+    // Shows an Open dialog, then opens the chosen file.
+    void chooseFile();
+    // Inspects path, asks for a mapping when detection is unsure, then loads
+    // it in the background. The page keeps its dataset until the new one is in.
+    void openFile(const QString& path);
+    // Reloads the current file with a mapping and label renames from the dialog.
+    void remapColumns();
+    void cancelLoading();
+    bool isLoading() const { return m_job.has_value(); }
+
+    // The model folder whose tokenizer counts tokens; defaultModelDir() unless set.
+    void setModelDir(const QString& dir);
+    void setMappingHook(MappingHook hook);
+
+    int maxLength() const;
+    // Splitter positions into QSettings (the max length is saved as it changes).
+    void saveSettings() const;
+
+    std::shared_ptr<const DatasetLoadResult> result() const { return m_result; }
+    QString currentPath() const;
+    QString phaseText() const;
+    QString formatText() const;
+
+    DatasetPreview* preview() const { return m_preview; }
+    SummaryPanel* summary() const { return m_summary; }
+    ClassCountChart* classChart() const { return m_classes; }
+    LengthHistogram* histogram() const { return m_lengths; }
+    QPushButton* cancelButton() const { return m_cancel; }
+    QPushButton* mapButton() const { return m_map; }
+
+Q_SIGNALS:
+    void datasetLoaded(const QString& path);
+    // A load failed; the message names the file and the record or line.
+    void errorOccurred(const QString& message);
+    void loadingChanged(bool loading);
+    void statusMessage(const QString& message);
+    void maxLengthChanged(int length);
+
+private:
+    struct Job {
+        quint64 id = 0;
+        QString path;
+        FieldDetection detection;
+        std::shared_ptr<std::atomic<bool>> cancel;
+    };
+
+    QWidget* buildHeader();
+    QWidget* buildEmptyState();
+    QWidget* buildContent();
+    void restoreSettings();
+    void applyDefaultSizes();
+    void startLoad(const QString& path, const LoadOptions& options, FieldDetection detection);
+    void onProgress(quint64 job, const QString& phase, int percent);
+    void onLoaded(quint64 job, std::shared_ptr<const DatasetLoadResult> result);
+    void onFailed(quint64 job, const QString& message);
+    void onCancelled(quint64 job);
+    void finishJob();
+    void showResult();
+
+    QPushButton* m_open = nullptr;
+    QPushButton* m_map = nullptr;
+    QLabel* m_fileLabel = nullptr;
+    QLabel* m_dirLabel = nullptr;
+    QLabel* m_formatLabel = nullptr;
+    QWidget* m_progressRow = nullptr;
+    QLabel* m_phaseLabel = nullptr;
+    QProgressBar* m_progress = nullptr;
+    QPushButton* m_cancel = nullptr;
+    QStackedWidget* m_stack = nullptr;
+    QWidget* m_emptyState = nullptr;
+    QWidget* m_content = nullptr;
+    QSplitter* m_mainSplitter = nullptr;
+    QSplitter* m_chartSplitter = nullptr;
+    SummaryPanel* m_summary = nullptr;
+    ClassCountChart* m_classes = nullptr;
+    LengthHistogram* m_lengths = nullptr;
+    DatasetPreview* m_preview = nullptr;
+
+    QString m_modelDir;
+    MappingHook m_mappingHook;
+    std::shared_ptr<const DatasetLoadResult> m_result;
+    FieldDetection m_detection; // of the file m_result came from
+    QStringList m_rawLabels;    // its label names before any renaming
+    std::optional<Job> m_job;   // the load in progress
+    quint64 m_nextJob = 1;
+    bool m_defaultSizesPending = false; // no saved splitter sizes yet
+    // Every thread started, with its cancel flag, so the destructor can stop them.
+    std::vector<std::pair<QPointer<QThread>, std::shared_ptr<std::atomic<bool>>>> m_threads;
+};
+
+} // namespace issuebert
