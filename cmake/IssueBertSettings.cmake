@@ -11,6 +11,12 @@ target_compile_options(issuebert_settings INTERFACE
 if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 13)
   target_compile_options(issuebert_settings INTERFACE -Wno-restrict)
 endif()
+# Debian's libtorch_cpu pulls in Qt 5 (through OpenCV's highgui), so Qt 5 and
+# Qt 6 share every process that links both. Without this, an unoptimised build
+# exports Qt 6 inline functions (QByteArray::append(const char*)) from the
+# executable, Qt 5's libraries bind to them at start-up and crash. Hidden
+# inlines keep each Qt's symbols its own.
+target_compile_options(issuebert_settings INTERFACE -fvisibility-inlines-hidden)
 if(ISSUEBERT_WERROR)
   target_compile_options(issuebert_settings INTERFACE -Werror)
 endif()

@@ -18,9 +18,11 @@ int computeThreads() {
 
 std::string deviceDescription() {
     if (torch::cuda::is_available()) {
-        return "CUDA (" + std::to_string(torch::cuda::device_count()) + " device(s))";
+        const auto count = torch::cuda::device_count();
+        return "CUDA (" + std::to_string(count) + (count == 1 ? " device)" : " devices)");
     }
-    return "CPU (" + std::to_string(at::get_num_threads()) + " threads)";
+    const int threads = at::get_num_threads();
+    return "CPU (" + std::to_string(threads) + (threads == 1 ? " thread)" : " threads)");
 }
 
 std::string torchVersion() {

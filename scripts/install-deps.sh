@@ -9,7 +9,7 @@ core_packages=(
     libtorch-dev libopenblas0-openmp nlohmann-json3-dev libutf8proc-dev
     clang-format
 )
-gui_packages=(qt6-base-dev libqcustomplot-dev libgl-dev xvfb xauth)
+gui_packages=(qt6-base-dev libqcustomplot-dev libqt6svg6 libgl-dev xvfb xauth)
 
 packages=("${core_packages[@]}")
 if [ "${1:-}" != "--headless" ]; then
