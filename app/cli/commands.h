@@ -12,9 +12,17 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitInternal = 1;
 inline constexpr int kExitBadInput = 2;
 
-// issuebert-cli data stats FILE [--mapping ...] [--json]
-int runData(const std::vector<std::string>& words);
+// A subcommand: its word, its help text (`issuebert-cli WORD --help`, and after
+// a usage error) and what runs it with the words after WORD.
+struct Command {
+    const char* word;
+    const char* help;
+    int (*run)(const std::vector<std::string>& words);
+};
+
+// issuebert-cli data stats FILE [--mapping ROLE=FIELD,...] [--json]
+extern const Command kDataCommand;
 // issuebert-cli tokenize --model DIR [--max-len N] [--ids] (TEXT | --input FILE) [--json]
-int runTokenize(const std::vector<std::string>& words);
+extern const Command kTokenizeCommand;
 
 } // namespace issuebert::cli

@@ -6,18 +6,80 @@
 
 #include <nlohmann/json.hpp>
 
-#include <cstdio>
+#include <algorithm>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
+#include <utility>
 
 namespace issuebert::cli {
 
 namespace {
 
-constexpr const char* kDataUsage = "data stats FILE [--format json|jsonl|csv|fasttext] [--id K] "
-                                   "[--title K] [--body K] [--text K] [--label K] "
-                                   "[--map-label OLD=NEW]... [--json]";
+constexpr const char* kDataHelp =
+    R"(usage: issuebert-cli data stats FILE [options]
+
+Load a dataset (MachineHack JSON, JSON Lines, CSV, fastText lines) and print
+its statistics: rows, labels, empty and duplicate texts, text lengths.
+
+Options:
+  --format F                 json, jsonl, csv or fasttext (default: from the file)
+  --mapping ROLE=FIELD[,...] which field plays each role: id, title, body, text,
+                             label ("-" for none; default: detected)
+  --id, --title, --body, --text, --label FIELD
+                             the same, one role at a time
+  --map-label OLD=NEW        rename or merge a label (repeatable; NEW empty:
+                             those rows become unlabelled)
+  --json                     machine-readable output
+  --help                     show this help
+)";
+
+// The roles a field mapping names, as the options and --mapping spell them.
+constexpr std::pair<const char*, std::string FieldMapping::*> kRoles[] = {
+    {"id", &FieldMapping::id},
+    {"title", &FieldMapping::title},
+    {"body", &FieldMapping::body},
+    {"text", &FieldMapping::text},
+    {"label", &FieldMapping::label}};
+
+// --id/--title/... and --mapping ROLE=FIELD[,ROLE=FIELD...] as one mapping.
+FieldMapping fieldMapping(const Args& args) {
+    FieldMapping mapping;
+    const auto set = [&](const std::string& role, const std::string& field) {
+        for (const auto& [name, member] : kRoles) {
+            if (role == name) {
+                std::string& slot = mapping.*member;
+                if (!slot.empty() && slot != field) {
+                    throw UsageError("the " + role + " field is given twice, as \"" + slot +
+                                     "\" and as \"" + field + "\"");
+                }
+                slot = field;
+                return;
+            }
+        }
+        throw UsageError("--mapping: unknown role \"" + role +
+                         "\"; roles are id, title, body, text and label");
+    };
+    for (const auto& [name, member] : kRoles) {
+        if (const auto field = args.value(name)) {
+            set(name, *field);
+        }
+    }
+    for (const std::string& list : args.values("mapping")) {
+        for (std::size_t start = 0; start <= list.size();) {
+            const std::size_t comma = std::min(list.find(',', start), list.size());
+            const std::string pair = list.substr(start, comma - start);
+            const std::size_t eq = pair.find('=');
+            if (eq == std::string::npos) {
+                throw UsageError("--mapping: \"" + pair +
+                                 "\" is not ROLE=FIELD (e.g. title=Summary)");
+            }
+            set(pair.substr(0, eq), pair.substr(eq + 1));
+            start = comma + 1;
+        }
+    }
+    return mapping;
+}
 
 // 150000 -> "150,000" (counts are never negative).
 std::string grouped(long long n) {
@@ -145,30 +207,24 @@ void printHuman(const std::string& path, const Dataset& d, const DatasetStats& s
     std::cout << out.str();
 }
 
-} // namespace
-
 int runData(const std::vector<std::string>& words) {
-    const Args args(words, {"format", "id", "title", "body", "text", "label", "map-label"},
+    const Args args(words,
+                    {"format", "id", "title", "body", "text", "label", "mapping", "map-label"},
                     {"json"});
     const auto& positional = args.positional();
     if (positional.empty() || positional[0] != "stats") {
-        throw UsageError(std::string("data: expected a subcommand: ") + kDataUsage);
+        throw UsageError("data: expected the subcommand \"stats\"");
     }
     if (positional.size() != 2) {
-        throw UsageError(std::string(positional.size() < 2 ? "data stats: no FILE given"
-                                                           : "data stats: one FILE only") +
-                         "; usage: " + kDataUsage);
+        throw UsageError(positional.size() < 2 ? "data stats: no FILE given"
+                                               : "data stats: one FILE only");
     }
     const std::string& path = positional[1];
     LoadOptions options;
     if (const auto format = args.value("format")) {
         options.format = parseFormatName(*format);
     }
-    options.fields.id = args.value("id").value_or("");
-    options.fields.title = args.value("title").value_or("");
-    options.fields.body = args.value("body").value_or("");
-    options.fields.text = args.value("text").value_or("");
-    options.fields.label = args.value("label").value_or("");
+    options.fields = fieldMapping(args);
     options.labelMap = parseLabelMap(args.values("map-label"));
 
     const Dataset dataset = loadDataset(path, options);
@@ -180,5 +236,9 @@ int runData(const std::vector<std::string>& words) {
     }
     return kExitOk;
 }
+
+} // namespace
+
+const Command kDataCommand = {"data", kDataHelp, runData};
 
 } // namespace issuebert::cli

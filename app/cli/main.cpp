@@ -5,28 +5,42 @@
 #include "core/runtime.h"
 #include "core/version.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 
 namespace {
 
+using issuebert::cli::Command;
+
+// Every subcommand, in the order the help lists them.
+const Command* const kCommands[] = {&issuebert::cli::kDataCommand,
+                                    &issuebert::cli::kTokenizeCommand};
+
 constexpr const char* kUsage =
     R"(usage: issuebert-cli COMMAND [ARGS]
 
 Commands:
-  data stats FILE [--format F] [--id K] [--title K] [--body K] [--text K]
-                  [--label K] [--map-label OLD=NEW]... [--json]
+  data stats FILE [--format F] [--mapping ROLE=FIELD,...] [--map-label OLD=NEW]...
+                  [--json]
       Load a dataset (MachineHack JSON, JSON Lines, CSV, fastText) and print
       its statistics.
   tokenize --model DIR [--max-len N] [--ids] [--json] (TEXT... | --input FILE)
       Tokenize texts with a model's WordPiece vocabulary, one line per text.
 
 Options:
-  --help       show this help
+  --help       show this help; COMMAND --help shows a command's options
   --version    print the version
 
 Exit codes: 0 ok, 1 internal fault, 2 bad input.
 )";
+
+// True when the words ask for help (before a "--" that ends the options).
+bool asksForHelp(const std::vector<std::string>& words) {
+    const auto end = std::find(words.begin(), words.end(), "--");
+    return std::any_of(words.begin(), end,
+                       [](const std::string& w) { return w == "--help" || w == "-h"; });
+}
 
 } // namespace
 
@@ -41,19 +55,23 @@ int main(int argc, char** argv) {
         std::cout << "issuebert-cli " << kVersion << " (LibTorch " << torchVersion() << ")\n";
         return cli::kExitOk;
     }
-    initRuntime();
-    const std::string command = words[0];
+    const auto found = std::find_if(std::begin(kCommands), std::end(kCommands),
+                                    [&](const Command* c) { return words[0] == c->word; });
+    if (found == std::end(kCommands)) {
+        std::cerr << "issuebert-cli: unknown command \"" << words[0] << "\"\n\n" << kUsage;
+        return cli::kExitBadInput;
+    }
+    const Command& command = **found;
     words.erase(words.begin());
+    if (asksForHelp(words)) {
+        std::fputs(command.help, stdout);
+        return cli::kExitOk;
+    }
+    initRuntime();
     try {
-        if (command == "data") {
-            return cli::runData(words);
-        }
-        if (command == "tokenize") {
-            return cli::runTokenize(words);
-        }
-        throw cli::UsageError("unknown command \"" + command + "\"");
+        return command.run(words);
     } catch (const cli::UsageError& e) {
-        std::cerr << "issuebert-cli: " << e.what() << "\n\n" << kUsage;
+        std::cerr << "issuebert-cli: " << e.what() << "\n\n" << command.help;
         return cli::kExitBadInput;
     } catch (const Error& e) {
         std::cerr << "issuebert-cli: " << e.what() << '\n';

@@ -10,10 +10,56 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <string>
 
 namespace issuebert::cli {
 
 namespace {
+
+constexpr const char* kTokenizeHelp =
+    R"(usage: issuebert-cli tokenize --model DIR [options] (TEXT... | --input FILE)
+
+Tokenize texts with a model's WordPiece vocabulary, exactly as Hugging Face's
+BertTokenizer does; one output line per text (each TEXT argument, or each line
+of FILE; "-" reads standard input).
+
+Options:
+  --model DIR    a Hugging Face model folder with vocab.txt
+  --max-len N    show what the model sees: [CLS] tokens [SEP], truncated to N
+                 tokens (8 to 512)
+  --ids          print token ids instead of tokens
+  --json         one JSON object per text: text, tokens, ids, truncated,
+                 token_count
+  --help         show this help
+)";
+
+// Longest input line tokenized: far above any issue, and it keeps a file
+// without line breaks from being read whole into memory.
+constexpr std::size_t kMaxLineBytes = std::size_t{16} << 20;
+
+// Reads line `number` of in without its line break; false at the end. Throws
+// DataError naming the input for a line over kMaxLineBytes.
+bool readLine(std::istream& in, std::string& line, const std::string& name, long long number) {
+    line.clear();
+    std::streambuf& buffer = *in.rdbuf();
+    int c = buffer.sbumpc();
+    if (c == std::char_traits<char>::eof()) {
+        return false;
+    }
+    for (; c != std::char_traits<char>::eof() && c != '\n'; c = buffer.sbumpc()) {
+        if (line.size() == kMaxLineBytes) {
+            throw DataError(atLine(name, number,
+                                   "the line is longer than " +
+                                       std::to_string(kMaxLineBytes >> 20) +
+                                       " MiB; tokenize takes one text per line"));
+        }
+        line.push_back(static_cast<char>(c));
+    }
+    if (!line.empty() && line.back() == '\r') {
+        line.pop_back(); // CRLF files: the line break is not part of the text
+    }
+    return true;
+}
 
 // What one text becomes: the pieces shown, and what the encoder did.
 struct Shown {
@@ -69,8 +115,6 @@ void print(const Tokenizer& tokenizer, const std::string& text, const Shown& sho
     std::cout << '\n';
 }
 
-} // namespace
-
 int runTokenize(const std::vector<std::string>& words) {
     const Args args(words, {"model", "max-len", "input"}, {"ids", "json"});
     const auto model = args.value("model");
@@ -112,16 +156,16 @@ int runTokenize(const std::vector<std::string>& words) {
         }
     }
     std::istream& in = *input == "-" ? std::cin : file;
-    for (std::string line; std::getline(in, line);) {
-        if (!line.empty() && line.back() == '\r') {
-            line.pop_back(); // CRLF files: the line break is not part of the text
-        }
+    const std::string name = *input == "-" ? "standard input" : *input;
+    std::string line;
+    for (long long number = 1; readLine(in, line, name, number); ++number) {
         one(line);
-    }
-    if (in.bad()) {
-        throw IoError(fileName(*input) + ": read error in " + *input);
     }
     return kExitOk;
 }
+
+} // namespace
+
+const Command kTokenizeCommand = {"tokenize", kTokenizeHelp, runTokenize};
 
 } // namespace issuebert::cli

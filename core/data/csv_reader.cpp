@@ -28,6 +28,10 @@ bool CsvReader::next(std::vector<std::string>& fields) {
         std::size_t count = 0;
         int ended = 0;
         do {
+            if (count == kMaxFields) {
+                fail(m_rowLine, "the row has more than " + std::to_string(kMaxFields) +
+                                    " fields; is this file a dataset of issues?");
+            }
             if (fields.size() <= count) {
                 fields.emplace_back();
             }
@@ -66,6 +70,10 @@ int CsvReader::readField(std::string& out, std::size_t index) {
         }
         out.append(m_src.pos, p);
         m_src.pos = p;
+        if (out.size() > kMaxFieldBytes) {
+            fail(m_line, fieldLabel(index) + " is longer than " + kMaxFieldText +
+                             ", far more than an issue's text; is this file a dataset of issues?");
+        }
         if (p == e) {
             if (!m_src.refill()) {
                 return -1;
@@ -96,6 +104,11 @@ int CsvReader::readQuoted(std::string& out, std::size_t index) {
         m_line += std::count(m_src.pos, p, '\n');
         out.append(m_src.pos, p);
         m_src.pos = p;
+        if (out.size() > kMaxFieldBytes) {
+            fail(m_line, fieldLabel(index) + ": the quoted field opened at line " +
+                             std::to_string(openLine) + " is longer than " + kMaxFieldText +
+                             "; is its closing quote missing?");
+        }
         if (p == e) {
             if (!m_src.refill()) {
                 // Name the last line that has text, not the empty one after a final newline.

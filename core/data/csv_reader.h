@@ -3,6 +3,7 @@
 #pragma once
 
 #include "core/data/byte_source.h"
+#include "core/data/record.h"
 
 #include <string>
 #include <vector>

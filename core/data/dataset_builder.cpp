@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <unordered_set>
 
 namespace issuebert::data {
 
@@ -140,6 +141,10 @@ int DatasetBuilder::labelOf(const Where& where, FieldValue& value) {
 }
 
 void DatasetBuilder::add(const Where& where, RawRecord& record) {
+    if (static_cast<long long>(m_dataset.issues.size()) >= m_options.maxRecords) {
+        fail(where,
+             "more than " + std::to_string(m_options.maxRecords) + " records; split the file");
+    }
     for (std::size_t r = 0; r < kRoleCount; ++r) {
         m_seen[r] = m_seen[r] || record.values[r].kind != ValueKind::Missing;
     }
@@ -193,11 +198,9 @@ std::vector<std::string> DatasetBuilder::baseNames(std::vector<int>& rawToBase,
 
 Dataset DatasetBuilder::finish() {
     const std::string file = fileName(m_path);
-    static const std::array<const char*, kRoleCount> kRoleWords = {"id", "title", "body", "label"};
     for (std::size_t r = 0; r < kRoleCount; ++r) {
         if (!m_roles[r].empty() && !m_seen[r]) {
-            const char* word =
-                r == kRoleBody && !m_dataset.textField.empty() ? "text" : kRoleWords[r];
+            const char* word = roleWord(r, !m_dataset.textField.empty());
             throw DataError(file + ": the " + word + " field \"" + m_roles[r] +
                             "\" is in no record; fields are: " + joinNames(m_knownFields));
         }
@@ -223,11 +226,11 @@ Dataset DatasetBuilder::finish() {
     }
     std::vector<std::string> finalNames;
     std::vector<std::string> mapped;
+    std::unordered_set<std::string> named; // finalNames as a set: a file may hold many labels
     for (const std::string& name : base) {
         const auto it = map.find(name);
         mapped.push_back(it == map.end() ? name : it->second);
-        if (!mapped.back().empty() &&
-            std::find(finalNames.begin(), finalNames.end(), mapped.back()) == finalNames.end()) {
+        if (!mapped.back().empty() && named.insert(mapped.back()).second) {
             finalNames.push_back(mapped.back());
         }
     }

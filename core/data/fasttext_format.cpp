@@ -18,8 +18,9 @@ bool isSpace(char c) {
     return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
 }
 
-// Reads one line without its line feed into line; false at the end of the file.
-bool readLine(ByteSource& source, std::string& line) {
+// Reads line `number` without its line feed into line; false at the end of the
+// file. Throws DataError for a line over kMaxFieldBytes.
+bool readLine(ByteSource& source, std::string& line, long long number) {
     line.clear();
     if (source.peek() == -1) {
         return false;
@@ -27,12 +28,17 @@ bool readLine(ByteSource& source, std::string& line) {
     for (;;) {
         const char* p = source.pos;
         const auto* nl = static_cast<const char*>(std::memchr(p, '\n', source.end - p));
+        line.append(p, nl != nullptr ? nl : source.end);
+        if (line.size() > kMaxFieldBytes) {
+            throw DataError(atLine(source.path(), number,
+                                   std::string("the line is longer than ") + kMaxFieldText +
+                                       ", far more than an issue's text; is this file a "
+                                       "dataset of issues?"));
+        }
         if (nl != nullptr) {
-            line.append(p, nl);
             source.pos = nl + 1;
             return true;
         }
-        line.append(p, source.end);
         source.pos = source.end;
         if (!source.refill()) {
             return true;
@@ -56,10 +62,9 @@ void loadFastText(ByteSource& source, const ResolvedFields& fields, DatasetBuild
     const bool useText = !fields.roles[kRoleBody].empty();
     std::string line;
     RawRecord record;
-    long long lineNumber = 0;
+    long long lineNumber = 1;
     long long records = 0;
-    while (readLine(source, line)) {
-        ++lineNumber;
+    for (; readLine(source, line, lineNumber); ++lineNumber) {
         std::size_t i = 0;
         while (i < line.size() && isSpace(line[i])) {
             ++i;

@@ -78,13 +78,11 @@ int bestField(const FieldSample& sample, const std::vector<std::string>& candida
 } // namespace
 
 FieldInfo& FieldSample::field(const std::string& name) {
-    for (FieldInfo& info : fields) {
-        if (equalsIgnoringCase(info.name, name)) {
-            return info;
-        }
+    const auto [it, added] = m_index.try_emplace(lowerAscii(name), fields.size());
+    if (added) {
+        fields.push_back(FieldInfo{name, 0, 0, {}, 0, 0});
     }
-    fields.push_back(FieldInfo{name, 0, 0, {}, 0, 0});
-    return fields.back();
+    return fields[it->second];
 }
 
 std::vector<std::string> FieldSample::names() const {
@@ -220,14 +218,12 @@ ResolvedFields resolveFields(const std::string& path, const FieldSample& sample,
         out.bodyIsText = true;
     }
 
-    static const std::array<const char*, kRoleCount> kRoleWords = {"id", "title", "body", "label"};
     for (std::size_t a = 0; a < kRoleCount; ++a) {
         for (std::size_t b = a + 1; b < kRoleCount; ++b) {
             if (!out.roles[a].empty() && equalsIgnoringCase(out.roles[a], out.roles[b])) {
-                const char* second = b == kRoleBody && out.bodyIsText ? "text" : kRoleWords[b];
                 throw DataError(file + ": \"" + out.roles[a] + "\" is chosen as both the " +
-                                kRoleWords[a] + " and the " + second +
-                                " field; a field can play one role");
+                                roleWord(a, out.bodyIsText) + " and the " +
+                                roleWord(b, out.bodyIsText) + " field; a field can play one role");
             }
         }
     }

@@ -7,6 +7,7 @@
 
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace issuebert::data {
@@ -31,6 +32,10 @@ struct FieldSample {
     // The field whose name matches case-insensitively, adding it when new.
     FieldInfo& field(const std::string& name);
     std::vector<std::string> names() const;
+
+private:
+    // Lower-cased name -> index in fields: a record may repeat keys many times.
+    std::unordered_map<std::string, std::size_t> m_index;
 };
 
 // Notes one value of a field in the sample.

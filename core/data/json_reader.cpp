@@ -145,6 +145,10 @@ FieldSample sampleJson(ByteSource& source, DataFormat format, long long maxRecor
         scanner.readObject([&](const std::string& key) {
             scanner.readValue(value);
             noteValue(sample.field(key), value);
+            if (sample.fields.size() > kMaxFields) {
+                scanner.fail("more than " + std::to_string(kMaxFields) +
+                             " different field names; is this file a dataset of issues?");
+            }
         });
     });
     return sample;

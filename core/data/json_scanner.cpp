@@ -94,6 +94,11 @@ void JsonScanner::fail(const std::string& what) const {
     throw DataError(fileName(m_src.path()) + ": " + where + ": " + what);
 }
 
+void JsonScanner::failTooLong(const std::string& what) const {
+    fail(what + " is longer than " + kMaxFieldText +
+         ", far more than an issue's text; is this file a dataset of issues?");
+}
+
 void JsonScanner::readString(std::string* out) {
     ++m_src.pos; // opening quote
     if (out != nullptr) {
@@ -107,6 +112,9 @@ void JsonScanner::readString(std::string* out) {
         }
         if (out != nullptr) {
             out->append(m_src.pos, p);
+            if (out->size() > kMaxFieldBytes) {
+                failTooLong(out == &m_key ? "a field name" : "the value of \"" + m_key + "\"");
+            }
         }
         m_src.pos = p;
         if (p == e) {
@@ -216,6 +224,9 @@ void JsonScanner::readNumber(std::string* out) {
     }
     const auto takeDigit = [&]() {
         if (out != nullptr) {
+            if (out->size() == kMaxFieldBytes) {
+                failTooLong("the number in \"" + m_key + "\"");
+            }
             out->push_back(static_cast<char>(m_src.peek()));
         }
         ++m_src.pos;

@@ -40,6 +40,8 @@ public:
     void setRecord(long long record) { m_record = record; }
     // Throws DataError: "file: [record N (]line L, column C[)]: what" (column in bytes).
     [[noreturn]] void fail(const std::string& what) const;
+    // fail() for a string or number over kMaxFieldBytes; what names it.
+    [[noreturn]] void failTooLong(const std::string& what) const;
     // "'x'", "the end of the file", "byte 0xC3": what was found instead.
     std::string describeNext();
 

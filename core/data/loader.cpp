@@ -5,8 +5,6 @@
 #include "core/data/format_readers.h"
 #include "core/io/errors.h"
 
-#include <algorithm>
-
 namespace issuebert {
 
 namespace {
@@ -14,18 +12,16 @@ namespace {
 // Records looked at to find the fields: enough to see optional fields, few
 // enough that inspecting a large file stays instant.
 constexpr long long kSampleRecords = 200;
-// Bytes read to recognise a format by content.
-constexpr std::size_t kHeadBytes = 4096;
 
 DataFormat resolveFormat(const std::string& path, DataFormat requested) {
     if (requested != DataFormat::Auto) {
         return requested;
     }
     data::ByteSource source(path); // throws IoError for a missing file
-    const std::string_view head(
-        source.pos,
-        std::min<std::size_t>(static_cast<std::size_t>(source.end - source.pos), kHeadBytes));
-    return detectFormat(path, head);
+    // The whole first chunk (1 MiB, already read): a .json file of JSON Lines
+    // shows its first line break between records even when that record is long.
+    return detectFormat(
+        path, std::string_view(source.pos, static_cast<std::size_t>(source.end - source.pos)));
 }
 
 data::FieldSample sampleFile(const std::string& path, DataFormat format) {

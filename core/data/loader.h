@@ -61,6 +61,10 @@ struct LoadOptions {
     // Class names for integer labels; empty means MachineHack's bug/feature/question
     // when every integer label is 0, 1 or 2. Ignored when some label is a name.
     std::vector<std::string> integerLabelNames;
+    // Most records loaded; a file with more is a DataError. Each record costs
+    // about 100 bytes beyond its text, so a file of tiny records could otherwise
+    // take many times its size in memory.
+    long long maxRecords = 10'000'000;
     // Checked after every chunk read (1 MiB); loading then throws CancelledError.
     const std::atomic<bool>* cancel = nullptr;
     // Called now and then with (bytes read, total bytes).

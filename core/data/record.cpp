@@ -9,6 +9,14 @@ std::string messageAt(const std::string& path, const Where& where, const std::st
     return where.byLine ? atLine(path, where.number, what) : atRecord(path, where.number, what);
 }
 
+const char* roleWord(std::size_t role, bool bodyIsText) {
+    static const std::array<const char*, kRoleCount> kWords = {"id", "title", "body", "label"};
+    if (role == kRoleBody && bodyIsText) {
+        return "text";
+    }
+    return role < kRoleCount ? kWords[role] : "unknown";
+}
+
 const char* kindName(ValueKind kind) {
     switch (kind) {
     case ValueKind::Missing:

@@ -3,9 +3,21 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <string>
 
 namespace issuebert::data {
+
+// Longest text one value, field name or fastText line may hold: far above any
+// issue (GitHub caps a body at 65,536 characters). A longer one means a broken
+// file (a quote never closed, a file that is not a dataset) and would otherwise
+// be read whole into memory.
+inline constexpr std::size_t kMaxFieldBytes = std::size_t{16} << 20;
+// The same limit as messages say it.
+inline constexpr const char* kMaxFieldText = "16 MiB";
+// Most fields a record (a CSV row, the JSON records sampled) may have: each
+// costs memory and detection time out of proportion to its bytes.
+inline constexpr std::size_t kMaxFields = 10000;
 
 // The kind of a value in the source; JSON has them all, CSV and fastText only String.
 enum class ValueKind { Missing, Null, String, Number, Bool, Object, Array };
@@ -26,6 +38,9 @@ enum Role { kRoleId, kRoleTitle, kRoleBody, kRoleLabel };
 inline constexpr std::size_t kRoleCount = 4;
 
 using RoleNames = std::array<std::string, kRoleCount>;
+// "id", "title", "body" (or "text" when the body comes from a text field), "label"
+// for messages.
+const char* roleWord(std::size_t role, bool bodyIsText = false);
 
 struct RawRecord {
     std::array<FieldValue, kRoleCount> values;

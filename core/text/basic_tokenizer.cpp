@@ -188,6 +188,9 @@ void BasicTokenizer::emitUnicode(std::string_view word, PieceSink& sink) const {
     if (nfc) {
         unicode::toNfc(word, cps); // BasicTokenizer normalizes to NFC before splitting
     }
+    if (cps.empty()) {
+        return; // toNfc gives nothing only for input it cannot read; never index into it
+    }
     if (cps.front() == U'[' && cps.size() <= m_longestSpecial) {
         s.utf8.clear();
         unicode::appendUtf8(s.utf8, cps);

@@ -1,9 +1,9 @@
 // Model inputs: [CLS] tokens [SEP] (or a pair), truncation, padding, masks.
 #include "core/text/encoder.h"
 
+#include "core/io/errors.h"
 #include "core/text/parallel.h"
 
-#include <stdexcept>
 #include <string>
 
 namespace issuebert {
@@ -30,14 +30,26 @@ void appendOne(Encoding& out, std::int32_t id, std::int32_t type) {
     out.tokenTypeIds.push_back(type);
 }
 
+// Marks every token so far as real and pads to maxLength when asked.
+void finish(Encoding& out, const Vocab& vocab, const EncoderOptions& options) {
+    out.attentionMask.assign(out.inputIds.size(), 1);
+    if (options.padToMaxLength) {
+        const auto maxLength = static_cast<std::size_t>(options.maxLength);
+        out.inputIds.resize(maxLength, vocab.padId());
+        out.attentionMask.resize(maxLength, 0);
+        out.tokenTypeIds.resize(maxLength, 0);
+    }
+}
+
 } // namespace
 
 Encoder::Encoder(const Tokenizer& tokenizer, EncoderOptions options)
     : m_tokenizer(&tokenizer), m_options(options) {
     if (options.maxLength < kMinMaxLength || options.maxLength > kMaxMaxLength) {
-        throw std::invalid_argument("max length must be between " + std::to_string(kMinMaxLength) +
-                                    " and " + std::to_string(kMaxMaxLength) + ", got " +
-                                    std::to_string(options.maxLength));
+        // A DataError: the length comes from a user's settings or a run's config.json.
+        throw DataError("max length must be between " + std::to_string(kMinMaxLength) + " and " +
+                        std::to_string(kMaxMaxLength) + ", got " +
+                        std::to_string(options.maxLength));
     }
 }
 
@@ -71,12 +83,7 @@ Encoding Encoder::encode(std::string_view text) const {
         append(out, ids.data() + ids.size() - tail, ids.data() + ids.size(), 0);
     }
     appendOne(out, vocab.sepId(), 0);
-    out.attentionMask.assign(out.inputIds.size(), 1);
-    if (m_options.padToMaxLength) {
-        out.inputIds.resize(maxLength, vocab.padId());
-        out.attentionMask.resize(maxLength, 0);
-        out.tokenTypeIds.resize(maxLength, 0);
-    }
+    finish(out, vocab, m_options);
     return out;
 }
 
@@ -118,12 +125,7 @@ Encoding Encoder::encodePair(std::string_view first, std::string_view second) co
     appendOne(out, vocab.sepId(), 0);
     append(out, b.data(), b.data() + keepB, 1);
     appendOne(out, vocab.sepId(), 1);
-    out.attentionMask.assign(out.inputIds.size(), 1);
-    if (m_options.padToMaxLength) {
-        out.inputIds.resize(maxLength, vocab.padId());
-        out.attentionMask.resize(maxLength, 0);
-        out.tokenTypeIds.resize(maxLength, 0);
-    }
+    finish(out, vocab, m_options);
     return out;
 }
 

@@ -42,7 +42,7 @@ struct Encoding {
 
 class Encoder {
 public:
-    // Throws std::invalid_argument when maxLength is outside [kMinMaxLength, kMaxMaxLength].
+    // Throws DataError when maxLength is outside [kMinMaxLength, kMaxMaxLength].
     Encoder(const Tokenizer& tokenizer, EncoderOptions options);
 
     Encoding encode(std::string_view text) const;

@@ -37,29 +37,19 @@ void parallelChunks(std::size_t count, int threads,
 
     std::atomic<std::size_t> next{0};
     std::atomic<std::size_t> done{0};
-    std::mutex mutex;
-    std::condition_variable wake;
-    std::exception_ptr error; // guarded by mutex
-    const auto loop = [&] {
-        try {
-            while (!cancelled(cancel)) {
-                const std::size_t begin = next.fetch_add(chunk);
-                if (begin >= count) {
-                    break;
-                }
-                const std::size_t end = std::min(count, begin + chunk);
-                work(begin, end);
-                done.fetch_add(end - begin);
-                wake.notify_one();
+    // Claims and works chunks until none is left or cancel is set; afterChunk
+    // runs after each.
+    const auto claimChunks = [&](const auto& afterChunk) {
+        while (!cancelled(cancel)) {
+            const std::size_t begin = next.fetch_add(chunk);
+            if (begin >= count) {
+                break;
             }
-        } catch (...) {
-            const std::lock_guard lock(mutex);
-            if (!error) {
-                error = std::current_exception();
-            }
-            next.store(count); // the others stop at their next claim
+            const std::size_t end = std::min(count, begin + chunk);
+            work(begin, end);
+            done.fetch_add(end - begin);
+            afterChunk();
         }
-        wake.notify_one();
     };
 
     auto lastReport = std::chrono::steady_clock::now();
@@ -74,17 +64,23 @@ void parallelChunks(std::size_t count, int threads,
     report(true); // "0 of N" at once, so a caller can show the work has started
     if (workers == 1) {
         // One thread: work on the caller's, reporting between chunks.
-        while (!cancelled(cancel)) {
-            const std::size_t begin = next.fetch_add(chunk);
-            if (begin >= count) {
-                break;
-            }
-            const std::size_t end = std::min(count, begin + chunk);
-            work(begin, end);
-            done.fetch_add(end - begin);
-            report(false);
-        }
+        claimChunks([&] { report(false); });
     } else {
+        std::mutex mutex;
+        std::condition_variable wake;
+        std::exception_ptr error; // guarded by mutex
+        const auto loop = [&] {
+            try {
+                claimChunks([&] { wake.notify_one(); });
+            } catch (...) {
+                const std::lock_guard lock(mutex);
+                if (!error) {
+                    error = std::current_exception();
+                }
+                next.store(count); // the others stop at their next claim
+            }
+            wake.notify_one();
+        };
         std::vector<std::thread> pool;
         pool.reserve(workers);
         for (std::size_t t = 0; t < workers; ++t) {

@@ -6,6 +6,7 @@
 #include "core/text/basic_tokenizer.h"
 #include "core/text/wordpiece.h"
 
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -25,6 +26,10 @@ std::vector<SpecialToken> specialTokens(const Vocab& vocab) {
     }
     return specials;
 }
+
+// Largest tokenizer_config.json read: real ones hold a few kilobytes, and the
+// parsed document takes many times the file's size in memory.
+constexpr std::uintmax_t kMaxConfigBytes = std::uintmax_t{16} << 20;
 
 // Collects ids.
 class IdSink final : public PieceSink {
@@ -49,8 +54,9 @@ std::optional<bool> readBool(const nlohmann::json& config, const char* field,
         return std::nullopt;
     }
     if (!it->is_boolean()) {
+        // The type, not the value: dumping a deeply nested value would recurse.
         throw ModelError(fileName(path) + ": field \"" + field +
-                         "\" must be true, false or null, got " + it->dump());
+                         "\" must be true, false or null, got " + it->type_name());
     }
     return it->get<bool>();
 }
@@ -61,6 +67,11 @@ TokenizerOptions readConfig(const std::string& path) {
     if (!in) {
         // HF falls back to BertTokenizer's defaults: do_lower_case=True.
         return options;
+    }
+    std::error_code ec;
+    if (std::filesystem::file_size(path, ec) > kMaxConfigBytes && !ec) {
+        throw ModelError(fileName(path) + ": larger than " + std::to_string(kMaxConfigBytes >> 20) +
+                         " MiB; not a tokenizer configuration");
     }
     nlohmann::json config;
     try {

@@ -4,6 +4,8 @@
 
 #include "core/io/errors.h"
 
+#include <cstdint>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <stdexcept>
@@ -11,6 +13,10 @@
 namespace issuebert {
 
 namespace {
+
+// Largest vocab.txt read whole: BERT's hold 30,000 to 250,000 tokens in a few
+// megabytes; a larger file is not a vocabulary.
+constexpr std::uintmax_t kMaxVocabBytes = std::uintmax_t{64} << 20;
 
 // The special tokens every BERT vocabulary must have.
 constexpr const char* kRequiredTokens[] = {"[CLS]", "[SEP]", "[PAD]", "[UNK]"};
@@ -40,6 +46,11 @@ Vocab Vocab::load(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         throw ModelError(fileName(path) + ": cannot open the vocabulary file " + path);
+    }
+    std::error_code ec;
+    if (std::filesystem::file_size(path, ec) > kMaxVocabBytes && !ec) {
+        throw ModelError(fileName(path) + ": larger than " + std::to_string(kMaxVocabBytes >> 20) +
+                         " MiB; not a WordPiece vocabulary");
     }
     const std::string content((std::istreambuf_iterator<char>(in)),
                               std::istreambuf_iterator<char>());

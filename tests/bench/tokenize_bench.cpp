@@ -73,7 +73,8 @@ std::vector<Issue> machineHackIssues(const std::vector<std::string>& lines, std:
     std::size_t at = 0;
     unsigned state = 7;
     for (std::size_t i = 0; i < n; ++i) {
-        const std::size_t want = 200 + ((state = state * 1103515245u + 12345u) >> 8) % 901;
+        const std::size_t want =
+            kIssueBytes - 450 + ((state = state * 1103515245u + 12345u) >> 8) % 901;
         if (at + want >= corpus.size()) {
             at = 0;
         }
@@ -139,6 +140,7 @@ int main(int argc, char** argv) {
                     best, mb / best, static_cast<double>(tokens) / best / 1e6, tokens);
 
         std::vector<Issue> asIssues;
+        asIssues.reserve(lines.size());
         for (const auto& line : lines) {
             asIssues.push_back({"", "", line, 0});
         }

@@ -4,8 +4,6 @@
 #include "core/text/encoder.h"
 #include "tests/support/unit.h"
 
-#include <stdexcept>
-
 using namespace issuebert;
 
 namespace {
@@ -138,8 +136,8 @@ TEST_CASE("encoder: longest_first trims the longer segment first, the second on 
 }
 
 TEST_CASE("encoder: max length outside [8, 512] is refused") {
-    CHECK_THROWS_WITH(encoder(7), std::invalid_argument, "between 8 and 512, got 7");
-    CHECK_THROWS_WITH(encoder(513), std::invalid_argument, "got 513");
+    CHECK_THROWS_WITH(encoder(7), DataError, "max length must be between 8 and 512, got 7");
+    CHECK_THROWS_WITH(encoder(513), DataError, "got 513");
     CHECK_EQ(encoder(8).encode(words(0, 10)).inputIds.size(), std::size_t{8});
     CHECK_EQ(encoder(512).encode(words(0, 600)).inputIds.size(), std::size_t{512});
 }
@@ -161,6 +159,7 @@ namespace {
 
 std::vector<Issue> manyIssues(int count) {
     std::vector<Issue> issues;
+    issues.reserve(static_cast<std::size_t>(count));
     for (int i = 0; i < count; ++i) {
         issues.push_back({std::to_string(i), words(i % 50, i % 50 + 3), words(0, i % 200), 0});
     }

@@ -145,6 +145,17 @@ TEST_CASE("json: a .json file holding JSON Lines is recognised by its content") 
     CHECK_EQ(d.size(), std::size_t{2});
 }
 
+TEST_CASE("json: a .json file of JSON Lines is recognised even when its first record is long") {
+    unit::TempDir dir;
+    const std::string body(20000, 'b');
+    const auto path = dir.write("long.json", "{\"Title\": \"a\", \"Body\": \"" + body +
+                                                 "\"}\n{\"Title\": \"b\"}\n");
+    const Dataset d = loadDataset(path);
+    CHECK_EQ(d.format, DataFormat::JsonLines);
+    CHECK_EQ(d.size(), std::size_t{2});
+    CHECK_EQ(d.issues[0].body.size(), body.size());
+}
+
 TEST_CASE("csv: quoted multi-line fields, doubled quotes, CRLF and a BOM") {
     unit::TempDir dir;
     const auto path =

@@ -20,6 +20,19 @@ std::string arrayWith(int records, int bad, const std::string& badRecord) {
     return json + "]";
 }
 
+// The message of the DataError loading path throws, or "" when it loads.
+std::string loadError(const std::string& path) {
+    try {
+        loadDataset(path);
+    } catch (const DataError& e) {
+        return e.what();
+    }
+    return {};
+}
+
+// More bytes than a field may hold (16 MiB).
+const std::string kHuge(std::size_t{17} << 20, 'x');
+
 } // namespace
 
 TEST_CASE("malformed: a missing file is an I/O error naming the path") {
@@ -296,4 +309,51 @@ TEST_CASE("malformed: invalid UTF-8 is repaired and counted, never fatal") {
     CHECK_EQ(d.issues[0].title, std::string("\xEF\xBF\xBD\xEF\xBF\xBD"));
     CHECK_EQ(d.issues[0].body, std::string("ok \xEF\xBF\xBD"));
     CHECK_EQ(d.report.invalidUtf8, 3LL);
+}
+
+TEST_CASE("malformed: a field over 16 MiB is refused before it fills memory, in every format") {
+    unit::TempDir dir;
+    const std::string json = loadError(dir.write(
+        "big.json", "[{\"Title\": \"a\"},\n{\"Title\": \"b\", \"Body\": \"" + kHuge + "\"}]"));
+    CHECK(json.starts_with("big.json: record 2 (line 2, column "));
+    CHECK(json.find("): the value of \"Body\" is longer than 16 MiB") != std::string::npos);
+    CHECK_THROWS_WITH(loadDataset(dir.write("open.csv", "title,body\nt,\"" + kHuge)), DataError,
+                      "open.csv: line 2: field 2 (\"body\"): the quoted field opened at line 2 is "
+                      "longer than 16 MiB; is its closing quote missing?");
+    CHECK_THROWS_WITH(loadDataset(dir.write("bare.csv", "title,body\nt," + kHuge)), DataError,
+                      "bare.csv: line 2: field 2 (\"body\") is longer than 16 MiB");
+    CHECK_THROWS_WITH(loadDataset(dir.write("big.txt", "__label__bug ok\n__label__bug " + kHuge)),
+                      DataError, "big.txt: line 2: the line is longer than 16 MiB");
+    const std::string number = loadError(dir.write(
+        "num.json", "[{\"Title\": \"a\", \"Label\": " + std::string(kHuge.size(), '1') + "}]"));
+    CHECK(number.find("the number in \"Label\" is longer than 16 MiB") != std::string::npos);
+}
+
+TEST_CASE("malformed: a CSV row or JSON records with thousands of fields are refused") {
+    unit::TempDir dir;
+    std::string wide = "title,body\n";
+    for (int i = 0; i < 20000; ++i) {
+        wide += "a,";
+    }
+    CHECK_THROWS_WITH(loadDataset(dir.write("wide.csv", wide + "a\n")), DataError,
+                      "wide.csv: line 2: the row has more than 10000 fields");
+    std::string keys = "[{\"Title\": \"a\"";
+    for (int i = 0; i < 10001; ++i) {
+        keys += ", \"k" + std::to_string(i) + "\": 0";
+    }
+    const std::string message = loadError(dir.write("keys.json", keys + "}]"));
+    CHECK(message.starts_with("keys.json: record 1 (line 1, column "));
+    CHECK(message.find("more than 10000 different field names") != std::string::npos);
+}
+
+TEST_CASE("malformed: a file with more records than the limit says so at the first one over") {
+    unit::TempDir dir;
+    LoadOptions options;
+    options.maxRecords = 3;
+    CHECK_THROWS_WITH(loadDataset(dir.write("many.json", arrayWith(5, 0, "")), options), DataError,
+                      "many.json: record 4: more than 3 records; split the file");
+    CHECK_THROWS_WITH(loadDataset(dir.write("many.csv", "title\na\nb\nc\nd\n"), options), DataError,
+                      "many.csv: line 5: more than 3 records");
+    CHECK_EQ(loadDataset(dir.write("three.csv", "title\na\nb\nc\n"), options).size(),
+             std::size_t{3});
 }

@@ -122,8 +122,9 @@ TEST_CASE("parity: the fixture holds every text of the bundled sample dataset") 
     for (const char* name : {"train.json", "test.json"}) {
         const auto path = unit::sourcePath(std::string("resources/sample/") + name);
         std::ifstream in(path);
+        CHECK(in.good()); // the sample is committed: its absence is a failure, not a skip
         if (!in) {
-            SKIP(std::string("resources/sample/") + name + " is absent");
+            continue;
         }
         std::vector<std::string> texts;
         for (const auto& record : nlohmann::json::parse(in)) {

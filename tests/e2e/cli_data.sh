@@ -86,9 +86,23 @@ expect_text "error lists the fields" "$work/err" 'the title field "Summary" is i
 expect_rc "a missing file is bad input" 2 data stats "$work/nope.json"
 expect_text "error names the missing file" "$work/err" "nope.json"
 
+expect_rc "--mapping names several roles at once" 0 data stats "$work/custom.csv" \
+    --mapping title=Summary,body=Details,label=Kind --json
+expect_text "--mapping label counted" "$work/out" '"Defect": 1'
+expect_rc "--mapping with an unknown role is a usage error" 2 data stats "$work/custom.csv" \
+    --mapping kind=Kind
+expect_text "unknown role named" "$work/err" '--mapping: unknown role "kind"'
+
+expect_rc "data --help" 0 data --help
+expect_text "data --help shows the command's usage" "$work/out" "usage: issuebert-cli data stats FILE"
+expect_text "data --help lists --mapping" "$work/out" "--mapping ROLE=FIELD"
+expect_rc "data stats FILE --help" 0 data stats "$work/train.json" --help
+expect_text "help wins over the rest" "$work/out" "--map-label OLD=NEW"
+
 expect_rc "an unknown format is bad input" 2 data stats "$work/train.json" --format xml
 expect_rc "a malformed label map is bad input" 2 data stats "$work/train.json" --map-label bug
 expect_rc "no FILE is a usage error" 2 data stats
+expect_text "a usage error shows the command's help" "$work/err" "usage: issuebert-cli data stats FILE"
 expect_rc "an unknown option is a usage error" 2 data stats "$work/train.json" --bogus
 
 echo "$passed passed, $failed failed"

@@ -66,5 +66,19 @@ expect_error "no text" 2 "TEXT" "$cli" tokenize --model "$model"
 expect_error "no model" 2 "--model" "$cli" tokenize hello
 expect_error "max length out of range" 2 "between 8 and 512" "$cli" tokenize --model "$model" --max-len 4 hi
 
+expect_error "unknown option shows the command's help" 2 "usage: issuebert-cli tokenize --model DIR" \
+    "$cli" tokenize --model "$model" --bogus hi
+head -c 17000000 /dev/zero | tr '\0' 'a' >"$work/long.txt"
+expect_error "a line over 16 MiB is bad input" 2 "long.txt: line 1: the line is longer than 16 MiB" \
+    "$cli" tokenize --model "$model" --input "$work/long.txt"
+
+"$cli" tokenize --help >"$work/stdout" 2>"$work/stderr"
+if [[ $? -eq 0 ]] && grep -qF -- "--max-len N" "$work/stdout"; then
+    passed=$((passed + 1))
+else
+    failed=$((failed + 1))
+    printf 'FAIL tokenize --help: %s\n' "$(cat "$work/stdout" "$work/stderr")"
+fi
+
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]
