@@ -86,6 +86,12 @@ std::string show(const T& value) {
 
 } // namespace unit
 
+// LibTorch brings glog's CHECK, CHECK_EQ and CHECK_NEAR; ours replace them
+// inside tests. Include this header after any LibTorch header.
+#undef CHECK
+#undef CHECK_EQ
+#undef CHECK_NEAR
+
 #define UNIT_CAT2(a, b) a##b
 #define UNIT_CAT(a, b) UNIT_CAT2(a, b)
 
