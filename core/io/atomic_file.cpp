@@ -39,9 +39,11 @@ AtomicFile::AtomicFile(const std::string& path) : m_path(path) {
     std::random_device random;
     // Hidden and in the same folder: rename() is atomic only within one file system.
     for (int attempt = 0; attempt < 100 && m_tempPath.empty(); ++attempt) {
-        const std::string candidate =
-            (folder / ("." + target.filename().string() + ".tmp-" + std::to_string(random())))
-                .string();
+        std::string name = ".";
+        name += target.filename().string();
+        name += ".tmp-";
+        name += std::to_string(random());
+        const std::string candidate = (folder / name).string();
         const int fd = ::open(candidate.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
         if (fd >= 0) {
             ::close(fd);
