@@ -24,5 +24,7 @@ struct Command {
 extern const Command kDataCommand;
 // issuebert-cli tokenize --model DIR [--max-len N] [--ids] (TEXT | --input FILE) [--json]
 extern const Command kTokenizeCommand;
+// issuebert-cli model info (DIR | ID) [--json]
+extern const Command kModelCommand;
 
 } // namespace issuebert::cli

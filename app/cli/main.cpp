@@ -15,7 +15,8 @@ using issuebert::cli::Command;
 
 // Every subcommand, in the order the help lists them.
 const Command* const kCommands[] = {&issuebert::cli::kDataCommand,
-                                    &issuebert::cli::kTokenizeCommand};
+                                    &issuebert::cli::kTokenizeCommand,
+                                    &issuebert::cli::kModelCommand};
 
 constexpr const char* kUsage =
     R"(usage: issuebert-cli COMMAND [ARGS]
@@ -27,6 +28,9 @@ Commands:
       its statistics.
   tokenize --model DIR [--max-len N] [--ids] [--json] (TEXT... | --input FILE)
       Tokenize texts with a model's WordPiece vocabulary, one line per text.
+  model info (DIR | ID) [--json]
+      Show a model: architecture, parameters, vocabulary, labels, and where
+      it was found (a folder, the Hugging Face cache or IssueBERT's cache).
 
 Options:
   --help       show this help; COMMAND --help shows a command's options

@@ -1,0 +1,55 @@
+// BertClassifier: pooling, head and the forward pass.
+#include "core/model/classifier.h"
+
+#include "core/io/errors.h"
+#include "core/model/heads.h"
+
+namespace issuebert {
+
+BertClassifierImpl::BertClassifierImpl(const BertConfig& config, ClassifierOptions options,
+                                       bool hfInit)
+    : m_config(config), m_options(std::move(options)) {
+    if (m_options.labels.empty()) {
+        throw ModelError("classifier: no class labels; the head needs at least one class");
+    }
+    bert = register_module("bert", BertModel(config, /*addPooler=*/true, hfInit));
+    const int classes = numLabels();
+    if (m_options.head == HeadKind::Linear) {
+        dropout =
+            register_module("dropout", torch::nn::Dropout(config.effectiveClassifierDropout()));
+        classifier = register_module(
+            "classifier", makeLinearHead(config.hiddenSize, classes, config.initializerRange));
+    } else {
+        mlp = register_module("classifier", makeMlpHead(config.hiddenSize, classes));
+    }
+}
+
+torch::Tensor BertClassifierImpl::forward(const torch::Tensor& inputIds,
+                                          const torch::Tensor& attentionMask,
+                                          const torch::Tensor& tokenTypeIds) {
+    return forwardAll(inputIds, attentionMask, tokenTypeIds).logits;
+}
+
+ClassifierOutputs BertClassifierImpl::forwardAll(const torch::Tensor& inputIds,
+                                                 const torch::Tensor& attentionMask,
+                                                 const torch::Tensor& tokenTypeIds) {
+    BertOutputs encoded = bert(inputIds, attentionMask, tokenTypeIds);
+    const auto features = poolHidden(m_options.pooling, encoded.lastHiddenState,
+                                     encoded.pooledOutput, attentionMask); // [B, H]
+    ClassifierOutputs out;
+    out.logits = m_options.head == HeadKind::Linear ? classifier(dropout(features))
+                                                    : mlp->forward(features); // [B, C]
+    out.lastHiddenState = std::move(encoded.lastHiddenState);
+    out.pooledOutput = std::move(encoded.pooledOutput);
+    return out;
+}
+
+std::int64_t parameterCount(const torch::nn::Module& module) {
+    std::int64_t count = 0;
+    for (const auto& parameter : module.parameters()) {
+        count += parameter.numel();
+    }
+    return count;
+}
+
+} // namespace issuebert

@@ -1,0 +1,180 @@
+// issuebert.json reading and writing.
+#include "core/model/saved_settings.h"
+
+#include "core/io/errors.h"
+#include "core/version.h"
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+namespace issuebert {
+
+namespace {
+
+using nlohmann::json;
+
+[[noreturn]] void fieldError(const std::string& path, const std::string& field,
+                             const std::string& what) {
+    throw ModelError(path + ": field \"" + field + "\": " + what);
+}
+
+json objectOf(const std::string& text, const char* what) {
+    json value = json::parse(text, nullptr, false);
+    if (!value.is_object()) {
+        throw ModelError(std::string("issuebert.json: the ") + what + " are not a JSON object");
+    }
+    return value;
+}
+
+const json& require(const json& root, const char* name, const std::string& path) {
+    const auto it = root.find(name);
+    if (it == root.end()) {
+        fieldError(path, name, "missing");
+    }
+    return *it;
+}
+
+std::string stringOf(const json& root, const char* name, const std::string& path) {
+    const json& value = require(root, name, path);
+    if (!value.is_string()) {
+        fieldError(path, name, "expected a string, found " + value.dump());
+    }
+    return value.get<std::string>();
+}
+
+} // namespace
+
+const char* saveDtypeName(SaveDtype dtype) {
+    switch (dtype) {
+    case SaveDtype::Float32:
+        return "float32";
+    case SaveDtype::Float16:
+        return "float16";
+    case SaveDtype::BFloat16:
+        return "bfloat16";
+    }
+    return "float32";
+}
+
+std::optional<SaveDtype> parseSaveDtype(const std::string& word) {
+    if (word == "fp32" || word == "float32") {
+        return SaveDtype::Float32;
+    }
+    if (word == "fp16" || word == "float16") {
+        return SaveDtype::Float16;
+    }
+    if (word == "bf16" || word == "bfloat16") {
+        return SaveDtype::BFloat16;
+    }
+    return std::nullopt;
+}
+
+const char* truncationName(Truncation truncation) {
+    return truncation == Truncation::HeadTail ? "head_tail" : "head";
+}
+
+std::string savedSettingsJson(const SavedSettings& settings) {
+    json root;
+    root["format"] = kSavedSettingsFormat;
+    root["issuebert_version"] = kVersion;
+    root["head"] = headName(settings.head);
+    root["pooling"] = poolingName(settings.pooling);
+    root["labels"] = settings.labels;
+    root["max_length"] = settings.encoder.maxLength;
+    root["truncation"] = truncationName(settings.encoder.truncation);
+    root["pair_title_body"] = settings.encoder.pairTitleBody;
+    root["dtype"] = settings.dtype;
+    root["base_model"] = settings.baseModel;
+    root["training"] = objectOf(settings.trainingJson, "training settings");
+    root["metrics"] = objectOf(settings.metricsJson, "metrics");
+    return root.dump(2) + "\n";
+}
+
+SavedSettings parseSavedSettings(const std::string& text, const std::string& path) {
+    json root;
+    try {
+        root = json::parse(text);
+    } catch (const json::parse_error& e) {
+        throw ModelError(path + ": not valid JSON (" + e.what() + ")");
+    }
+    if (!root.is_object()) {
+        throw ModelError(path + ": expected a JSON object");
+    }
+    const json& format = require(root, "format", path);
+    if (!format.is_number_integer() || format.get<int>() < 1 ||
+        format.get<int>() > kSavedSettingsFormat) {
+        fieldError(path, "format",
+                   format.dump() + " is not a format this IssueBERT reads (1 to " +
+                       std::to_string(kSavedSettingsFormat) + ")");
+    }
+    SavedSettings settings;
+    const std::string head = stringOf(root, "head", path);
+    const auto headKind = parseHeadKind(head);
+    if (!headKind) {
+        fieldError(path, "head", "\"" + head + "\" is not linear or mlp");
+    }
+    settings.head = *headKind;
+    const std::string pooling = stringOf(root, "pooling", path);
+    const auto poolingKind = parsePooling(pooling);
+    if (!poolingKind) {
+        fieldError(path, "pooling", "\"" + pooling + "\" is not pooler, cls or mean");
+    }
+    settings.pooling = *poolingKind;
+    const json& labels = require(root, "labels", path);
+    if (!labels.is_array()) {
+        fieldError(path, "labels", "expected a list of class names");
+    }
+    for (const json& label : labels) {
+        if (!label.is_string()) {
+            fieldError(path, "labels", "expected a list of class names");
+        }
+        settings.labels.push_back(label.get<std::string>());
+    }
+    const json& maxLength = require(root, "max_length", path);
+    if (!maxLength.is_number_integer() || maxLength.get<long long>() < kMinMaxLength ||
+        maxLength.get<long long>() > kMaxMaxLength) {
+        fieldError(path, "max_length",
+                   maxLength.dump() + " is not between " + std::to_string(kMinMaxLength) + " and " +
+                       std::to_string(kMaxMaxLength));
+    }
+    settings.encoder.maxLength = maxLength.get<int>();
+    const std::string truncation = stringOf(root, "truncation", path);
+    if (truncation != "head" && truncation != "head_tail") {
+        fieldError(path, "truncation", "\"" + truncation + "\" is not head or head_tail");
+    }
+    settings.encoder.truncation = truncation == "head" ? Truncation::Head : Truncation::HeadTail;
+    if (const auto pair = root.find("pair_title_body"); pair != root.end() && pair->is_boolean()) {
+        settings.encoder.pairTitleBody = pair->get<bool>();
+    }
+    settings.dtype = root.contains("dtype") ? stringOf(root, "dtype", path) : "float32";
+    settings.baseModel = root.contains("base_model") ? stringOf(root, "base_model", path) : "";
+    for (const auto& [name, target] : {std::pair{"training", &settings.trainingJson},
+                                       std::pair{"metrics", &settings.metricsJson}}) {
+        if (const auto it = root.find(name); it != root.end()) {
+            if (!it->is_object()) {
+                fieldError(path, name, "expected a JSON object");
+            }
+            *target = it->dump();
+        }
+    }
+    return settings;
+}
+
+std::optional<SavedSettings> readSavedSettings(const std::string& modelDir) {
+    const auto path = std::filesystem::path(modelDir) / "issuebert.json";
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) {
+        return std::nullopt;
+    }
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        throw IoError(path.string() + ": cannot open");
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    return parseSavedSettings(text.str(), path.string());
+}
+
+} // namespace issuebert
