@@ -77,7 +77,8 @@ void printJson(const ModelInfo& info) {
     out["labels"] = info.labels;
     out["head"] = info.head.empty() ? nlohmann::json(nullptr) : nlohmann::json(info.head);
     out["pooling"] = info.pooling.empty() ? nlohmann::json(nullptr) : nlohmann::json(info.pooling);
-    std::cout << out.dump() << '\n';
+    // A path from the command line need not be UTF-8: replace, never throw.
+    std::cout << out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
 }
 
 void printHuman(const ModelInfo& info) {

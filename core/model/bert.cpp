@@ -178,6 +178,27 @@ BertOutputs BertModelImpl::forward(const torch::Tensor& inputIds,
                          std::to_string(m_config.maxPositionEmbeddings));
     }
     const auto types = tokenTypeIds.defined() ? tokenTypeIds : torch::zeros_like(inputIds);
+    // An id past the embedding table (a vocab.txt that is not this model's) would
+    // otherwise surface as LibTorch's untyped index error. CPU only: on CUDA the
+    // two .item() reads would stall the stream every batch; there the callers
+    // check the vocabulary against vocab_size once, when the model is loaded.
+    const auto requireBelow = [](const torch::Tensor& ids, int limit, const char* what,
+                                 const char* field) {
+        if (ids.numel() == 0 || !ids.device().is_cpu()) {
+            return;
+        }
+        const auto [low, high] = torch::aminmax(ids);
+        const auto lowest = low.item<std::int64_t>();
+        const auto highest = high.item<std::int64_t>();
+        if (lowest < 0 || highest >= limit) {
+            throw ModelError("BERT input: " + std::string(what) + " " +
+                             std::to_string(lowest < 0 ? lowest : highest) +
+                             " is outside the model's " + field + " of " + std::to_string(limit) +
+                             " (is the vocabulary this model's?)");
+        }
+    };
+    requireBelow(inputIds, m_config.vocabSize, "token id", "vocab_size");
+    requireBelow(types, m_config.typeVocabSize, "token type id", "type_vocab_size");
     auto hidden = embeddings(inputIds, types); // [B, T, H]
     hidden = encoder(hidden, additiveAttentionMask(attentionMask, hidden.scalar_type()));
     BertOutputs out;

@@ -3,10 +3,7 @@
 #include "core/model/bert_config.h"
 
 #include "core/io/errors.h"
-
-#include <fstream>
-#include <nlohmann/json.hpp>
-#include <sstream>
+#include "core/model/json_fields.h"
 
 namespace issuebert {
 
@@ -14,10 +11,9 @@ namespace {
 
 using nlohmann::json;
 
-[[noreturn]] void fieldError(const std::string& path, const std::string& field,
-                             const std::string& what) {
-    throw ModelError(path + ": field \"" + field + "\": " + what);
-}
+// BERT-large has 335 million weights; 2 billion (8 GB in fp32) leaves room for
+// any BERT checkpoint while refusing sizes that could only be a mistake.
+constexpr double kMaxParameters = 2e9;
 
 // The field's value when present and not null, else nullptr.
 const json* field(const json& object, const char* name) {
@@ -31,11 +27,11 @@ int intField(const json& object, const char* name, int fallback, const std::stri
         return fallback;
     }
     if (!value->is_number_integer()) {
-        fieldError(path, name, "expected an integer, found " + value->dump());
+        throwFieldError(path, name, "expected an integer, found " + value->dump());
     }
     const auto number = value->get<long long>();
     if (number < -1 || number > (1LL << 30)) {
-        fieldError(path, name, "the value " + std::to_string(number) + " is out of range");
+        throwFieldError(path, name, "the value " + std::to_string(number) + " is out of range");
     }
     return static_cast<int>(number);
 }
@@ -46,7 +42,7 @@ double numberField(const json& object, const char* name, double fallback, const 
         return fallback;
     }
     if (!value->is_number()) {
-        fieldError(path, name, "expected a number, found " + value->dump());
+        throwFieldError(path, name, "expected a number, found " + value->dump());
     }
     return value->get<double>();
 }
@@ -58,7 +54,7 @@ std::string stringField(const json& object, const char* name, const std::string&
         return fallback;
     }
     if (!value->is_string()) {
-        fieldError(path, name, "expected a string, found " + value->dump());
+        throwFieldError(path, name, "expected a string, found " + value->dump());
     }
     return value->get<std::string>();
 }
@@ -69,7 +65,7 @@ bool boolField(const json& object, const char* name, const std::string& path) {
         return false;
     }
     if (!value->is_boolean()) {
-        fieldError(path, name, "expected true or false, found " + value->dump());
+        throwFieldError(path, name, "expected true or false, found " + value->dump());
     }
     return value->get<bool>();
 }
@@ -84,8 +80,8 @@ Activation parseActivation(const std::string& name, const std::string& path) {
     if (name == "relu") {
         return Activation::Relu;
     }
-    fieldError(path, "hidden_act",
-               "\"" + name + "\" is not supported (supported: gelu, gelu_new, relu)");
+    throwFieldError(path, "hidden_act",
+                    "\"" + name + "\" is not supported (supported: gelu, gelu_new, relu)");
 }
 
 // id2label {"0": "bug", "1": "feature"} → {"bug", "feature"}; ids must be 0..n-1.
@@ -95,7 +91,7 @@ std::vector<std::string> parseLabels(const json& object, const std::string& path
         return {};
     }
     if (!value->is_object()) {
-        fieldError(path, "id2label", "expected an object {\"0\": \"label\", ...}");
+        throwFieldError(path, "id2label", "expected an object {\"0\": \"label\", ...}");
     }
     std::vector<std::string> labels(value->size());
     std::vector<bool> seen(value->size(), false);
@@ -109,17 +105,27 @@ std::vector<std::string> parseLabels(const json& object, const std::string& path
         }
         if (used != key.size() || id < 0 || id >= static_cast<long long>(labels.size()) ||
             seen[static_cast<std::size_t>(id)]) {
-            fieldError(path, "id2label",
-                       "the key \"" + key + "\" is not one of the ids 0 to " +
-                           std::to_string(labels.size() - 1));
+            throwFieldError(path, "id2label",
+                            "the key \"" + key + "\" is not one of the ids 0 to " +
+                                std::to_string(labels.size() - 1));
         }
         if (!name.is_string()) {
-            fieldError(path, "id2label", "the label of id " + key + " is not a string");
+            throwFieldError(path, "id2label", "the label of id " + key + " is not a string");
         }
         seen[static_cast<std::size_t>(id)] = true;
         labels[static_cast<std::size_t>(id)] = name.get<std::string>();
     }
     return labels;
+}
+
+// The weights' count for a config, in double so absurd sizes cannot overflow.
+double parameterCount(const BertConfig& c) {
+    const double h = c.hiddenSize;
+    const double i = c.intermediateSize;
+    const double embeddings =
+        (static_cast<double>(c.vocabSize) + c.maxPositionEmbeddings + c.typeVocabSize + 2) * h;
+    const double layer = 4 * (h * h + h) + 2 * h * i + i + h + 4 * h;
+    return embeddings + c.numHiddenLayers * layer + h * h + h;
 }
 
 } // namespace
@@ -137,31 +143,25 @@ const char* activationName(Activation activation) {
 }
 
 BertConfig parseBertConfig(const std::string& jsonText, const std::string& path) {
-    json root;
-    try {
-        root = json::parse(jsonText);
-    } catch (const json::parse_error& e) {
-        throw ModelError(path + ": not valid JSON (" + e.what() + ")");
-    }
-    if (!root.is_object()) {
-        throw ModelError(path + ": expected a JSON object");
-    }
+    const json root = parseJsonObject(jsonText, path);
     const std::string modelType = stringField(root, "model_type", "bert", path);
     if (modelType != "bert") {
-        fieldError(path, "model_type",
-                   "\"" + modelType + "\" is not supported; IssueBERT runs BERT models (\"bert\")");
+        throwFieldError(path, "model_type",
+                        "\"" + modelType +
+                            "\" is not supported; IssueBERT runs BERT models (\"bert\")");
     }
     const std::string positions = stringField(root, "position_embedding_type", "absolute", path);
     if (positions != "absolute") {
-        fieldError(path, "position_embedding_type",
-                   "\"" + positions +
-                       "\" is not supported; IssueBERT runs absolute position embeddings only");
+        throwFieldError(
+            path, "position_embedding_type",
+            "\"" + positions +
+                "\" is not supported; IssueBERT runs absolute position embeddings only");
     }
     if (boolField(root, "is_decoder", path)) {
-        fieldError(path, "is_decoder", "decoder models are not supported");
+        throwFieldError(path, "is_decoder", "decoder models are not supported");
     }
     if (boolField(root, "add_cross_attention", path)) {
-        fieldError(path, "add_cross_attention", "cross-attention is not supported");
+        throwFieldError(path, "add_cross_attention", "cross-attention is not supported");
     }
 
     BertConfig config;
@@ -185,11 +185,11 @@ BertConfig parseBertConfig(const std::string& jsonText, const std::string& path)
     config.initializerRange = numberField(root, "initializer_range", config.initializerRange, path);
     if (const json* arch = field(root, "architectures")) {
         if (!arch->is_array()) {
-            fieldError(path, "architectures", "expected a list of names");
+            throwFieldError(path, "architectures", "expected a list of names");
         }
         for (const json& name : *arch) {
             if (!name.is_string()) {
-                fieldError(path, "architectures", "expected a list of names");
+                throwFieldError(path, "architectures", "expected a list of names");
             }
             config.architectures.push_back(name.get<std::string>());
         }
@@ -203,7 +203,7 @@ BertConfig parseBertConfig(const std::string& jsonText, const std::string& path)
 void validateBertConfig(const BertConfig& config, const std::string& path) {
     const auto positive = [&](const char* name, int value) {
         if (value < 1) {
-            fieldError(path, name, "must be at least 1, found " + std::to_string(value));
+            throwFieldError(path, name, "must be at least 1, found " + std::to_string(value));
         }
     };
     positive("vocab_size", config.vocabSize);
@@ -214,44 +214,47 @@ void validateBertConfig(const BertConfig& config, const std::string& path) {
     positive("max_position_embeddings", config.maxPositionEmbeddings);
     positive("type_vocab_size", config.typeVocabSize);
     if (config.hiddenSize % config.numAttentionHeads != 0) {
-        fieldError(path, "num_attention_heads",
-                   std::to_string(config.numAttentionHeads) + " heads do not divide hidden_size " +
-                       std::to_string(config.hiddenSize));
+        throwFieldError(path, "num_attention_heads",
+                        std::to_string(config.numAttentionHeads) +
+                            " heads do not divide hidden_size " +
+                            std::to_string(config.hiddenSize));
     }
     if (config.padTokenId < 0 || config.padTokenId >= config.vocabSize) {
-        fieldError(path, "pad_token_id",
-                   std::to_string(config.padTokenId) + " is not an id of the vocabulary (size " +
-                       std::to_string(config.vocabSize) + ")");
+        throwFieldError(path, "pad_token_id",
+                        std::to_string(config.padTokenId) +
+                            " is not an id of the vocabulary (size " +
+                            std::to_string(config.vocabSize) + ")");
     }
     if (!(config.layerNormEps > 0.0 && config.layerNormEps < 1.0)) {
-        fieldError(path, "layer_norm_eps", "must be between 0 and 1");
+        throwFieldError(path, "layer_norm_eps", "must be between 0 and 1");
     }
     const auto probability = [&](const char* name, double value) {
         if (!(value >= 0.0 && value < 1.0)) {
-            fieldError(path, name, "must be at least 0 and below 1");
+            throwFieldError(path, name, "must be at least 0 and below 1");
         }
     };
     if (!(config.initializerRange > 0.0 && config.initializerRange < 10.0)) {
-        fieldError(path, "initializer_range", "must be above 0 and below 10");
+        throwFieldError(path, "initializer_range", "must be above 0 and below 10");
     }
     probability("hidden_dropout_prob", config.hiddenDropoutProb);
     probability("attention_probs_dropout_prob", config.attentionProbsDropoutProb);
     if (config.classifierDropout >= 0.0) {
         probability("classifier_dropout", config.classifierDropout);
     }
+    // Checked before any tensor is allocated: a typo such as hidden_size 1e9
+    // would otherwise end in an out-of-memory abort, not an error naming the file.
+    if (const double count = parameterCount(config); count > kMaxParameters) {
+        throw ModelError(path + ": the sizes describe a model of " +
+                         std::to_string(static_cast<long long>(count / 1e6)) +
+                         " million weights, more than IssueBERT loads (" +
+                         std::to_string(static_cast<long long>(kMaxParameters / 1e6)) +
+                         " million); check hidden_size, num_hidden_layers, intermediate_size " +
+                         "and vocab_size");
+    }
 }
 
 BertConfig loadBertConfig(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        throw IoError(path + ": cannot open the model's config.json");
-    }
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (in.bad()) {
-        throw IoError(path + ": cannot read the file");
-    }
-    return parseBertConfig(text.str(), path);
+    return parseBertConfig(readWholeFile(path, "the model's config.json"), path);
 }
 
 std::string bertConfigJson(const BertConfig& config, const std::vector<std::string>& labels,

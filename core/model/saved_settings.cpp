@@ -2,23 +2,16 @@
 #include "core/model/saved_settings.h"
 
 #include "core/io/errors.h"
+#include "core/model/json_fields.h"
 #include "core/version.h"
 
 #include <filesystem>
-#include <fstream>
-#include <nlohmann/json.hpp>
-#include <sstream>
 
 namespace issuebert {
 
 namespace {
 
 using nlohmann::json;
-
-[[noreturn]] void fieldError(const std::string& path, const std::string& field,
-                             const std::string& what) {
-    throw ModelError(path + ": field \"" + field + "\": " + what);
-}
 
 json objectOf(const std::string& text, const char* what) {
     json value = json::parse(text, nullptr, false);
@@ -31,7 +24,7 @@ json objectOf(const std::string& text, const char* what) {
 const json& require(const json& root, const char* name, const std::string& path) {
     const auto it = root.find(name);
     if (it == root.end()) {
-        fieldError(path, name, "missing");
+        throwFieldError(path, name, "missing");
     }
     return *it;
 }
@@ -39,7 +32,7 @@ const json& require(const json& root, const char* name, const std::string& path)
 std::string stringOf(const json& root, const char* name, const std::string& path) {
     const json& value = require(root, name, path);
     if (!value.is_string()) {
-        fieldError(path, name, "expected a string, found " + value.dump());
+        throwFieldError(path, name, "expected a string, found " + value.dump());
     }
     return value.get<std::string>();
 }
@@ -93,56 +86,48 @@ std::string savedSettingsJson(const SavedSettings& settings) {
 }
 
 SavedSettings parseSavedSettings(const std::string& text, const std::string& path) {
-    json root;
-    try {
-        root = json::parse(text);
-    } catch (const json::parse_error& e) {
-        throw ModelError(path + ": not valid JSON (" + e.what() + ")");
-    }
-    if (!root.is_object()) {
-        throw ModelError(path + ": expected a JSON object");
-    }
+    const json root = parseJsonObject(text, path);
     const json& format = require(root, "format", path);
-    if (!format.is_number_integer() || format.get<int>() < 1 ||
-        format.get<int>() > kSavedSettingsFormat) {
-        fieldError(path, "format",
-                   format.dump() + " is not a format this IssueBERT reads (1 to " +
-                       std::to_string(kSavedSettingsFormat) + ")");
+    if (!format.is_number_integer() || format.get<long long>() < 1 ||
+        format.get<long long>() > kSavedSettingsFormat) {
+        throwFieldError(path, "format",
+                        format.dump() + " is not a format this IssueBERT reads (1 to " +
+                            std::to_string(kSavedSettingsFormat) + ")");
     }
     SavedSettings settings;
     const std::string head = stringOf(root, "head", path);
     const auto headKind = parseHeadKind(head);
     if (!headKind) {
-        fieldError(path, "head", "\"" + head + "\" is not linear or mlp");
+        throwFieldError(path, "head", "\"" + head + "\" is not linear or mlp");
     }
     settings.head = *headKind;
     const std::string pooling = stringOf(root, "pooling", path);
     const auto poolingKind = parsePooling(pooling);
     if (!poolingKind) {
-        fieldError(path, "pooling", "\"" + pooling + "\" is not pooler, cls or mean");
+        throwFieldError(path, "pooling", "\"" + pooling + "\" is not pooler, cls or mean");
     }
     settings.pooling = *poolingKind;
     const json& labels = require(root, "labels", path);
     if (!labels.is_array()) {
-        fieldError(path, "labels", "expected a list of class names");
+        throwFieldError(path, "labels", "expected a list of class names");
     }
     for (const json& label : labels) {
         if (!label.is_string()) {
-            fieldError(path, "labels", "expected a list of class names");
+            throwFieldError(path, "labels", "expected a list of class names");
         }
         settings.labels.push_back(label.get<std::string>());
     }
     const json& maxLength = require(root, "max_length", path);
     if (!maxLength.is_number_integer() || maxLength.get<long long>() < kMinMaxLength ||
         maxLength.get<long long>() > kMaxMaxLength) {
-        fieldError(path, "max_length",
-                   maxLength.dump() + " is not between " + std::to_string(kMinMaxLength) + " and " +
-                       std::to_string(kMaxMaxLength));
+        throwFieldError(path, "max_length",
+                        maxLength.dump() + " is not between " + std::to_string(kMinMaxLength) +
+                            " and " + std::to_string(kMaxMaxLength));
     }
     settings.encoder.maxLength = maxLength.get<int>();
     const std::string truncation = stringOf(root, "truncation", path);
     if (truncation != "head" && truncation != "head_tail") {
-        fieldError(path, "truncation", "\"" + truncation + "\" is not head or head_tail");
+        throwFieldError(path, "truncation", "\"" + truncation + "\" is not head or head_tail");
     }
     settings.encoder.truncation = truncation == "head" ? Truncation::Head : Truncation::HeadTail;
     if (const auto pair = root.find("pair_title_body"); pair != root.end() && pair->is_boolean()) {
@@ -154,7 +139,7 @@ SavedSettings parseSavedSettings(const std::string& text, const std::string& pat
                                        std::pair{"metrics", &settings.metricsJson}}) {
         if (const auto it = root.find(name); it != root.end()) {
             if (!it->is_object()) {
-                fieldError(path, name, "expected a JSON object");
+                throwFieldError(path, name, "expected a JSON object");
             }
             *target = it->dump();
         }
@@ -168,13 +153,7 @@ std::optional<SavedSettings> readSavedSettings(const std::string& modelDir) {
     if (!std::filesystem::exists(path, ec)) {
         return std::nullopt;
     }
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        throw IoError(path.string() + ": cannot open");
-    }
-    std::ostringstream text;
-    text << in.rdbuf();
-    return parseSavedSettings(text.str(), path.string());
+    return parseSavedSettings(readWholeFile(path.string(), "IssueBERT's settings"), path.string());
 }
 
 } // namespace issuebert

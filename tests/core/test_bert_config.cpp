@@ -122,6 +122,24 @@ TEST_CASE("config: wrong types and impossible sizes name the field") {
                       "field \"architectures\"");
 }
 
+TEST_CASE("config: absurd sizes are an error before any weight is allocated") {
+    CHECK_THROWS_WITH(parse(withField("hidden_size", "999999996")), ModelError,
+                      "/models/x/config.json: the sizes describe a model of");
+    CHECK_THROWS_WITH(parse(withField("num_hidden_layers", "100000")), ModelError,
+                      "more than IssueBERT loads");
+    CHECK_THROWS_WITH(parse(withField("vocab_size", "1000000000")), ModelError,
+                      "check hidden_size, num_hidden_layers");
+    CHECK_THROWS_WITH(parse(withField("hidden_size", "4294967296")), ModelError,
+                      "field \"hidden_size\": the value 4294967296 is out of range");
+    // bert-large's sizes are well inside the limit.
+    auto large = nlohmann::json::parse(kMiniLm);
+    large["hidden_size"] = 1024;
+    large["num_hidden_layers"] = 24;
+    large["num_attention_heads"] = 16;
+    large["intermediate_size"] = 4096;
+    CHECK_EQ(parse(large.dump()).numHiddenLayers, 24);
+}
+
 TEST_CASE("config: a file that is not a JSON object is an error naming it") {
     CHECK_THROWS_WITH(parse("{\"hidden_size\": 384,"), ModelError,
                       "/models/x/config.json: not valid JSON");

@@ -414,4 +414,11 @@ TEST_CASE("model: padding changes nothing for the real tokens, and dropout only 
     CHECK(!torch::equal(model(ids, torch::ones({1, 4})), model(ids, torch::ones({1, 4}))));
     CHECK_THROWS_WITH(model(torch::zeros({1, 17}, torch::kLong), torch::ones({1, 17})), ModelError,
                       "17 tokens exceed the model's max_position_embeddings of 16");
+    const int vocab = parseBertConfig(kTinyConfig, "c").vocabSize;
+    CHECK_THROWS_WITH(model(torch::tensor({{2, vocab, 3}}, torch::kLong), torch::ones({1, 3})),
+                      ModelError,
+                      "token id " + std::to_string(vocab) + " is outside the model's vocab_size");
+    CHECK_THROWS_WITH(
+        model->forwardAll(ids, torch::ones({1, 4}), torch::full({1, 4}, 2, torch::kLong)),
+        ModelError, "token type id 2 is outside the model's type_vocab_size of 2");
 }

@@ -98,6 +98,11 @@ sed 's/"absolute"/"relative_key"/' "$saved/config.json" >"$work/relative/config.
 cp "$saved/model.safetensors" "$work/relative/"
 expect_error "unsupported config names the field" 2 'field "position_embedding_type"' \
     "$cli" model info "$work/relative"
+mkdir -p "$work/huge"
+sed 's/"num_hidden_layers": *2/"num_hidden_layers": 1000000/' "$saved/config.json" >"$work/huge/config.json"
+cp "$saved/model.safetensors" "$work/huge/"
+expect_error "absurd sizes are refused before allocating" 2 "more than IssueBERT loads" \
+    "$cli" model info "$work/huge"
 mkdir -p "$work/noweights"
 cp "$saved/config.json" "$work/noweights/"
 expect_error "no weights file" 2 "noweights" "$cli" model info "$work/noweights"
