@@ -180,8 +180,8 @@ BertOutputs BertModelImpl::forward(const torch::Tensor& inputIds,
     const auto types = tokenTypeIds.defined() ? tokenTypeIds : torch::zeros_like(inputIds);
     // An id past the embedding table (a vocab.txt that is not this model's) would
     // otherwise surface as LibTorch's untyped index error. CPU only: on CUDA the
-    // two .item() reads would stall the stream every batch; there the callers
-    // check the vocabulary against vocab_size once, when the model is loaded.
+    // two .item() reads would stall the stream every batch; CUDA callers (the
+    // trainer and predictor) must check vocab.txt against vocab_size once instead.
     const auto requireBelow = [](const torch::Tensor& ids, int limit, const char* what,
                                  const char* field) {
         if (ids.numel() == 0 || !ids.device().is_cpu()) {
