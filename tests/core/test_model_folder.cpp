@@ -17,10 +17,7 @@
 #include <optional>
 #include <sstream>
 
-// LibTorch brings glog's CHECK macros; the test layer's own must win.
-#undef CHECK
-#undef CHECK_EQ
-#undef CHECK_NEAR
+// Last: it replaces the CHECK macros LibTorch brings (glog's).
 #include "tests/support/unit.h"
 
 using namespace issuebert;

@@ -5,10 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-// LibTorch brings glog's CHECK macros; the test layer's own must win.
-#undef CHECK
-#undef CHECK_EQ
-#undef CHECK_NEAR
+// Last: it replaces the CHECK macros LibTorch brings (glog's).
 #include "tests/support/unit.h"
 
 #include <cstdlib>

@@ -11,8 +11,7 @@ trap 'rm -rf "$work"' EXIT
 # Only the fake caches below may answer an id.
 export HF_HUB_CACHE="$work/hub" XDG_CACHE_HOME="$work/xdg"
 unset HF_HOME
-passed=0
-failed=0
+source "$(dirname "${BASH_SOURCE[0]}")/lib/expect.sh"
 
 # expect_contains NAME FRAGMENT COMMAND...: exit code 0 and stdout containing FRAGMENT.
 expect_contains() {
@@ -26,20 +25,6 @@ expect_contains() {
         failed=$((failed + 1))
         printf 'FAIL %s (exit %s)\n  wanted:  %s\n  stdout:  %s\n  stderr:  %s\n' \
             "$name" "$rc" "$fragment" "$(cat "$work/stdout")" "$(cat "$work/stderr")"
-    fi
-}
-
-# expect_error NAME EXIT_CODE MESSAGE_FRAGMENT COMMAND...: the exit code and stderr must match.
-expect_error() {
-    local name="$1" code="$2" fragment="$3"
-    shift 3
-    "$@" >"$work/stdout" 2>"$work/stderr"
-    local rc=$?
-    if [[ $rc -eq $code ]] && grep -qF -- "$fragment" "$work/stderr"; then
-        passed=$((passed + 1))
-    else
-        failed=$((failed + 1))
-        printf 'FAIL %s: exit %s (want %s), stderr: %s\n' "$name" "$rc" "$code" "$(cat "$work/stderr")"
     fi
 }
 
@@ -123,5 +108,4 @@ else
     printf 'FAIL model --help: %s\n' "$(cat "$work/stdout" "$work/stderr")"
 fi
 
-echo "$passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+report

@@ -7,8 +7,7 @@ root="$2"
 model="$root/tests/fixtures/minilm"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-passed=0
-failed=0
+source "$(dirname "${BASH_SOURCE[0]}")/lib/expect.sh"
 
 # expect NAME EXPECTED_OUTPUT COMMAND...: stdout must equal EXPECTED_OUTPUT and the exit code 0.
 expect() {
@@ -23,20 +22,6 @@ expect() {
         failed=$((failed + 1))
         printf 'FAIL %s (exit %s)\n  expected: %s\n  got:      %s\n  stderr:   %s\n' \
             "$name" "$rc" "$want" "$got" "$(cat "$work/stderr")"
-    fi
-}
-
-# expect_error NAME EXIT_CODE MESSAGE_FRAGMENT COMMAND...: the exit code and stderr must match.
-expect_error() {
-    local name="$1" code="$2" fragment="$3"
-    shift 3
-    "$@" >"$work/stdout" 2>"$work/stderr"
-    local rc=$?
-    if [[ $rc -eq $code ]] && grep -qF -- "$fragment" "$work/stderr"; then
-        passed=$((passed + 1))
-    else
-        failed=$((failed + 1))
-        printf 'FAIL %s: exit %s (want %s), stderr: %s\n' "$name" "$rc" "$code" "$(cat "$work/stderr")"
     fi
 }
 
@@ -80,5 +65,4 @@ else
     printf 'FAIL tokenize --help: %s\n' "$(cat "$work/stdout" "$work/stderr")"
 fi
 
-echo "$passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+report

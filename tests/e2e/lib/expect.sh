@@ -1,0 +1,24 @@
+# Shared by the e2e scripts (source it after setting $work, a scratch folder):
+# pass/fail counters, the bad-input check, and the closing "N passed, N failed".
+passed=0
+failed=0
+
+# expect_error NAME EXIT_CODE MESSAGE_FRAGMENT COMMAND...: the exit code and stderr must match.
+expect_error() {
+    local name="$1" code="$2" fragment="$3"
+    shift 3
+    "$@" >"$work/stdout" 2>"$work/stderr"
+    local rc=$?
+    if [[ $rc -eq $code ]] && grep -qF -- "$fragment" "$work/stderr"; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+        printf 'FAIL %s: exit %s (want %s), stderr: %s\n' "$name" "$rc" "$code" "$(cat "$work/stderr")"
+    fi
+}
+
+# report: the closing line ctest's log shows; the status fails when any check did.
+report() {
+    echo "$passed passed, $failed failed"
+    [[ $failed -eq 0 ]]
+}
