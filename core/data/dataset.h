@@ -11,7 +11,7 @@
 namespace issuebert {
 
 // Repairs made while reading; reported, never fatal.
-struct LoadReport {
+struct RepairReport {
     long long invalidUtf8 = 0; // ill-formed sequences replaced by U+FFFD
     long long nulBytes = 0;    // NUL bytes dropped
     long long skippedBlankLines = 0;
@@ -23,7 +23,7 @@ struct Dataset {
     DataFormat format = DataFormat::Auto;
     LabelSet labels;
     std::vector<Issue> issues;
-    LoadReport report;
+    RepairReport report;
     // Field names used for each role, after detection and mapping.
     std::string idField, titleField, bodyField, textField, labelField;
 

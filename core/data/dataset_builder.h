@@ -21,7 +21,7 @@ public:
     // Takes one record's values (moving their text out). Throws DataError naming
     // the record or line and the field when a value cannot be used.
     void add(const Where& where, RawRecord& record);
-    LoadReport& report() { return m_dataset.report; }
+    RepairReport& report() { return m_dataset.report; }
     // Settles the label set (see loader.h for the rules) and hands over the dataset.
     Dataset finish();
 

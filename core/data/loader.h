@@ -45,11 +45,11 @@ struct FieldMapping {
 //
 // Text: numbers and true/false read as their JSON text; an object or array in a
 // text field is an error. Invalid UTF-8 becomes U+FFFD and NUL bytes are dropped,
-// both counted in LoadReport. JSON strings may hold raw control characters other
+// both counted in RepairReport. JSON strings may hold raw control characters other
 // than line breaks (scraped text has tabs and NULs); a raw line break is an error
 // because it usually means a missing closing quote.
 // fastText: leading "__label__X" tokens; the first is the class (more are counted
-// in LoadReport::multiLabelLines), the rest of the line is the body; a line
+// in RepairReport::multiLabelLines), the rest of the line is the body; a line
 // without one is unlabelled. Its fields are called "label" and "text".
 // Errors give "record N" (1-based) for JSON arrays and "line N" for the others.
 
