@@ -8,6 +8,7 @@
 
 #include <cmath>
 #include <limits>
+#include <sstream>
 
 namespace issuebert {
 
@@ -41,6 +42,16 @@ torch::Tensor BertEmbeddingsImpl::forward(const torch::Tensor& inputIds,
     // Same order of additions as Hugging Face, so the sums round alike.
     auto embeddings = word_embeddings(inputIds) + token_type_embeddings(tokenTypeIds); // [B, T, H]
     embeddings = embeddings + position_embeddings(positions); // [1, T, H] broadcast
+    return dropout(LayerNorm(embeddings));
+}
+
+torch::Tensor BertEmbeddingsImpl::forwardEmbeds(const torch::Tensor& wordEmbeds,
+                                                const torch::Tensor& tokenTypeIds) {
+    const auto positions =
+        torch::arange(wordEmbeds.size(1), tokenTypeIds.options().dtype(torch::kLong)).unsqueeze(0);
+    // forward's additions in forward's order, so both give the same bits.
+    auto embeddings = wordEmbeds + token_type_embeddings(tokenTypeIds); // [B, T, H]
+    embeddings = embeddings + position_embeddings(positions);           // [1, T, H] broadcast
     return dropout(LayerNorm(embeddings));
 }
 
@@ -200,6 +211,34 @@ BertOutputs BertModelImpl::forward(const torch::Tensor& inputIds,
     requireBelow(inputIds, m_config.vocabSize, "token id", "vocab_size");
     requireBelow(types, m_config.typeVocabSize, "token type id", "type_vocab_size");
     auto hidden = embeddings(inputIds, types); // [B, T, H]
+    hidden = encoder(hidden, additiveAttentionMask(attentionMask, hidden.scalar_type()));
+    BertOutputs out;
+    out.lastHiddenState = hidden;
+    if (pooler) {
+        out.pooledOutput = pooler(hidden);
+    }
+    return out;
+}
+
+BertOutputs BertModelImpl::forwardEmbeds(const torch::Tensor& wordEmbeds,
+                                         const torch::Tensor& attentionMask,
+                                         const torch::Tensor& tokenTypeIds) {
+    if (wordEmbeds.dim() != 3 || wordEmbeds.size(2) != m_config.hiddenSize) {
+        std::ostringstream found;
+        found << wordEmbeds.sizes();
+        throw ModelError("BERT input: expected word embeddings of shape [batch, tokens, " +
+                         std::to_string(m_config.hiddenSize) + "], found " + found.str());
+    }
+    if (wordEmbeds.size(1) > m_config.maxPositionEmbeddings) {
+        throw ModelError("BERT input: " + std::to_string(wordEmbeds.size(1)) +
+                         " tokens exceed the model's max_position_embeddings of " +
+                         std::to_string(m_config.maxPositionEmbeddings));
+    }
+    const auto types = tokenTypeIds.defined()
+                           ? tokenTypeIds
+                           : torch::zeros({wordEmbeds.size(0), wordEmbeds.size(1)},
+                                          wordEmbeds.options().dtype(torch::kLong)); // [B, T]
+    auto hidden = embeddings->forwardEmbeds(wordEmbeds, types);                      // [B, T, H]
     hidden = encoder(hidden, additiveAttentionMask(attentionMask, hidden.scalar_type()));
     BertOutputs out;
     out.lastHiddenState = hidden;

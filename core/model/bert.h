@@ -15,6 +15,9 @@ public:
     explicit BertEmbeddingsImpl(const BertConfig& config);
     // inputIds, tokenTypeIds [B, T] int64 → [B, T, H]
     torch::Tensor forward(const torch::Tensor& inputIds, const torch::Tensor& tokenTypeIds);
+    // The same from word embeddings already looked up, wordEmbeds [B, T, H]
+    // (Hugging Face's inputs_embeds) → [B, T, H]
+    torch::Tensor forwardEmbeds(const torch::Tensor& wordEmbeds, const torch::Tensor& tokenTypeIds);
 
     torch::nn::Embedding word_embeddings{nullptr};
     torch::nn::Embedding position_embeddings{nullptr};
@@ -127,6 +130,11 @@ public:
     // Throws ModelError when T exceeds max_position_embeddings.
     BertOutputs forward(const torch::Tensor& inputIds, const torch::Tensor& attentionMask,
                         const torch::Tensor& tokenTypeIds = {});
+    // forward from word embeddings [B, T, H] instead of ids (Hugging Face's
+    // inputs_embeds): gradient × input attributions differentiate by them.
+    // Token type ids are not range-checked here.
+    BertOutputs forwardEmbeds(const torch::Tensor& wordEmbeds, const torch::Tensor& attentionMask,
+                              const torch::Tensor& tokenTypeIds = {});
 
     const BertConfig& config() const { return m_config; }
 

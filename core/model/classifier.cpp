@@ -44,6 +44,16 @@ ClassifierOutputs BertClassifierImpl::forwardAll(const torch::Tensor& inputIds,
     return out;
 }
 
+torch::Tensor BertClassifierImpl::forwardEmbeds(const torch::Tensor& wordEmbeds,
+                                                const torch::Tensor& attentionMask,
+                                                const torch::Tensor& tokenTypeIds) {
+    const BertOutputs encoded = bert->forwardEmbeds(wordEmbeds, attentionMask, tokenTypeIds);
+    const auto features = poolHidden(m_options.pooling, encoded.lastHiddenState,
+                                     encoded.pooledOutput, attentionMask); // [B, H]
+    return m_options.head == HeadKind::Linear ? classifier(dropout(features))
+                                              : mlp->forward(features); // [B, C]
+}
+
 std::int64_t parameterCount(const torch::nn::Module& module) {
     std::int64_t count = 0;
     for (const auto& parameter : module.parameters()) {

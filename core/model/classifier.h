@@ -28,6 +28,9 @@ public:
                           const torch::Tensor& tokenTypeIds = {});
     ClassifierOutputs forwardAll(const torch::Tensor& inputIds, const torch::Tensor& attentionMask,
                                  const torch::Tensor& tokenTypeIds = {});
+    // Logits [B, C] from word embeddings [B, T, H] (see BertModelImpl::forwardEmbeds).
+    torch::Tensor forwardEmbeds(const torch::Tensor& wordEmbeds, const torch::Tensor& attentionMask,
+                                const torch::Tensor& tokenTypeIds = {});
 
     const BertConfig& config() const { return m_config; }
     const ClassifierOptions& options() const { return m_options; }

@@ -1,0 +1,61 @@
+// AdamW with decoupled weight decay (Loshchilov & Hutter), as torch.optim.AdamW
+// computes it. Parameter groups carry their own decay (none on biases and
+// LayerNorm). On CUDA with LibTorch 2.x one fused kernel (at::_fused_adamw_)
+// updates every parameter; elsewhere a per-tensor loop. State saves by
+// parameter name, so a resumed run continues bit for bit on the CPU.
+#pragma once
+
+#include <torch/torch.h>
+
+#include <string>
+#include <vector>
+
+namespace issuebert {
+
+struct AdamWOptions {
+    double beta1 = 0.9;
+    double beta2 = 0.999;
+    double eps = 1e-8;
+};
+
+struct ParamGroup {
+    std::vector<std::string> names; // state dict names, for saving
+    std::vector<torch::Tensor> params;
+    double weightDecay = 0.0;
+};
+
+// Trainable parameters of module split the Hugging Face way: decay on weights,
+// none on biases and LayerNorm.
+std::vector<ParamGroup> decayGroups(const torch::nn::Module& module, double weightDecay);
+
+class AdamW {
+public:
+    AdamW(std::vector<ParamGroup> groups, AdamWOptions options = {});
+
+    // One update with learning rate lr from the parameters' .grad().
+    // Parameters without a gradient are skipped.
+    void step(double lr);
+    void zeroGrad();
+    long long steps() const { return m_steps; }
+
+    // exp_avg / exp_avg_sq per parameter name and the step count.
+    void save(const std::string& path) const;
+    // Throws ModelError naming path when a parameter's state is missing or
+    // shaped differently.
+    void load(const std::string& path);
+
+private:
+    struct Slot {
+        std::string name;
+        torch::Tensor param;
+        torch::Tensor expAvg;
+        torch::Tensor expAvgSq;
+        torch::Tensor stepTensor; // fused kernel's per-parameter step count (CUDA)
+        double weightDecay = 0.0;
+    };
+    std::vector<Slot> m_slots;
+    AdamWOptions m_options;
+    long long m_steps = 0;
+};
+
+} // namespace issuebert

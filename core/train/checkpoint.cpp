@@ -1,0 +1,201 @@
+// last/ checkpoints (see checkpoint.h).
+#include "core/train/checkpoint.h"
+
+#include "core/io/atomic_file.h"
+#include "core/io/errors.h"
+#include "core/model/json_fields.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <mutex>
+
+namespace issuebert {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kStateFile = "trainer_state.json";
+constexpr const char* kOptimizerFile = "optimizer.pt";
+constexpr const char* kRngFile = "rng.pt";
+
+// The folder saveLastCheckpoint writes before it takes last/'s place.
+std::string pendingDir(const std::string& lastDir) {
+    return lastDir + ".pending";
+}
+
+torch::Tensor generatorState(const at::Generator& generator) {
+    std::lock_guard<std::mutex> lock(const_cast<at::Generator&>(generator).mutex());
+    return generator.get_state();
+}
+
+void saveRng(const std::string& path) {
+    torch::serialize::OutputArchive archive;
+    archive.write("cpu", generatorState(at::globalContext().defaultGenerator(torch::kCPU)));
+    if (torch::cuda::is_available()) {
+        const auto& cuda = at::globalContext().defaultGenerator(torch::Device(torch::kCUDA, 0));
+        archive.write("cuda", generatorState(cuda));
+    }
+    archive.save_to(path);
+}
+
+void restoreRng(const std::string& path) {
+    torch::serialize::InputArchive archive;
+    archive.load_from(path);
+    torch::Tensor state;
+    if (archive.try_read("cpu", state)) {
+        auto generator = at::globalContext().defaultGenerator(torch::kCPU);
+        std::lock_guard<std::mutex> lock(generator.mutex());
+        generator.set_state(state);
+    }
+    if (torch::cuda::is_available() && archive.try_read("cuda", state)) {
+        auto generator = at::globalContext().defaultGenerator(torch::Device(torch::kCUDA, 0));
+        std::lock_guard<std::mutex> lock(generator.mutex());
+        generator.set_state(state);
+    }
+}
+
+template <typename T>
+T field(const nlohmann::json& object, const char* key, const std::string& path) {
+    const auto it = object.find(key);
+    if (it == object.end()) {
+        throwFieldError(path, key, "missing");
+    }
+    try {
+        return it->get<T>();
+    } catch (const nlohmann::json::exception&) {
+        throwFieldError(path, key, "has the wrong type");
+    }
+}
+
+} // namespace
+
+std::string trainerStateJson(const TrainerState& state) {
+    nlohmann::ordered_json json;
+    json["format"] = kTrainerStateFormat;
+    json["epoch"] = state.epoch;
+    json["batch"] = state.batch;
+    json["step"] = state.step;
+    json["best_score"] = state.bestScore;
+    json["best_epoch"] = state.bestEpoch;
+    json["best_step"] = state.bestStep;
+    json["bad_evaluations"] = state.badEvaluations;
+    json["last_eval_step"] = state.lastEvalStep;
+    json["elapsed_seconds"] = state.elapsedSeconds;
+    json["epoch_loss_sum"] = state.epochLossSum;
+    json["epoch_batches"] = state.epochBatches;
+    json["metrics_log_bytes"] = state.metricsLogBytes;
+    json["fingerprint"] = state.fingerprint;
+    return json.dump(2) + "\n";
+}
+
+TrainerState parseTrainerState(const std::string& text, const std::string& path) {
+    const auto json = parseJsonObject(text, path);
+    if (field<int>(json, "format", path) > kTrainerStateFormat) {
+        throwFieldError(path, "format", "was written by a newer IssueBERT");
+    }
+    TrainerState state;
+    state.epoch = field<int>(json, "epoch", path);
+    state.batch = field<long long>(json, "batch", path);
+    state.step = field<long long>(json, "step", path);
+    state.bestScore = field<double>(json, "best_score", path);
+    state.bestEpoch = field<int>(json, "best_epoch", path);
+    state.bestStep = field<long long>(json, "best_step", path);
+    state.badEvaluations = field<int>(json, "bad_evaluations", path);
+    state.lastEvalStep = field<long long>(json, "last_eval_step", path);
+    state.elapsedSeconds = field<double>(json, "elapsed_seconds", path);
+    state.epochLossSum = field<double>(json, "epoch_loss_sum", path);
+    state.epochBatches = field<long long>(json, "epoch_batches", path);
+    state.metricsLogBytes = field<long long>(json, "metrics_log_bytes", path);
+    state.fingerprint = field<std::string>(json, "fingerprint", path);
+    if (state.epoch < 0 || state.batch < 0 || state.step < 0 || state.metricsLogBytes < 0) {
+        throwFieldError(path, "epoch", "the position is negative");
+    }
+    return state;
+}
+
+void saveLastCheckpoint(BertClassifierImpl& model, const AdamW& optimizer,
+                        const TrainerState& state, const std::string& tokenizerDir,
+                        const std::string& lastDir, const SaveOptions& saveOptions) {
+    const std::string pending = pendingDir(lastDir);
+    std::error_code ec;
+    fs::remove_all(pending, ec);
+    SaveOptions options = saveOptions;
+    options.dtype = SaveDtype::Float32; // resume must continue from the exact weights
+    saveModelFolder(model, tokenizerDir, pending, options);
+    optimizer.save(pending + "/" + kOptimizerFile);
+    try {
+        saveRng(pending + "/" + kRngFile);
+    } catch (const c10::Error& e) {
+        throw IoError(pending + "/" + kRngFile + ": cannot write: " + e.what_without_backtrace());
+    }
+    // The state file goes last: its presence marks a complete checkpoint.
+    writeFileAtomically(pending + "/" + kStateFile,
+                        [&](std::ostream& out) { out << trainerStateJson(state); });
+    const std::string old = lastDir + ".old";
+    fs::remove_all(old, ec);
+    if (fs::exists(lastDir)) {
+        fs::rename(lastDir, old, ec);
+        if (ec) {
+            throw IoError(lastDir + ": cannot replace the checkpoint: " + ec.message());
+        }
+    }
+    fs::rename(pending, lastDir, ec);
+    if (ec) {
+        throw IoError(lastDir + ": cannot move the new checkpoint into place: " + ec.message());
+    }
+    fs::remove_all(old, ec);
+}
+
+TrainerState readLastState(const std::string& lastDir) {
+    const std::string pending = pendingDir(lastDir);
+    if (!fs::exists(lastDir + "/" + kStateFile) && fs::exists(pending + "/" + kStateFile)) {
+        std::error_code ec;
+        fs::remove_all(lastDir, ec);
+        fs::rename(pending, lastDir, ec);
+        if (ec) {
+            throw IoError(pending + ": cannot move the checkpoint into place: " + ec.message());
+        }
+    }
+    const std::string path = lastDir + "/" + kStateFile;
+    if (!fs::exists(path)) {
+        throw DataError(lastDir + ": no checkpoint to resume from (trainer_state.json is missing)");
+    }
+    return parseTrainerState(readWholeFile(path, "the trainer state"), path);
+}
+
+void restoreLastCheckpoint(AdamW& optimizer, const std::string& lastDir) {
+    optimizer.load(lastDir + "/" + kOptimizerFile);
+    const std::string rng = lastDir + "/" + kRngFile;
+    try {
+        restoreRng(rng);
+    } catch (const c10::Error& e) {
+        throw ModelError(rng + ": cannot read the random state: " + e.what_without_backtrace());
+    }
+}
+
+void Fingerprint::add(const std::vector<std::int32_t>& ids) {
+    for (const auto id : ids) {
+        add(static_cast<std::int64_t>(id));
+    }
+    add(static_cast<std::int64_t>(-1)); // separator: [1 2][3] differs from [1][2 3]
+}
+
+void Fingerprint::add(std::int64_t value) {
+    auto bits = static_cast<std::uint64_t>(value);
+    for (int i = 0; i < 8; ++i) {
+        m_hash ^= bits & 0xFFU;
+        m_hash *= 1099511628211ULL;
+        bits >>= 8U;
+    }
+}
+
+std::string Fingerprint::hex() const {
+    char text[17];
+    std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(m_hash));
+    return text;
+}
+
+} // namespace issuebert

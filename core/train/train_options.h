@@ -1,0 +1,86 @@
+// Every setting of a fine-tuning run, with the defaults the CLI and the GUI
+// start from, validation, and the JSON form kept in a run folder's config.json.
+// LibTorch-free.
+#pragma once
+
+#include "core/model/classifier_options.h"
+#include "core/model/saved_settings.h"
+#include "core/text/encoder.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace issuebert {
+
+enum class ClassWeighting {
+    None,
+    Balanced, // n / (classes * n_class), as scikit-learn's "balanced"
+};
+
+enum class StopMetric { Accuracy, MacroF1 };
+
+enum class DeviceChoice { Auto, Cpu, Cuda };
+
+enum class Precision {
+    Auto, // bf16 autocast on CUDA, fp32 on the CPU
+    Float32,
+    BFloat16, // CUDA only
+};
+
+struct TrainOptions {
+    // Data and model.
+    std::string trainPath;
+    std::string valPath;      // empty: a stratified split of the training data
+    std::string model;        // folder or model id; empty: the default model
+    std::string outDir;       // the run folder
+    double valFraction = 0.1; // of the training data, when valPath is empty
+    long long maxRecords = 0; // per file; 0: all
+    // Inputs.
+    EncoderOptions encoder; // max length 150 (the tutorial's), head truncation
+    // Model.
+    std::optional<HeadKind> head;   // unset: a saved fine-tune's, else linear
+    std::optional<Pooling> pooling; // unset: what the checkpoint suggests
+    double dropout = -1.0;          // hidden and attention dropout; < 0: the config's
+    // Optimisation.
+    int epochs = 3;
+    int batchSize = 32;
+    int gradAccumulation = 1;
+    double learningRate = 2e-5;
+    double warmupFraction = 0.1; // of all steps, linear; then linear decay to 0
+    double weightDecay = 0.01;   // decoupled; none on biases and LayerNorm
+    double maxGradNorm = 1.0;    // <= 0: no clipping
+    ClassWeighting classWeights = ClassWeighting::None;
+    std::uint64_t seed = 42;
+    // Evaluation, early stopping, checkpoints.
+    int evalEverySteps = 0; // 0: at each epoch's end only
+    StopMetric stopMetric = StopMetric::Accuracy;
+    int patience = 5; // evaluations without improvement before stopping; 0: never stop early
+    SaveDtype saveDtype = SaveDtype::Float32;
+    // Hardware.
+    DeviceChoice device = DeviceChoice::Auto;
+    Precision precision = Precision::Auto;
+};
+
+const char* classWeightingName(ClassWeighting value); // "none" / "balanced"
+const char* stopMetricName(StopMetric value);         // "accuracy" / "macro_f1"
+const char* deviceChoiceName(DeviceChoice value);     // "auto" / "cpu" / "cuda"
+const char* precisionName(Precision value);           // "auto" / "fp32" / "bf16"
+std::optional<ClassWeighting> parseClassWeighting(const std::string& word);
+std::optional<StopMetric> parseStopMetric(const std::string& word);
+std::optional<DeviceChoice> parseDeviceChoice(const std::string& word);
+std::optional<Precision> parsePrecision(const std::string& word);
+
+// The problems with options, one line each ("learning rate 0 must be above 0");
+// empty when they are usable.
+std::vector<std::string> validateOptions(const TrainOptions& options);
+
+// config.json of a run folder: every field, snake_case keys.
+std::string trainOptionsToJson(const TrainOptions& options);
+// Fields missing from text keep options' values, so a settings file may hold a
+// few. Throws DataError naming source and the key for unknown keys or wrong values.
+TrainOptions trainOptionsFromJson(const std::string& text, const std::string& source,
+                                  TrainOptions options = {});
+
+} // namespace issuebert

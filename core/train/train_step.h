@@ -1,0 +1,54 @@
+// One optimisation step: forward and backward over the step's micro-batches
+// (gradient accumulation), gradient clipping, AdamW. The Trainer's inner loop
+// and what tests/bench/train_bench times.
+#pragma once
+
+#include "core/model/classifier.h"
+#include "core/train/adamw.h"
+#include "core/train/collate.h"
+
+#include <torch/torch.h>
+
+#include <memory>
+#include <vector>
+
+namespace issuebert {
+
+struct StepOptions {
+    double weightDecay = 0.01;
+    double maxGradNorm = 1.0;   // <= 0: no clipping
+    bool bf16 = false;          // CUDA autocast
+    torch::Tensor classWeights; // [C] float on the model's device, or undefined
+};
+
+struct StepResult {
+    double loss = 0.0;     // mean over the micro-batches, weighted by their size
+    double gradNorm = 0.0; // before clipping; 0 without clipping
+    bool finite = true;    // false: the loss or a gradient was NaN or infinite; nothing was updated
+};
+
+class StepRunner {
+public:
+    // model must already sit on its device; sets train mode.
+    StepRunner(BertClassifierImpl& model, const StepOptions& options);
+
+    // Forward + backward over every micro-batch, clip, AdamW with lr, zero
+    // the gradients. A non-finite loss or gradient norm skips the update and
+    // says so in the result.
+    StepResult step(const std::vector<Batch>& microBatches, double lr);
+
+    AdamW& optimizer() { return *m_optimizer; }
+
+private:
+    BertClassifierImpl* m_model;
+    StepOptions m_options;
+    std::unique_ptr<AdamW> m_optimizer;
+    std::vector<torch::Tensor> m_params; // trainable, for clipping
+};
+
+// Cross-entropy of logits [B, C] against labels [B], weighted per class when
+// weights is defined, as torch.nn.CrossEntropyLoss(weight=...): the weighted mean.
+torch::Tensor classificationLoss(const torch::Tensor& logits, const torch::Tensor& labels,
+                                 const torch::Tensor& weights);
+
+} // namespace issuebert

@@ -1,0 +1,647 @@
+// The fine-tuning run (see trainer.h): set-up, the epoch loop, evaluation,
+// early stopping, checkpoints and resume.
+#include "core/train/trainer.h"
+
+#include "core/data/split.h"
+#include "core/eval/inference.h"
+#include "core/eval/metrics.h"
+#include "core/io/atomic_file.h"
+#include "core/io/errors.h"
+#include "core/io/paths.h"
+#include "core/model/json_fields.h"
+#include "core/model/model_folder.h"
+#include "core/text/tokenizer.h"
+#include "core/train/batcher.h"
+#include "core/train/checkpoint.h"
+#include "core/train/collate.h"
+#include "core/train/metrics_log.h"
+#include "core/train/train_step.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <numeric>
+#include <sstream>
+
+namespace issuebert {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Everything a run needs once set up: data tokenized, model on its device.
+struct Session {
+    ModelFolder folder;
+    std::vector<std::string> labels;
+    std::vector<Encoding> train, validation;
+    std::vector<int> trainLabels, validationLabels;
+    std::vector<int> trainLengths;
+    std::string fingerprint;
+    torch::Device device = torch::kCPU;
+    bool bf16 = false;
+    BertClassifier model{nullptr};
+    torch::Tensor classWeights; // [C] or undefined
+};
+
+std::string percent(double fraction) {
+    std::ostringstream out;
+    out.precision(1);
+    out << std::fixed << fraction * 100.0 << "%";
+    return out.str();
+}
+
+// The labels of a validation file in the training set's class order.
+std::vector<int> mapLabels(const Dataset& dataset, const std::vector<std::string>& labels) {
+    std::vector<int> mapped;
+    mapped.reserve(dataset.issues.size());
+    for (std::size_t row = 0; row < dataset.issues.size(); ++row) {
+        const Issue& issue = dataset.issues[row];
+        if (!issue.labelled()) {
+            throw DataError(atRecord(dataset.path, static_cast<long long>(row) + 1,
+                                     "issue \"" + issue.id +
+                                         "\" has no label; every issue used for training "
+                                         "or validation needs one"));
+        }
+        const std::string& name = dataset.labels.name(issue.label);
+        const auto found = std::find(labels.begin(), labels.end(), name);
+        if (found == labels.end()) {
+            throw DataError(atRecord(dataset.path, static_cast<long long>(row) + 1,
+                                     "label \"" + name + "\" does not occur in the training data"));
+        }
+        mapped.push_back(static_cast<int>(found - labels.begin()));
+    }
+    return mapped;
+}
+
+torch::Device chooseDevice(DeviceChoice choice) {
+    const bool cuda = torch::cuda::is_available();
+    if (choice == DeviceChoice::Cuda && !cuda) {
+        throw DataError("device cuda was asked for, but no CUDA device is usable (this LibTorch " +
+                        std::string(TORCH_VERSION) + " build " +
+                        (torch::cuda::is_available() ? "has" : "has no") +
+                        " CUDA); use --device cpu or auto");
+    }
+    if (choice == DeviceChoice::Cpu || !cuda) {
+        return torch::kCPU;
+    }
+    return {torch::kCUDA, 0};
+}
+
+Session setUp(const TrainOptions& options, const TrainData& data, const std::string& modelSource,
+              TrainingListener& listener, const std::atomic<bool>* cancel) {
+    Session s;
+    const std::string& trainPath = data.train.path.empty() ? options.trainPath : data.train.path;
+    if (data.train.issues.empty()) {
+        throw DataError(trainPath + ": no issues to train on");
+    }
+    s.labels = data.train.labels.names();
+    s.trainLabels = mapLabels(data.train, s.labels);
+    std::vector<std::size_t> trainRows(data.train.issues.size());
+    std::iota(trainRows.begin(), trainRows.end(), std::size_t{0});
+    std::vector<std::size_t> validationRows;
+    const bool separateValidation = !data.validation.issues.empty();
+    if (separateValidation) {
+        s.validationLabels = mapLabels(data.validation, s.labels);
+    } else {
+        const auto split = stratifiedSplit(s.trainLabels, options.valFraction, options.seed);
+        trainRows = split.train;
+        validationRows = split.validation;
+    }
+    std::vector<int> used(s.labels.size(), 0);
+    for (const auto row : trainRows) {
+        ++used[static_cast<std::size_t>(s.trainLabels[row])];
+    }
+    const auto present = std::count_if(used.begin(), used.end(), [](int n) { return n > 0; });
+    if (present < 2) {
+        throw DataError(trainPath + ": training needs issues of at least two classes; found " +
+                        std::to_string(present));
+    }
+    if (!separateValidation && validationRows.empty()) {
+        throw DataError(trainPath + ": the validation split is empty; raise the validation "
+                                    "fraction or give a validation file");
+    }
+
+    s.folder = openModelFolder(modelSource);
+    const Tokenizer tokenizer = Tokenizer::fromModelDir(s.folder.path());
+    if (tokenizer.vocab().size() > s.folder.config.vocabSize) {
+        throw ModelError(
+            s.folder.path() + ": vocab.txt has " + std::to_string(tokenizer.vocab().size()) +
+            " tokens but config.json's vocab_size is " + std::to_string(s.folder.config.vocabSize));
+    }
+    EncoderOptions encoderOptions = options.encoder;
+    encoderOptions.padToMaxLength = false; // the batcher pads each batch to its longest member
+    const Encoder encoder(tokenizer, encoderOptions);
+    std::vector<Issue> trainIssues;
+    trainIssues.reserve(trainRows.size());
+    std::vector<Issue> validationIssues;
+    if (separateValidation) {
+        validationIssues = data.validation.issues;
+    }
+    std::vector<int> trainLabels;
+    for (const auto row : trainRows) {
+        trainIssues.push_back(data.train.issues[row]);
+        trainLabels.push_back(s.trainLabels[row]);
+    }
+    for (const auto row : validationRows) {
+        validationIssues.push_back(data.train.issues[row]);
+        s.validationLabels.push_back(s.trainLabels[row]);
+    }
+    s.trainLabels = std::move(trainLabels);
+    listener.onMessage("Tokenizing " +
+                       std::to_string(trainIssues.size() + validationIssues.size()) +
+                       " issues (max length " + std::to_string(encoderOptions.maxLength) + ")");
+    s.train = encodeAll(encoder, trainIssues, 0, {}, cancel);
+    s.validation = encodeAll(encoder, validationIssues, 0, {}, cancel);
+    long long truncated = 0;
+    Fingerprint fingerprint;
+    for (std::size_t i = 0; i < s.train.size(); ++i) {
+        s.trainLengths.push_back(static_cast<int>(s.train[i].inputIds.size()));
+        truncated += s.train[i].truncated ? 1 : 0;
+        fingerprint.add(s.train[i].inputIds);
+        fingerprint.add(s.trainLabels[i]);
+    }
+    for (std::size_t i = 0; i < s.validation.size(); ++i) {
+        fingerprint.add(s.validation[i].inputIds);
+        fingerprint.add(s.validationLabels[i]);
+    }
+    s.fingerprint = fingerprint.hex();
+
+    std::ostringstream summary;
+    summary << "Training on " << s.train.size() << " issues, validating on " << s.validation.size()
+            << (separateValidation ? " (" + fileName(data.validation.path) + ")"
+                                   : " (a stratified split)")
+            << "; " << s.labels.size() << " classes:";
+    for (std::size_t c = 0; c < s.labels.size(); ++c) {
+        summary << (c == 0 ? " " : ", ") << s.labels[c] << " " << used[c];
+    }
+    summary << "; " << percent(static_cast<double>(truncated) / static_cast<double>(s.train.size()))
+            << " truncated at " << encoderOptions.maxLength << " tokens";
+    listener.onMessage(summary.str());
+
+    s.device = chooseDevice(options.device);
+    const bool cuda = s.device.is_cuda();
+    if (options.precision == Precision::BFloat16 && !cuda) {
+        throw DataError("precision bf16 needs a CUDA device; on the CPU use fp32 or auto");
+    }
+    s.bf16 = cuda && options.precision != Precision::Float32;
+#if TORCH_VERSION_MAJOR < 2
+    if (s.bf16) {
+        listener.onMessage("bf16 autocast needs LibTorch 2; training in fp32");
+        s.bf16 = false;
+    }
+#endif
+
+    if (options.dropout >= 0.0) {
+        s.folder.config.hiddenDropoutProb = options.dropout;
+        s.folder.config.attentionProbsDropoutProb = options.dropout;
+    }
+    ClassifierOptions classifierOptions = defaultClassifierOptions(s.folder, s.labels);
+    if (options.head) {
+        classifierOptions.head = *options.head;
+    }
+    if (options.pooling) {
+        classifierOptions.pooling = *options.pooling;
+    }
+    torch::manual_seed(options.seed); // the new head's initialisation, then dropout
+    if (cuda) {
+        torch::cuda::manual_seed_all(options.seed);
+    }
+    LoadReport report;
+    s.model = loadClassifier(s.folder, classifierOptions, &report);
+    s.model->to(s.device);
+    for (const auto& line : report.messages()) {
+        listener.onMessage(line);
+    }
+    listener.onMessage("Model " + s.folder.path() + ": " +
+                       std::to_string(parameterCount(*s.model) / 1000000) + "M parameters, head " +
+                       headName(classifierOptions.head) + ", pooling " +
+                       poolingName(classifierOptions.pooling) + "; device " +
+                       (cuda ? std::string("CUDA")
+                             : "CPU (" + std::to_string(at::get_num_threads()) + " threads)") +
+                       (s.bf16 ? ", bf16 autocast" : ", fp32"));
+
+    if (options.classWeights == ClassWeighting::Balanced) {
+        std::vector<float> weights(s.labels.size(), 0.0F);
+        const auto n = static_cast<double>(s.trainLabels.size());
+        for (std::size_t c = 0; c < weights.size(); ++c) {
+            weights[c] =
+                used[c] == 0
+                    ? 0.0F
+                    : static_cast<float>(n / (static_cast<double>(weights.size()) * used[c]));
+        }
+        s.classWeights = torch::tensor(weights).to(s.device);
+    }
+    return s;
+}
+
+// Linear warmup then linear decay to zero, as transformers'
+// get_linear_schedule_with_warmup: step is the number of updates already made.
+double scheduledRate(const TrainOptions& options, long long step, long long totalSteps) {
+    const auto warmup = static_cast<long long>(
+        std::llround(options.warmupFraction * static_cast<double>(totalSteps)));
+    if (step < warmup) {
+        return options.learningRate * static_cast<double>(step) /
+               static_cast<double>(std::max(1LL, warmup));
+    }
+    const double remaining = static_cast<double>(totalSteps - step) /
+                             static_cast<double>(std::max(1LL, totalSteps - warmup));
+    return options.learningRate * std::max(0.0, remaining);
+}
+
+bool isOutOfMemory(const std::string& what) {
+    return what.find("out of memory") != std::string::npos ||
+           what.find("CUDA error: out of memory") != std::string::npos;
+}
+
+// The run itself, shared by run() and resume().
+class Run {
+public:
+    Run(const TrainOptions& options, Session& session, TrainingListener& listener,
+        const std::atomic<bool>* cancel)
+        : m_options(options), m_s(session), m_listener(listener),
+          m_cancel(cancel), m_folder{options.outDir} {}
+
+    FinishedEvent execute(TrainerState state, bool resumed);
+
+private:
+    bool cancelled() const {
+        return m_cancel != nullptr && m_cancel->load(std::memory_order_relaxed);
+    }
+    EvalEvent evaluate(TrainerState& state, int epoch, bool epochEnd);
+    void saveLast(const TrainerState& state);
+    SaveOptions saveOptions() const;
+    double elapsed(const TrainerState& state) const {
+        return state.elapsedSeconds +
+               std::chrono::duration<double>(Clock::now() - m_sessionStart).count();
+    }
+
+    const TrainOptions& m_options;
+    Session& m_s;
+    TrainingListener& m_listener;
+    const std::atomic<bool>* m_cancel;
+    RunFolder m_folder;
+    std::unique_ptr<StepRunner> m_runner;
+    Clock::time_point m_sessionStart = Clock::now();
+    double m_sessionBaseElapsed = 0.0;
+};
+
+SaveOptions Run::saveOptions() const {
+    SaveOptions save;
+    save.dtype = m_options.saveDtype;
+    save.encoder = m_options.encoder;
+    save.encoder.padToMaxLength = true;
+    save.baseModel = m_options.model.empty() ? m_s.folder.path() : m_options.model;
+    save.trainingJson = trainOptionsToJson(m_options);
+    return save;
+}
+
+EvalEvent Run::evaluate(TrainerState& state, int epoch, bool epochEnd) {
+    InferenceOptions inference;
+    inference.batchSize = std::max(32, m_options.batchSize * 2);
+    inference.device = m_s.device;
+    inference.bf16 = m_s.bf16;
+    const auto logits =
+        computeLogits(*m_s.model, m_s.validation, inference, {}, m_cancel); // [N, C]
+    m_s.model->train();
+    const auto labels = torch::tensor(m_s.validationLabels, torch::kInt64);
+    const auto weights =
+        m_s.classWeights.defined() ? m_s.classWeights.to(torch::kCPU) : torch::Tensor();
+    EvalEvent event;
+    event.step = state.step;
+    event.epoch = epoch + 1;
+    event.epochEnd = epochEnd;
+    event.loss = classificationLoss(logits, labels, weights).item<double>();
+    const auto probabilities = torch::softmax(logits, 1).contiguous();
+    const auto predicted = probabilities.argmax(1).to(torch::kInt32).contiguous();
+    std::vector<int> predictedClasses(predicted.data_ptr<int>(),
+                                      predicted.data_ptr<int>() + predicted.numel());
+    std::vector<float> probs(probabilities.data_ptr<float>(),
+                             probabilities.data_ptr<float>() + probabilities.numel());
+    event.metrics = computeMetrics(m_s.validationLabels, predictedClasses, m_s.labels, probs);
+    event.score = m_options.stopMetric == StopMetric::Accuracy ? event.metrics.accuracy
+                                                               : event.metrics.macroF1;
+    event.improved = event.score > state.bestScore;
+    state.lastEvalStep = state.step;
+    if (event.improved) {
+        state.bestScore = event.score;
+        state.bestEpoch = epoch + 1;
+        state.bestStep = state.step;
+        state.badEvaluations = 0;
+        SaveOptions save = saveOptions();
+        save.metricsJson = metricsToJson(event.metrics);
+        saveModelFolder(*m_s.model, m_s.folder.path(), m_folder.bestDir(), save);
+    } else {
+        ++state.badEvaluations;
+    }
+    event.badEvaluations = state.badEvaluations;
+    m_listener.onEvaluation(event);
+    if (event.improved) {
+        m_listener.onCheckpoint({CheckpointKind::Best, m_folder.bestDir(), state.step});
+    }
+    return event;
+}
+
+void Run::saveLast(const TrainerState& state) {
+    TrainerState saved = state;
+    saved.elapsedSeconds = elapsed(state);
+    saved.metricsLogBytes = metricsLogSize(m_folder.metricsPath());
+    saveLastCheckpoint(*m_s.model, m_runner->optimizer(), saved, m_s.folder.path(),
+                       m_folder.lastDir(), saveOptions());
+    m_listener.onCheckpoint({CheckpointKind::Last, m_folder.lastDir(), state.step});
+}
+
+FinishedEvent Run::execute(TrainerState state, bool resumed) {
+    StepOptions stepOptions;
+    stepOptions.weightDecay = m_options.weightDecay;
+    stepOptions.maxGradNorm = m_options.maxGradNorm;
+    stepOptions.bf16 = m_s.bf16;
+    stepOptions.classWeights = m_s.classWeights;
+    m_runner = std::make_unique<StepRunner>(*m_s.model, stepOptions);
+    if (resumed) {
+        restoreLastCheckpoint(m_runner->optimizer(), m_folder.lastDir());
+    }
+    BatchPlanOptions plan;
+    plan.batchSize = m_options.batchSize;
+    plan.seed = m_options.seed;
+    const auto batchesPerEpoch =
+        static_cast<long long>(planBatches(m_s.trainLengths, plan, 0).size());
+    const long long accumulation = m_options.gradAccumulation;
+    const long long stepsPerEpoch = (batchesPerEpoch + accumulation - 1) / accumulation;
+    const long long totalSteps = stepsPerEpoch * m_options.epochs;
+
+    FinishedEvent finished;
+    finished.bestPath = m_folder.bestDir();
+    const auto finish = [&](RunOutcome outcome, std::string message) {
+        finished.outcome = outcome;
+        finished.message = std::move(message);
+        finished.bestScore = state.bestScore;
+        finished.bestEpoch = state.bestEpoch;
+        finished.steps = state.step;
+        finished.elapsedSeconds = elapsed(state);
+        if (state.bestScore < 0.0) {
+            finished.bestPath.clear();
+        }
+        m_listener.onFinished(finished);
+        return finished;
+    };
+
+    long long sessionSamples = 0;
+    long long sessionTokens = 0;
+    long long sessionSteps = 0;
+    const long long startStep = state.step;
+    try {
+        for (int epoch = state.epoch; epoch < m_options.epochs; ++epoch) {
+            const auto epochStart = Clock::now();
+            const auto batches = planBatches(m_s.trainLengths, plan, epoch);
+            if (state.batch == 0) {
+                state.epochLossSum = 0.0;
+                state.epochBatches = 0;
+            }
+            long long b = state.batch;
+            while (b < batchesPerEpoch) {
+                if (cancelled()) {
+                    state.epoch = epoch;
+                    state.batch = b;
+                    saveLast(state);
+                    return finish(RunOutcome::Cancelled, "stopped at step " +
+                                                             std::to_string(state.step) +
+                                                             "; resume continues from there");
+                }
+                // The step's micro-batches: accumulation of them, fewer at the epoch's end.
+                std::vector<Batch> micro;
+                long long samples = 0;
+                long long tokens = 0;
+                const long long end = std::min(batchesPerEpoch, b + accumulation);
+                for (; b < end; ++b) {
+                    micro.push_back(collate(m_s.train, batches[static_cast<std::size_t>(b)],
+                                            m_s.trainLabels, m_s.device));
+                    samples += micro.back().inputIds.size(0);
+                    tokens += micro.back().realTokens;
+                }
+                const double lr = scheduledRate(m_options, state.step, totalSteps);
+                const StepResult result = m_runner->step(micro, lr);
+                if (!result.finite) {
+                    return finish(RunOutcome::Failed,
+                                  "the loss became " +
+                                      std::string(std::isnan(result.loss) ? "NaN" : "infinite") +
+                                      " at step " + std::to_string(state.step + 1) + " (epoch " +
+                                      std::to_string(epoch + 1) +
+                                      "); lower the learning rate. The best model so far is in " +
+                                      m_folder.bestDir());
+                }
+                ++state.step;
+                ++sessionSteps;
+                sessionSamples += samples;
+                sessionTokens += tokens;
+                state.epochLossSum += result.loss * static_cast<double>(micro.size());
+                state.epochBatches += static_cast<long long>(micro.size());
+
+                const double sessionSeconds =
+                    std::chrono::duration<double>(Clock::now() - m_sessionStart).count();
+                StepEvent step;
+                step.step = state.step;
+                step.totalSteps = totalSteps;
+                step.epoch = epoch + 1;
+                step.epochs = m_options.epochs;
+                step.batch = b;
+                step.batches = batchesPerEpoch;
+                step.loss = result.loss;
+                step.learningRate = lr;
+                step.samplesPerSecond =
+                    static_cast<double>(sessionSamples) / std::max(1e-9, sessionSeconds);
+                step.tokensPerSecond =
+                    static_cast<double>(sessionTokens) / std::max(1e-9, sessionSeconds);
+                step.elapsedSeconds = elapsed(state);
+                step.etaSeconds = sessionSeconds / static_cast<double>(state.step - startStep) *
+                                  static_cast<double>(totalSteps - state.step);
+                m_listener.onStep(step);
+
+                if (m_options.evalEverySteps > 0 && state.step % m_options.evalEverySteps == 0 &&
+                    b < batchesPerEpoch) {
+                    const auto eval = evaluate(state, epoch, false);
+                    if (m_options.patience > 0 && state.badEvaluations >= m_options.patience) {
+                        state.epoch = epoch;
+                        state.batch = b;
+                        saveLast(state);
+                        return finish(RunOutcome::EarlyStopped,
+                                      "no improvement in " + std::to_string(state.badEvaluations) +
+                                          " evaluations; best " +
+                                          stopMetricName(m_options.stopMetric) + " from epoch " +
+                                          std::to_string(state.bestEpoch));
+                    }
+                }
+            }
+            EpochEvent epochEvent;
+            epochEvent.epoch = epoch + 1;
+            epochEvent.epochs = m_options.epochs;
+            epochEvent.trainLoss =
+                state.epochLossSum / static_cast<double>(std::max(1LL, state.epochBatches));
+            epochEvent.seconds = std::chrono::duration<double>(Clock::now() - epochStart).count();
+            epochEvent.paddingFraction = paddingFraction(m_s.trainLengths, batches);
+            m_listener.onEpochEnd(epochEvent);
+            if (state.lastEvalStep != state.step) {
+                evaluate(state, epoch, true);
+            }
+            state.epoch = epoch + 1;
+            state.batch = 0;
+            state.epochLossSum = 0.0;
+            state.epochBatches = 0;
+            saveLast(state);
+            if (m_options.patience > 0 && state.badEvaluations >= m_options.patience &&
+                epoch + 1 < m_options.epochs) {
+                return finish(RunOutcome::EarlyStopped,
+                              "no improvement in " + std::to_string(state.badEvaluations) +
+                                  " evaluations; best " + stopMetricName(m_options.stopMetric) +
+                                  " from epoch " + std::to_string(state.bestEpoch));
+            }
+        }
+    } catch (const CancelledError&) {
+        // Cancelled inside an evaluation: the step counts are consistent, the
+        // epoch's position is not worth saving mid-evaluation.
+        return finish(RunOutcome::Cancelled,
+                      "stopped during an evaluation; resume continues from the last checkpoint");
+    } catch (const Error& e) {
+        return finish(RunOutcome::Failed, e.what());
+    } catch (const c10::Error& e) {
+        const std::string what = e.what_without_backtrace();
+        if (isOutOfMemory(what)) {
+            return finish(
+                RunOutcome::Failed,
+                "the device ran out of memory at batch size " +
+                    std::to_string(m_options.batchSize) + " and max length " +
+                    std::to_string(m_options.encoder.maxLength) +
+                    ": use a smaller batch size (gradient accumulation keeps the effective batch) "
+                    "or a shorter max length. The best model so far is in " +
+                    m_folder.bestDir());
+        }
+        return finish(RunOutcome::Failed, "LibTorch: " + what);
+    } catch (const std::exception& e) {
+        return finish(RunOutcome::Failed, e.what());
+    }
+    const double best = state.bestScore;
+    std::ostringstream message;
+    message.precision(4);
+    message << "trained " << m_options.epochs << " epochs; best "
+            << stopMetricName(m_options.stopMetric) << " " << best << " at epoch "
+            << state.bestEpoch;
+    return finish(RunOutcome::Finished, message.str());
+}
+
+// Forwards every event to the caller's listener and appends it to metrics.jsonl.
+class LoggingListener : public TrainingListener {
+public:
+    LoggingListener(TrainingListener& inner, MetricsLog& log) : m_inner(inner), m_log(log) {}
+    void onMessage(const std::string& text) override {
+        m_log.append(messageJson(text));
+        m_inner.onMessage(text);
+    }
+    void onStep(const StepEvent& e) override {
+        m_log.append(eventJson(e));
+        m_inner.onStep(e);
+    }
+    void onEvaluation(const EvalEvent& e) override {
+        m_log.append(eventJson(e));
+        m_inner.onEvaluation(e);
+    }
+    void onEpochEnd(const EpochEvent& e) override {
+        m_log.append(eventJson(e));
+        m_inner.onEpochEnd(e);
+    }
+    void onCheckpoint(const CheckpointEvent& e) override {
+        m_log.append(eventJson(e));
+        m_inner.onCheckpoint(e);
+    }
+    void onFinished(const FinishedEvent& e) override {
+        m_log.append(eventJson(e));
+        m_inner.onFinished(e);
+    }
+
+private:
+    TrainingListener& m_inner;
+    MetricsLog& m_log;
+};
+
+} // namespace
+
+bool canResume(const std::string& runDir) {
+    const RunFolder folder{runDir};
+    return fs::exists(folder.configPath()) &&
+           (fs::exists(folder.statePath()) ||
+            fs::exists(folder.lastDir() + ".pending/trainer_state.json"));
+}
+
+TrainOptions readRunOptions(const std::string& runDir) {
+    const RunFolder folder{runDir};
+    if (!fs::exists(folder.configPath())) {
+        throw DataError(runDir + ": not a training run folder (config.json is missing)");
+    }
+    return trainOptionsFromJson(readWholeFile(folder.configPath(), "the run's settings"),
+                                folder.configPath());
+}
+
+Trainer::Trainer(TrainOptions options) : m_options(std::move(options)) {
+    const auto problems = validateOptions(m_options);
+    if (!problems.empty()) {
+        std::string message = "invalid training settings:";
+        for (const auto& problem : problems) {
+            message += "\n  " + problem;
+        }
+        throw DataError(message);
+    }
+}
+
+Trainer::~Trainer() = default;
+
+FinishedEvent Trainer::run(const TrainData& data, TrainingListener& listener,
+                           const std::atomic<bool>* cancel) {
+    const RunFolder folder{m_options.outDir};
+    std::error_code ec;
+    if (fs::exists(folder.configPath())) {
+        throw DataError(m_options.outDir +
+                        ": a training run is already there; resume it or choose another folder");
+    }
+    if (fs::exists(m_options.outDir) && !fs::is_empty(m_options.outDir, ec)) {
+        throw DataError(m_options.outDir +
+                        ": the folder is not empty; choose a new or empty folder for the run");
+    }
+    fs::create_directories(m_options.outDir, ec);
+    if (ec) {
+        throw IoError(m_options.outDir + ": cannot create the run folder: " + ec.message());
+    }
+    const std::string modelSource = m_options.model.empty() ? defaultModelDir() : m_options.model;
+    Session session = setUp(m_options, data, modelSource, listener, cancel);
+    writeFileAtomically(folder.configPath(),
+                        [&](std::ostream& out) { out << trainOptionsToJson(m_options); });
+    MetricsLog log(folder.metricsPath(), 0);
+    LoggingListener logging(listener, log);
+    TrainerState state;
+    state.fingerprint = session.fingerprint;
+    return Run(m_options, session, logging, cancel).execute(state, false);
+}
+
+FinishedEvent Trainer::resume(const TrainData& data, TrainingListener& listener,
+                              const std::atomic<bool>* cancel) {
+    const RunFolder folder{m_options.outDir};
+    const TrainerState state = readLastState(folder.lastDir());
+    Session session = setUp(m_options, data, folder.lastDir(), listener, cancel);
+    if (session.fingerprint != state.fingerprint) {
+        throw DataError(m_options.outDir +
+                        ": the training or validation data differ from the data this run "
+                        "started with; resume needs the same files and settings");
+    }
+    if (state.epoch >= m_options.epochs) {
+        throw DataError(m_options.outDir + ": this run already finished all " +
+                        std::to_string(m_options.epochs) + " epochs; there is nothing to resume");
+    }
+    // The log is cut back to the checkpoint, so it reads as one uninterrupted run.
+    MetricsLog log(folder.metricsPath(), state.metricsLogBytes);
+    LoggingListener logging(listener, log);
+    logging.onMessage("Resuming at epoch " + std::to_string(state.epoch + 1) + ", step " +
+                      std::to_string(state.step));
+    return Run(m_options, session, logging, cancel).execute(state, true);
+}
+
+} // namespace issuebert

@@ -1,0 +1,72 @@
+// Fine-tuning a pretrained BERT on labelled issues: the whole run — tokenize
+// once, length-bucket batches, AdamW with warmup and decay, evaluation, early
+// stopping, best/ and last/ checkpoints, exact resume. Reports through a
+// TrainingListener. LibTorch-free (pimpl), so the GUI's worker includes it.
+#pragma once
+
+#include "core/data/dataset.h"
+#include "core/train/events.h"
+#include "core/train/train_options.h"
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+namespace issuebert {
+
+// What a run trains and validates on: datasets already loaded (the GUI has
+// them; the CLI loads options.trainPath / valPath). validation empty: a
+// stratified split of train by options.valFraction and options.seed.
+struct TrainData {
+    Dataset train;
+    Dataset validation; // empty issues: split train
+};
+
+// The files of a run folder.
+struct RunFolder {
+    std::string root;
+    std::string configPath() const { return root + "/config.json"; }
+    std::string metricsPath() const { return root + "/metrics.jsonl"; }
+    std::string bestDir() const { return root + "/best"; }
+    std::string lastDir() const { return root + "/last"; }
+    std::string statePath() const { return lastDir() + "/trainer_state.json"; }
+    std::string optimizerPath() const { return lastDir() + "/optimizer.pt"; }
+};
+
+// True when dir holds a run that can be resumed (config.json and last/ with trainer state).
+bool canResume(const std::string& runDir);
+
+// The options a run folder was started with (its config.json). Throws
+// DataError / IoError naming the file.
+TrainOptions readRunOptions(const std::string& runDir);
+
+class Trainer {
+public:
+    // Throws DataError listing the problems when validateOptions finds any.
+    explicit Trainer(TrainOptions options);
+    ~Trainer();
+    Trainer(const Trainer&) = delete;
+    Trainer& operator=(const Trainer&) = delete;
+
+    const TrainOptions& options() const { return m_options; }
+
+    // Trains from the start into options.outDir (created; an existing run
+    // there is refused: resume it or pick another folder). Errors before
+    // training starts (bad data, model, folder) are thrown; errors during
+    // training (NaN loss, out of memory, disk full) end the run with
+    // RunOutcome::Failed, best/ intact. cancel is checked every batch; a
+    // cancelled run saves last/ at that batch and returns Cancelled.
+    FinishedEvent run(const TrainData& data, TrainingListener& listener,
+                      const std::atomic<bool>* cancel = nullptr);
+
+    // Continues the run in options.outDir from last/: same next batch, same
+    // learning rate, same random state. data must be what the run started
+    // with (checked by a fingerprint: DataError otherwise).
+    FinishedEvent resume(const TrainData& data, TrainingListener& listener,
+                         const std::atomic<bool>* cancel = nullptr);
+
+private:
+    TrainOptions m_options;
+};
+
+} // namespace issuebert

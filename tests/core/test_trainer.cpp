@@ -1,0 +1,338 @@
+// The Trainer end to end on a tiny BERT (hidden 32, 2 layers, the real
+// uncased vocabulary): it learns, is deterministic, stops early, keeps the
+// best checkpoint, resumes exactly after a stop, and refuses bad input.
+#include "core/io/errors.h"
+#include "core/model/model_folder.h"
+#include "core/model/saved_settings.h"
+#include "core/train/checkpoint.h"
+#include "core/train/collate.h"
+#include "core/train/train_step.h"
+#include "core/train/trainer.h"
+
+#include <torch/torch.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include "tests/support/unit.h"
+
+using namespace issuebert;
+namespace fs = std::filesystem;
+
+namespace {
+
+// The tiny random BERT fixture beside the MiniLM vocabulary: a "pretrained" model folder.
+std::string tinyModel(const unit::TempDir& temp) {
+    const fs::path dir = temp.path() / "tiny-model";
+    fs::create_directories(dir);
+    for (const char* name : {"config.json", "model.safetensors"}) {
+        fs::copy_file(unit::sourcePath("tests/fixtures/model/tiny") / name, dir / name);
+    }
+    for (const char* name : {"vocab.txt", "tokenizer_config.json", "special_tokens_map.json"}) {
+        fs::copy_file(unit::sourcePath("tests/fixtures/minilm") / name, dir / name);
+    }
+    return dir.string();
+}
+
+// Three classes told apart by their keywords, amid shared filler words.
+Dataset separable(int perClass, std::uint64_t seed = 7) {
+    const std::vector<std::vector<std::string>> keywords{
+        {"crash", "error", "broken", "fails", "exception"},
+        {"add", "support", "feature", "allow", "option"},
+        {"how", "why", "question", "help", "understand"}};
+    const std::vector<std::string> filler{"the",  "window", "file",  "when",  "user",
+                                          "page", "open",   "after", "build", "server",
+                                          "data", "list",   "new",   "on"};
+    std::mt19937 generator(static_cast<unsigned>(seed));
+    Dataset dataset;
+    dataset.path = "separable.json";
+    dataset.labels = LabelSet::machineHack();
+    for (int i = 0; i < perClass * 3; ++i) {
+        const int label = i % 3;
+        std::ostringstream body;
+        const int words = 4 + static_cast<int>(generator() % 12);
+        for (int w = 0; w < words; ++w) {
+            const bool key = generator() % 3 == 0;
+            const auto& pool = key ? keywords[static_cast<std::size_t>(label)] : filler;
+            body << pool[generator() % pool.size()] << ' ';
+        }
+        body << keywords[static_cast<std::size_t>(label)][generator() % 5];
+        Issue issue;
+        issue.id = std::to_string(i + 1);
+        issue.title = "issue " + std::to_string(i);
+        issue.body = body.str();
+        issue.label = label;
+        dataset.issues.push_back(issue);
+    }
+    return dataset;
+}
+
+TrainOptions tinyOptions(const std::string& model, const fs::path& out) {
+    TrainOptions options;
+    options.trainPath = "separable.json";
+    options.model = model;
+    options.outDir = out.string();
+    options.encoder.maxLength = 32;
+    options.batchSize = 8;
+    options.epochs = 10;
+    options.learningRate = 5e-3;
+    options.warmupFraction = 0.1;
+    options.valFraction = 0.25;
+    options.seed = 11;
+    return options;
+}
+
+// Records what a run reports.
+struct Recorder : TrainingListener {
+    std::vector<StepEvent> steps;
+    std::vector<EvalEvent> evals;
+    std::vector<EpochEvent> epochs;
+    std::vector<CheckpointEvent> checkpoints;
+    std::vector<FinishedEvent> finished;
+    std::atomic<bool>* cancel = nullptr;
+    long long cancelAtStep = -1;
+
+    void onStep(const StepEvent& e) override {
+        steps.push_back(e);
+        if (cancel != nullptr && e.step == cancelAtStep) {
+            cancel->store(true);
+        }
+    }
+    void onEvaluation(const EvalEvent& e) override { evals.push_back(e); }
+    void onEpochEnd(const EpochEvent& e) override { epochs.push_back(e); }
+    void onCheckpoint(const CheckpointEvent& e) override { checkpoints.push_back(e); }
+    void onFinished(const FinishedEvent& e) override { finished.push_back(e); }
+};
+
+std::string readFile(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+int countLines(const std::string& text, const std::string& fragment) {
+    int count = 0;
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);) {
+        count += line.find(fragment) != std::string::npos ? 1 : 0;
+    }
+    return count;
+}
+
+} // namespace
+
+TEST_CASE("train: a tiny model learns a separable dataset to at least 95% validation accuracy") {
+    unit::TempDir temp;
+    const auto options = tinyOptions(tinyModel(temp), temp.path() / "run");
+    Recorder recorder;
+    const FinishedEvent result = Trainer(options).run({separable(40), {}}, recorder);
+    CHECK_EQ(runOutcomeName(result.outcome), std::string("finished"));
+    CHECK(result.bestScore >= 0.95);
+    CHECK_EQ(recorder.epochs.size(), std::size_t{10});
+    CHECK_EQ(recorder.evals.size(), std::size_t{10});
+    CHECK(recorder.evals.back().metrics.accuracy >= 0.95);
+    CHECK(recorder.steps.front().loss > recorder.steps.back().loss);
+    // 90 training issues in batches of 8: 12 steps an epoch.
+    CHECK_EQ(recorder.steps.back().step, 120LL);
+    CHECK_EQ(recorder.steps.back().totalSteps, 120LL);
+    // Warmup from 0, peak, then decay to the last step's small rate.
+    CHECK_EQ(recorder.steps.front().learningRate, 0.0);
+    CHECK(recorder.steps.back().learningRate < options.learningRate * 0.05);
+
+    // best/ is a Hugging Face folder with the labels and the metrics it was chosen for.
+    const auto best = openModelFolder(result.bestPath);
+    CHECK_EQ(folderLabels(best), (std::vector<std::string>{"bug", "feature", "question"}));
+    CHECK(best.saved.has_value());
+    CHECK(best.saved->metricsJson.find("\"accuracy\"") != std::string::npos);
+    CHECK_EQ(best.saved->encoder.maxLength, 32);
+    // metrics.jsonl holds the same stream.
+    const std::string log = readFile(temp.path() / "run" / "metrics.jsonl");
+    CHECK_EQ(countLines(log, "\"event\":\"step\""), 120);
+    CHECK_EQ(countLines(log, "\"event\":\"eval\""), 10);
+    CHECK_EQ(countLines(log, "\"event\":\"finished\""), 1);
+    CHECK(fs::exists(temp.path() / "run" / "config.json"));
+    CHECK(fs::exists(temp.path() / "run" / "last" / "trainer_state.json"));
+    CHECK(recorder.epochs.front().paddingFraction >= 0.0 &&
+          recorder.epochs.front().paddingFraction < 0.6);
+}
+
+TEST_CASE("train: the same seed and data give the same metrics; another seed does not") {
+    unit::TempDir temp;
+    const std::string model = tinyModel(temp);
+    const auto runWith = [&](const std::string& name, std::uint64_t seed) {
+        auto options = tinyOptions(model, temp.path() / name);
+        options.epochs = 2;
+        options.seed = seed;
+        Recorder recorder;
+        Trainer(options).run({separable(20), {}}, recorder);
+        return recorder.evals.back().loss;
+    };
+    const double first = runWith("a", 5);
+    CHECK_EQ(runWith("b", 5), first);
+    CHECK(runWith("c", 6) != first);
+}
+
+TEST_CASE("train: a stopped run resumes with the same next batch and ends exactly as an "
+          "uninterrupted one") {
+    unit::TempDir temp;
+    const std::string model = tinyModel(temp);
+    const Dataset data = separable(20);
+    auto options = tinyOptions(model, temp.path() / "straight");
+    options.epochs = 3;
+    options.dropout = 0.2; // dropout draws random numbers: the generator state must resume too
+    Recorder straight;
+    Trainer(options).run({data, {}}, straight);
+
+    options.outDir = (temp.path() / "stopped").string();
+    std::atomic<bool> cancel{false};
+    Recorder first;
+    first.cancel = &cancel;
+    first.cancelAtStep = 10; // mid-epoch 2 (45 training issues: 6 steps an epoch)
+    const FinishedEvent stopped = Trainer(options).run({data, {}}, first, &cancel);
+    CHECK_EQ(runOutcomeName(stopped.outcome), std::string("cancelled"));
+    CHECK_EQ(stopped.steps, 10LL);
+    CHECK(canResume(options.outDir));
+
+    Recorder second;
+    const TrainOptions saved = readRunOptions(options.outDir);
+    CHECK_EQ(saved.dropout, 0.2);
+    const FinishedEvent resumed = Trainer(saved).resume({data, {}}, second);
+    CHECK_EQ(runOutcomeName(resumed.outcome), std::string("finished"));
+    CHECK_EQ(second.steps.front().step, 11LL);
+    CHECK_EQ(second.steps.front().learningRate, straight.steps[10].learningRate);
+    CHECK_EQ(second.steps.front().loss, straight.steps[10].loss);
+    CHECK_EQ(second.evals.back().loss, straight.evals.back().loss);
+    CHECK_EQ(second.evals.back().metrics.accuracy, straight.evals.back().metrics.accuracy);
+    // The log reads as one run: every step once.
+    const std::string log = readFile(temp.path() / "stopped" / "metrics.jsonl");
+    CHECK_EQ(countLines(log, "\"event\":\"step\""), static_cast<int>(straight.steps.size()));
+}
+
+TEST_CASE("train: resume refuses different data and a finished run") {
+    unit::TempDir temp;
+    auto options = tinyOptions(tinyModel(temp), temp.path() / "run");
+    options.epochs = 1;
+    Recorder recorder;
+    Trainer(options).run({separable(10), {}}, recorder);
+    CHECK_THROWS_WITH(Trainer(options).resume({separable(10, 99), {}}, recorder), DataError,
+                      "differ from the data this run started with");
+    CHECK_THROWS_WITH(Trainer(options).resume({separable(10), {}}, recorder), DataError,
+                      "already finished");
+}
+
+TEST_CASE("train: early stopping ends the run after `patience` evaluations without improvement") {
+    unit::TempDir temp;
+    auto options = tinyOptions(tinyModel(temp), temp.path() / "run");
+    options.learningRate = 1e-9; // nothing improves after the first evaluation
+    options.evalEverySteps = 1;
+    options.patience = 2;
+    Recorder recorder;
+    const FinishedEvent result = Trainer(options).run({separable(20), {}}, recorder);
+    CHECK_EQ(runOutcomeName(result.outcome), std::string("early_stopped"));
+    CHECK_EQ(recorder.evals.size(), std::size_t{3});
+    CHECK(recorder.evals[0].improved);
+    CHECK(!recorder.evals[1].improved && !recorder.evals[2].improved);
+    CHECK_EQ(recorder.evals[2].badEvaluations, 2);
+    // best/ was written once, by the first evaluation, and still holds its metrics.
+    int bestSaves = 0;
+    for (const auto& c : recorder.checkpoints) {
+        bestSaves += c.kind == CheckpointKind::Best ? 1 : 0;
+    }
+    CHECK_EQ(bestSaves, 1);
+    CHECK_EQ(result.bestEpoch, 1);
+    CHECK(fs::exists(fs::path(result.bestPath) / "model.safetensors"));
+}
+
+TEST_CASE("train: a separate validation file is used as it is, its labels matched by name") {
+    unit::TempDir temp;
+    auto options = tinyOptions(tinyModel(temp), temp.path() / "run");
+    options.epochs = 1;
+    Dataset validation = separable(5, 3);
+    validation.path = "val.json";
+    Recorder recorder;
+    Trainer(options).run({separable(10), validation}, recorder);
+    CHECK_EQ(recorder.evals.back().metrics.count, 15LL);
+
+    Dataset foreign = separable(2);
+    foreign.path = "val.json";
+    foreign.labels = LabelSet({"bug", "feature", "enhancement"});
+    options.outDir = (temp.path() / "run2").string();
+    CHECK_THROWS_WITH(
+        Trainer(options).run({separable(10), foreign}, recorder), DataError,
+        "val.json: record 3: label \"enhancement\" does not occur in the training data");
+}
+
+TEST_CASE("train: bad input is refused before training, naming the file, record or setting") {
+    unit::TempDir temp;
+    const std::string model = tinyModel(temp);
+    auto options = tinyOptions(model, temp.path() / "run");
+    Recorder recorder;
+
+    Dataset unlabelled = separable(5);
+    unlabelled.issues[4].label = kNoLabel;
+    CHECK_THROWS_WITH(Trainer(options).run({unlabelled, {}}, recorder), DataError,
+                      "separable.json: record 5: issue \"5\" has no label");
+
+    Dataset oneClass = separable(5);
+    for (auto& issue : oneClass.issues) {
+        issue.label = 0;
+    }
+    CHECK_THROWS_WITH(Trainer(options).run({oneClass, {}}, recorder), DataError,
+                      "at least two classes");
+
+    auto bad = options;
+    bad.learningRate = 0.0;
+    bad.batchSize = 0;
+    CHECK_THROWS_WITH(Trainer{bad}, DataError, "invalid training settings");
+
+    auto bf16 = options;
+    bf16.device = DeviceChoice::Cpu;
+    bf16.precision = Precision::BFloat16;
+    CHECK_THROWS_WITH(Trainer(bf16).run({separable(5), {}}, recorder), DataError,
+                      "bf16 needs a CUDA device");
+
+    options.outDir = (temp.path() / "twice").string();
+    options.epochs = 1;
+    Trainer(options).run({separable(5), {}}, recorder);
+    CHECK_THROWS_WITH(Trainer(options).run({separable(5), {}}, recorder), DataError,
+                      "a training run is already there");
+}
+
+TEST_CASE(
+    "train: a NaN loss stops the step without touching the weights, and the run fails clearly") {
+    unit::TempDir temp;
+    const std::string model = tinyModel(temp);
+    // A checkpoint whose encoder holds a NaN: every loss is NaN.
+    const fs::path poisoned = temp.path() / "poisoned";
+    fs::copy(model, poisoned);
+    {
+        auto folder = openModelFolder(model);
+        auto classifier = loadClassifier(
+            folder, {HeadKind::Linear, Pooling::Cls, {"bug", "feature", "question"}});
+        {
+            torch::NoGradGuard noGrad;
+            classifier->bert->embeddings->LayerNorm->weight[0] =
+                std::numeric_limits<float>::quiet_NaN();
+        }
+        fs::remove_all(poisoned);
+        saveModelFolder(*classifier, model, poisoned.string(), {});
+
+        StepRunner runner(*classifier, {});
+        std::vector<Encoding> encodings(2);
+        encodings[0].inputIds = {101, 2000, 102};
+        encodings[1].inputIds = {101, 102};
+        const auto before = classifier->classifier->weight.clone();
+        const auto result = runner.step({collate(encodings, {0, 1}, {0, 1}, torch::kCPU)}, 1e-3);
+        CHECK(!result.finite);
+        CHECK(torch::equal(before, classifier->classifier->weight));
+    }
+    auto options = tinyOptions(poisoned.string(), temp.path() / "run");
+    Recorder recorder;
+    const FinishedEvent result = Trainer(options).run({separable(10), {}}, recorder);
+    CHECK_EQ(runOutcomeName(result.outcome), std::string("failed"));
+    CHECK(result.message.find("the loss became NaN at step 1") != std::string::npos);
+    CHECK(result.message.find("lower the learning rate") != std::string::npos);
+}
