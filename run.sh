@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and launches IssueBERT.
 # Usage: ./run.sh [FILE]        open the app (optionally with a dataset)
-#        ./run.sh --headless    do the job in the terminal, no window
+#        ./run.sh --headless [TRAIN FLAGS]  do the whole job in the terminal:
+#            fine-tune on the bundled sample, evaluate on its test split,
+#            write predictions.csv (extra flags go to `issuebert-cli train`
+#            and override its settings, e.g. --epochs 3)
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/common.sh
@@ -13,10 +16,23 @@ if [ "${1:-}" = "--headless" ]; then
     ib_log "build"
     ib_build headless >/dev/null
     cli=build/headless/app/cli/issuebert-cli
-    for split in train test; do
-        ib_log "bundled sample: $split.json"
-        "$cli" data stats "resources/sample/$split.json"
-    done
+    run="runs/$(date +%Y%m%d-%H%M%S)-sample"
+    ib_log "fine-tune the default model on resources/sample/train.json -> $run"
+    "$cli" train --train resources/sample/train.json --out "$run" \
+        --max-len 128 --epochs 8 --lr 1e-4 --batch-size 16 "$@"
+    ib_log "evaluate the best model on resources/sample/test.json"
+    "$cli" evaluate --model "$run/best" --data resources/sample/test.json | tee "$run/test-metrics.txt"
+    ib_log "predict resources/sample/test.json"
+    "$cli" predict --model "$run/best" --data resources/sample/test.json --out "$run/predictions.csv"
+    ib_log "done"
+    cat <<EOF
+Run folder          $run
+  best/             the fine-tuned model (a Hugging Face folder)
+  last/             the latest checkpoint (resume: $cli train --resume $run)
+  metrics.jsonl     every training step and evaluation
+  test-metrics.txt  accuracy, per-class figures and confusion matrix on test.json
+  predictions.csv   per-issue predictions with class probabilities
+EOF
     exit 0
 fi
 

@@ -210,12 +210,16 @@ BertOutputs BertModelImpl::forward(const torch::Tensor& inputIds,
     };
     requireBelow(inputIds, m_config.vocabSize, "token id", "vocab_size");
     requireBelow(types, m_config.typeVocabSize, "token type id", "type_vocab_size");
-    auto hidden = embeddings(inputIds, types); // [B, T, H]
-    hidden = encoder(hidden, additiveAttentionMask(attentionMask, hidden.scalar_type()));
+    return encode(embeddings(inputIds, types), attentionMask);
+}
+
+BertOutputs BertModelImpl::encode(const torch::Tensor& embedded,
+                                  const torch::Tensor& attentionMask) {
     BertOutputs out;
-    out.lastHiddenState = hidden;
+    out.lastHiddenState =
+        encoder(embedded, additiveAttentionMask(attentionMask, embedded.scalar_type()));
     if (pooler) {
-        out.pooledOutput = pooler(hidden);
+        out.pooledOutput = pooler(out.lastHiddenState);
     }
     return out;
 }
@@ -238,14 +242,7 @@ BertOutputs BertModelImpl::forwardEmbeds(const torch::Tensor& wordEmbeds,
                            ? tokenTypeIds
                            : torch::zeros({wordEmbeds.size(0), wordEmbeds.size(1)},
                                           wordEmbeds.options().dtype(torch::kLong)); // [B, T]
-    auto hidden = embeddings->forwardEmbeds(wordEmbeds, types);                      // [B, T, H]
-    hidden = encoder(hidden, additiveAttentionMask(attentionMask, hidden.scalar_type()));
-    BertOutputs out;
-    out.lastHiddenState = hidden;
-    if (pooler) {
-        out.pooledOutput = pooler(hidden);
-    }
-    return out;
+    return encode(embeddings->forwardEmbeds(wordEmbeds, types), attentionMask);
 }
 
 torch::Tensor additiveAttentionMask(const torch::Tensor& attentionMask, torch::Dtype dtype) {

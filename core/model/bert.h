@@ -143,6 +143,9 @@ public:
     BertPooler pooler{nullptr}; // null when built without one
 
 private:
+    // embedded [B, T, H] through the encoder and the pooler.
+    BertOutputs encode(const torch::Tensor& embedded, const torch::Tensor& attentionMask);
+
     BertConfig m_config;
 };
 TORCH_MODULE(BertModel);

@@ -388,6 +388,11 @@ FinishedEvent Run::execute(TrainerState state, bool resumed) {
         return finished;
     };
 
+    const auto earlyStopMessage = [&] {
+        return "no improvement in " + std::to_string(state.badEvaluations) + " evaluations; best " +
+               stopMetricName(m_options.stopMetric) + " from epoch " +
+               std::to_string(state.bestEpoch);
+    };
     long long sessionSamples = 0;
     long long sessionTokens = 0;
     long long sessionSteps = 0;
@@ -466,11 +471,7 @@ FinishedEvent Run::execute(TrainerState state, bool resumed) {
                         state.epoch = epoch;
                         state.batch = b;
                         saveLast(state);
-                        return finish(RunOutcome::EarlyStopped,
-                                      "no improvement in " + std::to_string(state.badEvaluations) +
-                                          " evaluations; best " +
-                                          stopMetricName(m_options.stopMetric) + " from epoch " +
-                                          std::to_string(state.bestEpoch));
+                        return finish(RunOutcome::EarlyStopped, earlyStopMessage());
                     }
                 }
             }
@@ -492,10 +493,7 @@ FinishedEvent Run::execute(TrainerState state, bool resumed) {
             saveLast(state);
             if (m_options.patience > 0 && state.badEvaluations >= m_options.patience &&
                 epoch + 1 < m_options.epochs) {
-                return finish(RunOutcome::EarlyStopped,
-                              "no improvement in " + std::to_string(state.badEvaluations) +
-                                  " evaluations; best " + stopMetricName(m_options.stopMetric) +
-                                  " from epoch " + std::to_string(state.bestEpoch));
+                return finish(RunOutcome::EarlyStopped, earlyStopMessage());
             }
         }
     } catch (const CancelledError&) {
@@ -607,12 +605,14 @@ FinishedEvent Trainer::run(const TrainData& data, TrainingListener& listener,
         throw DataError(m_options.outDir +
                         ": the folder is not empty; choose a new or empty folder for the run");
     }
+    const std::string modelSource = m_options.model.empty() ? defaultModelDir() : m_options.model;
+    Session session = setUp(m_options, data, modelSource, listener, cancel);
+    // Created once the data and the model are known to be usable, so a
+    // mistyped path leaves no empty run folder behind.
     fs::create_directories(m_options.outDir, ec);
     if (ec) {
         throw IoError(m_options.outDir + ": cannot create the run folder: " + ec.message());
     }
-    const std::string modelSource = m_options.model.empty() ? defaultModelDir() : m_options.model;
-    Session session = setUp(m_options, data, modelSource, listener, cancel);
     writeFileAtomically(folder.configPath(),
                         [&](std::ostream& out) { out << trainOptionsToJson(m_options); });
     MetricsLog log(folder.metricsPath(), 0);
