@@ -11,6 +11,7 @@ namespace issuebert::cli {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitInternal = 1;
 inline constexpr int kExitBadInput = 2;
+inline constexpr int kExitInterrupted = 130; // 128 + SIGINT: stopped by Ctrl-C
 
 // A subcommand: its word, its help text (`issuebert-cli WORD --help`, and after
 // a usage error) and what runs it with the words after WORD.
@@ -24,7 +25,15 @@ struct Command {
 extern const Command kDataCommand;
 // issuebert-cli tokenize --model DIR [--max-len N] [--ids] (TEXT | --input FILE) [--json]
 extern const Command kTokenizeCommand;
+// issuebert-cli train --train FILE --out RUN_DIR [...] | --resume RUN_DIR
+extern const Command kTrainCommand;
 // issuebert-cli model info (DIR | ID) [--json]
 extern const Command kModelCommand;
+// issuebert-cli evaluate --model DIR --data FILE [--json]
+extern const Command kEvaluateCommand;
+// issuebert-cli predict --model DIR --data FILE --out FILE.csv [--threshold P] [--submission FILE]
+extern const Command kPredictCommand;
+// issuebert-cli explain --model DIR --title T --body B [--class NAME] [--top N] [--json]
+extern const Command kExplainCommand;
 
 } // namespace issuebert::cli

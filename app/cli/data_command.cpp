@@ -1,6 +1,8 @@
 // `issuebert-cli data stats FILE`: load a dataset and print what is in it.
 #include "app/cli/args.h"
 #include "app/cli/commands.h"
+#include "app/cli/dataset_args.h"
+#include "app/cli/format.h"
 #include "core/data/loader.h"
 #include "core/data/stats.h"
 
@@ -23,76 +25,9 @@ Load a dataset (MachineHack JSON, JSON Lines, CSV, fastText lines) and print
 its statistics: rows, labels, empty and duplicate texts, text lengths.
 
 Options:
-  --format F                 json, jsonl, csv or fasttext (default: from the file)
-  --mapping ROLE=FIELD[,...] which field plays each role: id, title, body, text,
-                             label ("-" for none; default: detected)
-  --id, --title, --body, --text, --label FIELD
-                             the same, one role at a time
-  --map-label OLD=NEW        rename or merge a label (repeatable; NEW empty:
-                             those rows become unlabelled)
-  --json                     machine-readable output
+)" ISSUEBERT_DATASET_OPTIONS_HELP R"(  --json                     machine-readable output
   --help                     show this help
 )";
-
-// The roles a field mapping names, as the options and --mapping spell them.
-constexpr std::pair<const char*, std::string FieldMapping::*> kRoles[] = {
-    {"id", &FieldMapping::id},
-    {"title", &FieldMapping::title},
-    {"body", &FieldMapping::body},
-    {"text", &FieldMapping::text},
-    {"label", &FieldMapping::label}};
-
-// --id/--title/... and --mapping ROLE=FIELD[,ROLE=FIELD...] as one mapping.
-FieldMapping fieldMapping(const Args& args) {
-    FieldMapping mapping;
-    const auto set = [&](const std::string& role, const std::string& field) {
-        for (const auto& [name, member] : kRoles) {
-            if (role == name) {
-                std::string& slot = mapping.*member;
-                if (!slot.empty() && slot != field) {
-                    throw UsageError("the " + role + " field is given twice, as \"" + slot +
-                                     "\" and as \"" + field + "\"");
-                }
-                slot = field;
-                return;
-            }
-        }
-        throw UsageError("--mapping: unknown role \"" + role +
-                         "\"; roles are id, title, body, text and label");
-    };
-    for (const auto& [name, member] : kRoles) {
-        if (const auto field = args.value(name)) {
-            set(name, *field);
-        }
-    }
-    for (const std::string& list : args.values("mapping")) {
-        for (std::size_t start = 0; start <= list.size();) {
-            const std::size_t comma = std::min(list.find(',', start), list.size());
-            const std::string pair = list.substr(start, comma - start);
-            const std::size_t eq = pair.find('=');
-            if (eq == std::string::npos) {
-                throw UsageError("--mapping: \"" + pair +
-                                 "\" is not ROLE=FIELD (e.g. title=Summary)");
-            }
-            set(pair.substr(0, eq), pair.substr(eq + 1));
-            start = comma + 1;
-        }
-    }
-    return mapping;
-}
-
-// 150000 -> "150,000" (counts are never negative).
-std::string grouped(long long n) {
-    const std::string digits = std::to_string(n);
-    std::string out;
-    for (std::size_t i = 0; i < digits.size(); ++i) {
-        if (i > 0 && (digits.size() - i) % 3 == 0) {
-            out.push_back(',');
-        }
-        out.push_back(digits[i]);
-    }
-    return out;
-}
 
 // "p50"; built by appending, as GCC 12 misreports "p" + std::string under -O3 (-Wrestrict).
 std::string percentileKey(int p) {
@@ -174,10 +109,8 @@ void printHuman(const std::string& path, const Dataset& d, const DatasetStats& s
             const double share = s.labelled > 0 ? 100.0 * static_cast<double>(count) /
                                                       static_cast<double>(s.labelled)
                                                 : 0.0;
-            std::ostringstream pct;
-            pct << std::fixed << std::setprecision(1) << share << '%';
             out << std::left << std::setw(static_cast<int>(width)) << name << "  " << std::right
-                << std::setw(12) << grouped(count) << std::setw(9) << pct.str() << '\n';
+                << std::setw(12) << grouped(count) << std::setw(8) << fixed(share, 1) << "%\n";
         }
         out << '\n';
     }
@@ -208,9 +141,7 @@ void printHuman(const std::string& path, const Dataset& d, const DatasetStats& s
 }
 
 int runData(const std::vector<std::string>& words) {
-    const Args args(words,
-                    {"format", "id", "title", "body", "text", "label", "mapping", "map-label"},
-                    {"json"});
+    const Args args(words, datasetValueOptions(), {"json"});
     const auto& positional = args.positional();
     if (positional.empty() || positional[0] != "stats") {
         throw UsageError("data: expected the subcommand \"stats\"");
@@ -220,14 +151,7 @@ int runData(const std::vector<std::string>& words) {
                                                : "data stats: one FILE only");
     }
     const std::string& path = positional[1];
-    LoadOptions options;
-    if (const auto format = args.value("format")) {
-        options.format = parseFormatName(*format);
-    }
-    options.fields = fieldMapping(args);
-    options.labelMap = parseLabelMap(args.values("map-label"));
-
-    const Dataset dataset = loadDataset(path, options);
+    const Dataset dataset = loadDataset(path, datasetLoadOptions(args));
     const DatasetStats stats = computeStats(dataset);
     if (args.flag("json")) {
         printJson(path, dataset, stats);

@@ -14,9 +14,11 @@ namespace {
 using issuebert::cli::Command;
 
 // Every subcommand, in the order the help lists them.
-const Command* const kCommands[] = {&issuebert::cli::kDataCommand,
-                                    &issuebert::cli::kTokenizeCommand,
-                                    &issuebert::cli::kModelCommand};
+const Command* const kCommands[] = {
+    &issuebert::cli::kDataCommand,     &issuebert::cli::kTokenizeCommand,
+    &issuebert::cli::kModelCommand,    &issuebert::cli::kTrainCommand,
+    &issuebert::cli::kEvaluateCommand, &issuebert::cli::kPredictCommand,
+    &issuebert::cli::kExplainCommand};
 
 constexpr const char* kUsage =
     R"(usage: issuebert-cli COMMAND [ARGS]
@@ -32,11 +34,25 @@ Commands:
       Show a model: architecture, parameters, vocabulary, labels, and where
       it was found (a folder, the Hugging Face cache or IssueBERT's cache).
 
+  train --train FILE --out RUN_DIR [--val FILE] [--model DIR|ID] [settings...]
+  train --resume RUN_DIR
+      Fine-tune a model on labelled issues; the best model lands in
+      RUN_DIR/best. Ctrl-C stops and keeps it; --resume continues.
+  evaluate --model DIR --data FILE [--json]
+      Score a fine-tuned model on a labelled file: accuracy, log loss,
+      per-class precision/recall/F1 and the confusion matrix.
+  predict --model DIR --data FILE --out FILE.csv [--threshold P]
+          [--submission FILE.csv] [--json]
+      Write every issue's predicted class and probabilities to a CSV (and
+      MachineHack's submission layout); print counts and, if labelled, accuracy.
+  explain --model DIR --title T --body B [--class NAME] [--top N] [--json]
+      Classify one issue and show the words that pushed it towards a class.
+
 Options:
   --help       show this help; COMMAND --help shows a command's options
   --version    print the version
 
-Exit codes: 0 ok, 1 internal fault, 2 bad input.
+Exit codes: 0 ok, 1 internal fault, 2 bad input, 130 stopped by Ctrl-C.
 )";
 
 // True when the words ask for help (before a "--" that ends the options).
@@ -78,6 +94,11 @@ int main(int argc, char** argv) {
         std::cerr << "issuebert-cli: " << e.what() << "\n\n" << command.help;
         return cli::kExitBadInput;
     } catch (const Error& e) {
+        // Long work throws CancelledError only when Ctrl-C asked it to stop.
+        if (e.kind() == ErrorKind::Cancelled) {
+            std::cerr << "issuebert-cli: stopped by Ctrl-C\n";
+            return cli::kExitInterrupted;
+        }
         std::cerr << "issuebert-cli: " << e.what() << '\n';
         return e.kind() == ErrorKind::Internal ? cli::kExitInternal : cli::kExitBadInput;
     } catch (const std::exception& e) {

@@ -1,0 +1,76 @@
+// What evaluate, predict and explain share: the model's options (--model,
+// --device, --precision, --batch-size; train parses the last three alike), the
+// issues of --data, and the forward passes over them with progress on stderr.
+#pragma once
+
+#include "app/cli/args.h"
+#include "core/data/dataset.h"
+#include "core/eval/predictor.h"
+
+#include <atomic>
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace issuebert::cli {
+
+// An option's value; UsageError "COMMAND: --NAME WHAT is required" without one.
+std::string requiredValue(const Args& args, const std::string& command, const std::string& name,
+                          const std::string& what);
+
+// A word option into target (left as it is when not given) through parse,
+// which returns an empty optional for a word it does not know; UsageError
+// "--NAME: "WORD" is not one of CHOICES" then.
+template <typename T, typename Parse>
+void parseChoice(const Args& args, const std::string& name, T& target, Parse parse,
+                 const std::string& choices) {
+    if (const auto text = args.value(name)) {
+        const auto value = parse(*text);
+        if (!value) {
+            throw UsageError("--" + name + ": \"" + *text + "\" is not one of " + choices);
+        }
+        target = *value;
+    }
+}
+
+// --device and --precision into device and precision (left as they are when
+// not given); UsageError naming the choices for any other word.
+void hardwareOptions(const Args& args, DeviceChoice& device, Precision& precision);
+
+// PredictorOptions from --device, --precision and, when batched, --batch-size.
+PredictorOptions predictorOptions(const Args& args, bool batched);
+
+// The issues of --data, read with the dataset options; cancel stops the
+// reading. An empty file is bad input: there is nothing to score.
+Dataset loadIssues(const Args& args, const std::atomic<bool>* cancel);
+
+// For each of the dataset's classes, the model's class of the same name (-1
+// when the model has none).
+std::vector<int> modelClassOf(const Dataset& dataset, const std::vector<std::string>& modelLabels);
+
+// The predictor over issues, with progress on stderr (a line redrawn on a
+// terminal, a line every few seconds when piped). CancelledError once cancel
+// is set, even after the last batch: a stopped command writes nothing.
+Predictions predictAll(const Predictor& predictor, const std::vector<Issue>& issues,
+                       const std::atomic<bool>* cancel);
+
+double secondsSince(std::chrono::steady_clock::time_point start);
+
+// The help lines for --batch-size, --device and --precision, a string literal
+// to splice into a command's help, as ISSUEBERT_DATASET_OPTIONS_HELP is.
+#define ISSUEBERT_PREDICTOR_OPTIONS_HELP                                                           \
+    "  --batch-size N             issues per forward pass (default 64)\n"                          \
+    "  --device auto|cpu|cuda     (default auto: CUDA when present)\n"                             \
+    "  --precision auto|fp32|bf16 (default auto: bf16 autocast on CUDA)\n"
+
+// The closing lines of the help of a command that reads --data in batches.
+#define ISSUEBERT_PREDICTOR_HELP_END                                                               \
+    "  --help                     show this help\n"                                                \
+    "\n"                                                                                           \
+    "Dataset fields:\n"                                                                            \
+    "  --format, --mapping, --id, --title, --body, --text, --label, --map-label\n"                 \
+    "                             as for `issuebert-cli data stats`\n"                             \
+    "\n"                                                                                           \
+    "Exit codes: 0 done, 1 internal fault, 2 bad input, 130 stopped by Ctrl-C.\n"
+
+} // namespace issuebert::cli

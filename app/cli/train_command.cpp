@@ -1,0 +1,377 @@
+// `issuebert-cli train`: fine-tune a model on a labelled file into a run
+// folder, with a progress line, Ctrl-C to stop (the best model kept) and
+// --resume to continue.
+#include "app/cli/args.h"
+#include "app/cli/commands.h"
+#include "app/cli/dataset_args.h"
+#include "app/cli/interrupt.h"
+#include "app/cli/model_args.h"
+#include "app/cli/progress.h"
+#include "core/data/loader.h"
+#include "core/eval/metrics.h"
+#include "core/io/atomic_file.h"
+#include "core/io/errors.h"
+#include "core/train/trainer.h"
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+namespace issuebert::cli {
+
+namespace {
+
+constexpr const char* kTrainHelp =
+    R"(usage: issuebert-cli train --train FILE --out RUN_DIR [options]
+       issuebert-cli train --resume RUN_DIR [--json]
+
+Fine-tune a pretrained BERT on labelled issues. The run folder receives
+config.json, metrics.jsonl, best/ (the best model by validation score, a
+Hugging Face folder) and last/ (the latest checkpoint, for --resume).
+Ctrl-C stops after the current batch and keeps everything (exit code 130).
+
+Data and model:
+  --train FILE               labelled issues (MachineHack JSON, JSON Lines, CSV, fastText)
+  --val FILE                 validation issues (default: a stratified split of --train)
+  --val-split F              validation share of --train without --val (default 0.1)
+  --max-records N            use the first N issues of each file (default: all)
+  --model DIR|ID             pretrained model folder or id (default: all-MiniLM-L6-v2)
+  --out RUN_DIR              the run folder (new or empty)
+  --config FILE              settings from a JSON file (config.json's keys);
+                             flags given here override it
+  --resume RUN_DIR           continue a stopped or crashed run where it left off
+
+Inputs:
+  --max-len N                tokens per issue, 16-512 (default 150)
+  --truncation head|head_tail
+                             what to keep of long issues (default head)
+  --pair-title-body          title and body as a sentence pair
+
+Model:
+  --head linear|mlp          classifier head (mlp: the tutorial's 64-32 head)
+  --pooling pooler|cls|mean  what feeds the head (default: the checkpoint's)
+  --dropout P                hidden and attention dropout (default: the config's)
+
+Optimisation:
+  --epochs N                 (default 3)
+  --batch-size N             (default 32)
+  --grad-accum N             batches per optimizer step (default 1)
+  --lr X                     peak learning rate (default 2e-5)
+  --warmup F                 share of steps warming up linearly (default 0.1)
+  --weight-decay X           AdamW's decoupled weight decay (default 0.01)
+  --max-grad-norm X          gradient clipping, 0 for none (default 1.0)
+  --class-weights none|balanced
+  --seed N                   (default 42)
+
+Evaluation and checkpoints:
+  --eval-every N             also evaluate every N steps (default: each epoch)
+  --early-stop accuracy|macro_f1
+                             the metric that picks the best model (default accuracy)
+  --patience N               evaluations without improvement before stopping,
+                             0 never (default 5)
+  --save-dtype fp32|fp16|bf16
+                             best/'s weights (default fp32)
+
+Hardware:
+  --device auto|cpu|cuda     (default auto: CUDA when present)
+  --precision auto|fp32|bf16 (default auto: bf16 autocast on CUDA)
+
+Dataset fields (for every file read):
+)" ISSUEBERT_DATASET_OPTIONS_HELP R"(
+Output:
+  --json                     every event as a JSON line on stdout
+  --help                     show this help
+
+Exit codes: 0 done, 1 training failed, 2 bad input, 130 stopped by Ctrl-C.
+)";
+
+// The dataset options of a run, kept in the run folder for --resume.
+constexpr const char* kDataOptionsFile = "cli_data_options.json";
+
+double parseNumber(const Args& args, const std::string& name, double fallback) {
+    const auto text = args.value(name);
+    if (!text) {
+        return fallback;
+    }
+    try {
+        std::size_t used = 0;
+        const double value = std::stod(*text, &used);
+        if (used == text->size()) {
+            return value;
+        }
+    } catch (const std::exception&) {
+    }
+    throw UsageError("--" + name + ": \"" + *text + "\" is not a number");
+}
+
+// TrainOptions from --config and then the flags.
+TrainOptions optionsFromArgs(const Args& args) {
+    TrainOptions o;
+    if (const auto config = args.value("config")) {
+        std::ifstream in(*config, std::ios::binary);
+        if (!in) {
+            throw DataError(*config + ": cannot open the settings file");
+        }
+        std::ostringstream text;
+        text << in.rdbuf();
+        o = trainOptionsFromJson(text.str(), *config, o);
+    }
+    o.trainPath = args.value("train").value_or(o.trainPath);
+    o.valPath = args.value("val").value_or(o.valPath);
+    o.model = args.value("model").value_or(o.model);
+    o.outDir = args.value("out").value_or(o.outDir);
+    o.valFraction = parseNumber(args, "val-split", o.valFraction);
+    o.maxRecords = args.intValue("max-records", static_cast<int>(o.maxRecords), 0, 100'000'000);
+    o.encoder.maxLength = args.intValue("max-len", o.encoder.maxLength, 1, 100'000);
+    if (const auto truncation = args.value("truncation")) {
+        if (*truncation == "head") {
+            o.encoder.truncation = Truncation::Head;
+        } else if (*truncation == "head_tail") {
+            o.encoder.truncation = Truncation::HeadTail;
+        } else {
+            throw UsageError("--truncation: \"" + *truncation + "\" is not one of head, head_tail");
+        }
+    }
+    if (args.flag("pair-title-body")) {
+        o.encoder.pairTitleBody = true;
+    }
+    if (const auto head = args.value("head")) {
+        o.head = parseHeadKind(*head);
+        if (!o.head) {
+            throw UsageError("--head: \"" + *head + "\" is not one of linear, mlp");
+        }
+    }
+    if (const auto pooling = args.value("pooling")) {
+        o.pooling = parsePooling(*pooling);
+        if (!o.pooling) {
+            throw UsageError("--pooling: \"" + *pooling + "\" is not one of pooler, cls, mean");
+        }
+    }
+    o.dropout = parseNumber(args, "dropout", o.dropout);
+    o.epochs = args.intValue("epochs", o.epochs, 1, 1000);
+    o.batchSize = args.intValue("batch-size", o.batchSize, 1, 4096);
+    o.gradAccumulation = args.intValue("grad-accum", o.gradAccumulation, 1, 1024);
+    o.learningRate = parseNumber(args, "lr", o.learningRate);
+    o.warmupFraction = parseNumber(args, "warmup", o.warmupFraction);
+    o.weightDecay = parseNumber(args, "weight-decay", o.weightDecay);
+    o.maxGradNorm = parseNumber(args, "max-grad-norm", o.maxGradNorm);
+    parseChoice(args, "class-weights", o.classWeights, parseClassWeighting, "none, balanced");
+    if (const auto seed = args.value("seed")) {
+        try {
+            std::size_t used = 0;
+            o.seed = std::stoull(*seed, &used);
+            if (used != seed->size() || seed->front() == '-') {
+                throw std::invalid_argument("seed");
+            }
+        } catch (const std::exception&) {
+            throw UsageError("--seed: \"" + *seed + "\" is not a whole number >= 0");
+        }
+    }
+    o.evalEverySteps = args.intValue("eval-every", o.evalEverySteps, 0, 100'000'000);
+    parseChoice(args, "early-stop", o.stopMetric, parseStopMetric, "accuracy, macro_f1");
+    o.patience = args.intValue("patience", o.patience, 0, 100'000);
+    parseChoice(args, "save-dtype", o.saveDtype, parseSaveDtype, "fp32, fp16, bf16");
+    hardwareOptions(args, o.device, o.precision);
+    return o;
+}
+
+Dataset loadFile(const std::string& path, const LoadOptions& loadOptions, long long maxRecords,
+                 TrainingListener& listener) {
+    listener.onMessage("Loading " + path);
+    Dataset dataset = loadDataset(path, loadOptions);
+    if (maxRecords > 0 && static_cast<long long>(dataset.issues.size()) > maxRecords) {
+        dataset.issues.resize(static_cast<std::size_t>(maxRecords));
+    }
+    return dataset;
+}
+
+// The dataset option words of this command line, or those a resumed run kept.
+std::vector<std::string> datasetWords(const std::vector<std::string>& words) {
+    const auto options = datasetValueOptions();
+    std::vector<std::string> kept;
+    for (std::size_t i = 0; i < words.size(); ++i) {
+        const std::string& word = words[i];
+        if (word.rfind("--", 0) != 0) {
+            continue;
+        }
+        const std::string name = word.substr(
+            2, word.find('=') == std::string::npos ? std::string::npos : word.find('=') - 2);
+        if (options.count(name) == 0) {
+            continue;
+        }
+        kept.push_back(word);
+        if (word.find('=') == std::string::npos && i + 1 < words.size()) {
+            kept.push_back(words[++i]);
+        }
+    }
+    return kept;
+}
+
+// Passes events on to the progress display and, at the first step (the run
+// folder exists by then), keeps the dataset options for --resume.
+class RunListener : public TrainingListener {
+public:
+    RunListener(TerminalListener& inner, std::string path, std::vector<std::string> words)
+        : m_inner(inner), m_path(std::move(path)), m_words(std::move(words)) {}
+    void onMessage(const std::string& text) override { m_inner.onMessage(text); }
+    void onStep(const StepEvent& e) override {
+        if (!m_written) {
+            m_written = true;
+            if (!std::filesystem::exists(m_path)) {
+                writeFileAtomically(m_path, [&](std::ostream& out) {
+                    out << nlohmann::json(m_words).dump() << '\n';
+                });
+            }
+        }
+        m_inner.onStep(e);
+    }
+    void onEvaluation(const EvalEvent& e) override { m_inner.onEvaluation(e); }
+    void onEpochEnd(const EpochEvent& e) override { m_inner.onEpochEnd(e); }
+    void onCheckpoint(const CheckpointEvent& e) override { m_inner.onCheckpoint(e); }
+    void onFinished(const FinishedEvent& e) override { m_inner.onFinished(e); }
+
+private:
+    TerminalListener& m_inner;
+    std::string m_path;
+    std::vector<std::string> m_words;
+    bool m_written = false;
+};
+
+void printSummary(const FinishedEvent& result, const TrainOptions& options) {
+    const RunFolder folder{options.outDir};
+    std::ostringstream out;
+    out << '\n';
+    if (!result.bestPath.empty()) {
+        const std::string infoPath = result.bestPath + "/issuebert.json";
+        std::ifstream in(infoPath, std::ios::binary);
+        std::ostringstream text;
+        text << in.rdbuf();
+        try {
+            const auto info = nlohmann::json::parse(text.str());
+            const auto& m = info.at("metrics");
+            out << "Best model (epoch " << result.bestEpoch << ") on the validation set: accuracy "
+                << m.at("accuracy").get<double>() << ", macro-F1 " << m.at("macro_f1").get<double>()
+                << "\n";
+        } catch (const std::exception&) {
+            // The summary is a courtesy; the files are what matter.
+        }
+    }
+    out << "Run folder   " << options.outDir << "\n"
+        << "  best/          the best model (a Hugging Face folder): evaluate or predict with "
+           "--model "
+        << folder.bestDir() << "\n"
+        << "  last/          the latest checkpoint: issuebert-cli train --resume " << options.outDir
+        << "\n"
+        << "  metrics.jsonl  every step and evaluation\n"
+        << "  config.json    the settings\n";
+    std::cout << out.str();
+}
+
+int runTrain(const std::vector<std::string>& words) {
+    const Args args(
+        words,
+        withDatasetOptions(
+            {"train",         "val",       "model",       "out",          "config",
+             "resume",        "val-split", "max-records", "max-len",      "truncation",
+             "head",          "pooling",   "dropout",     "epochs",       "batch-size",
+             "grad-accum",    "lr",        "warmup",      "weight-decay", "max-grad-norm",
+             "class-weights", "seed",      "eval-every",  "early-stop",   "patience",
+             "save-dtype",    "device",    "precision"}),
+        {"json", "pair-title-body"});
+    if (!args.positional().empty()) {
+        throw UsageError("train: unexpected \"" + args.positional().front() + "\"");
+    }
+    const bool resuming = args.value("resume").has_value();
+    TrainOptions options;
+    std::vector<std::string> dataWords = datasetWords(words);
+    if (resuming) {
+        // A resumed run continues with exactly its own settings: any other
+        // training flag would change the run it claims to continue.
+        const auto dataset = datasetValueOptions();
+        for (const std::string& word : words) {
+            if (word.rfind("--", 0) != 0) {
+                continue;
+            }
+            const std::string name = word.substr(
+                2, word.find('=') == std::string::npos ? std::string::npos : word.find('=') - 2);
+            if (name != "resume" && name != "json" && dataset.count(name) == 0) {
+                throw UsageError(
+                    "--resume continues with the run's own settings (its config.json); drop --" +
+                    name);
+            }
+        }
+        if (!canResume(*args.value("resume"))) {
+            throw DataError(*args.value("resume") +
+                            ": not a run that can be resumed (it needs config.json and last/ with "
+                            "trainer_state.json, which issuebert-cli train writes)");
+        }
+        options = readRunOptions(*args.value("resume"));
+        options.outDir = *args.value("resume");
+        const std::string kept = RunFolder{options.outDir}.root + "/" + kDataOptionsFile;
+        if (std::ifstream in{kept}; in && dataWords.empty()) {
+            try {
+                dataWords = nlohmann::json::parse(in).get<std::vector<std::string>>();
+            } catch (const nlohmann::json::exception&) {
+                throw DataError(kept + ": not a JSON list of options");
+            }
+        }
+    } else {
+        options = optionsFromArgs(args);
+        if (options.trainPath.empty()) {
+            throw UsageError("train: --train FILE is required");
+        }
+        if (options.outDir.empty()) {
+            throw UsageError("train: --out RUN_DIR is required");
+        }
+    }
+    const Args dataArgs(dataWords, datasetValueOptions(), {});
+    const LoadOptions loadOptions = datasetLoadOptions(dataArgs);
+
+    ProgressOptions progress;
+    progress.mode = detectProgressMode(args.flag("json"));
+    TerminalListener terminal(progress.mode == ProgressMode::Json ? std::cout : std::cerr,
+                              progress);
+    RunListener listener(terminal, RunFolder{options.outDir}.root + "/" + kDataOptionsFile,
+                         dataWords);
+
+    Trainer trainer(options); // validates the settings before any file is read
+    TrainData data;
+    data.train = loadFile(options.trainPath, loadOptions, options.maxRecords, listener);
+    if (!options.valPath.empty()) {
+        data.validation = loadFile(options.valPath, loadOptions, options.maxRecords, listener);
+        if (data.validation.issues.empty()) {
+            throw DataError(options.valPath + ": no issues to validate on");
+        }
+    }
+
+    FinishedEvent result;
+    {
+        // From here the first Ctrl-C stops after the current batch; while the
+        // files load it ends the process, as nothing is written yet.
+        const InterruptGuard interrupts;
+        result = resuming ? trainer.resume(data, listener, interrupts.flag())
+                          : trainer.run(data, listener, interrupts.flag());
+    }
+    if (progress.mode != ProgressMode::Json) {
+        printSummary(result, options);
+    }
+    switch (result.outcome) {
+    case RunOutcome::Finished:
+    case RunOutcome::EarlyStopped:
+        return kExitOk;
+    case RunOutcome::Cancelled:
+        return kExitInterrupted;
+    case RunOutcome::Failed:
+        return kExitInternal;
+    }
+    return kExitInternal;
+}
+
+} // namespace
+
+const Command kTrainCommand = {"train", kTrainHelp, runTrain};
+
+} // namespace issuebert::cli
