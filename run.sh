@@ -25,14 +25,7 @@ if [ "${1:-}" = "--headless" ]; then
     ib_log "predict resources/sample/test.json"
     "$cli" predict --model "$run/best" --data resources/sample/test.json --out "$run/predictions.csv"
     ib_log "done"
-    cat <<EOF
-Run folder          $run
-  best/             the fine-tuned model (a Hugging Face folder)
-  last/             the latest checkpoint (resume: $cli train --resume $run)
-  metrics.jsonl     every training step and evaluation
-  test-metrics.txt  accuracy, per-class figures and confusion matrix on test.json
-  predictions.csv   per-issue predictions with class probabilities
-EOF
+    echo "Also in $run: test-metrics.txt (the evaluation above) and predictions.csv"
     exit 0
 fi
 
