@@ -6,7 +6,10 @@
 namespace issuebert {
 
 // Sets LibTorch's intra-op threads to the core count (Debian's build starts
-// with one). Call once at start-up; safe to call again.
+// with one), flushes denormal floats to zero and tells glibc to keep freed
+// memory for reuse. Call first thing in main, before any thread starts (the
+// allocator and floating-point settings reach only threads made afterwards);
+// safe to call again.
 void initRuntime();
 
 // Threads LibTorch computes with after initRuntime().

@@ -103,6 +103,8 @@ def main():
     p.add_argument("--threads", type=int, help="torch.set_num_threads")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     args = p.parse_args()
+    if args.steps < 1 or args.warmup_steps < 0:
+        p.error("--steps must be at least 1 and --warmup-steps at least 0")
     if args.threads:
         torch.set_num_threads(args.threads)
     transformers.logging.set_verbosity_error()  # the fresh head's load report
@@ -115,9 +117,9 @@ def main():
     model.train()
     no_decay = ("bias", "LayerNorm.weight")
     groups = [
-        {"params": [p for n, p in model.named_parameters() if not n.endswith(no_decay)],
+        {"params": [w for n, w in model.named_parameters() if not n.endswith(no_decay)],
          "weight_decay": 0.01},
-        {"params": [p for n, p in model.named_parameters() if n.endswith(no_decay)],
+        {"params": [w for n, w in model.named_parameters() if n.endswith(no_decay)],
          "weight_decay": 0.0},
     ]
     optimizer = torch.optim.AdamW(groups, lr=2e-5)
