@@ -64,8 +64,10 @@ TEST_CASE("batches: length buckets pad far less than random batches") {
     CHECK(random > 0.3);
     CHECK(bucketed < 0.05);
     // Unshuffled plans keep the input order.
-    CHECK_EQ(flatten(planBatches(lengths, {32, false, true, 1}, 0)).front(), std::size_t{0});
-    CHECK_EQ(flatten(planBatches(lengths, {32, false, true, 1}, 0))[100], std::size_t{100});
+    // (A named vector: CHECK_EQ keeps a reference to its operands.)
+    const auto inOrder = flatten(planBatches(lengths, {32, false, true, 1}, 0));
+    CHECK_EQ(inOrder.front(), std::size_t{0});
+    CHECK_EQ(inOrder[100], std::size_t{100});
 }
 
 TEST_CASE("batches: sorted inference batches go longest first") {
