@@ -208,10 +208,12 @@ int main(int argc, char** argv) {
         } else if (arg == "--json") {
             s.json = true;
         } else {
-            std::fprintf(stderr, "usage: train_bench [--data FILE] [--models minilm,bert-base] "
-                                 "[--seq-lens 128,150] [--paddings max_length,longest,bucket] "
-                                 "[--batch-size N] [--steps N] [--base-steps N] [--warmup-steps N] "
-                                 "[--devices cpu,cuda] [--precision fp32|bf16] [--keep-denormals] [--json]\n");
+            std::fprintf(
+                stderr,
+                "usage: train_bench [--data FILE] [--models minilm,bert-base] "
+                "[--seq-lens 128,150] [--paddings max_length,longest,bucket] "
+                "[--batch-size N] [--steps N] [--base-steps N] [--warmup-steps N] "
+                "[--devices cpu,cuda] [--precision fp32|bf16] [--keep-denormals] [--json]\n");
             return 2;
         }
     }
