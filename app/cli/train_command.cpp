@@ -212,11 +212,10 @@ std::vector<std::string> datasetWords(const std::vector<std::string>& words) {
 
 // Passes events on to the progress display and, at the first step (the run
 // folder exists by then), keeps the dataset options for --resume.
-class RunListener : public TrainingListener {
+class RunListener : public ForwardingListener {
 public:
     RunListener(TerminalListener& inner, std::string path, std::vector<std::string> words)
-        : m_inner(inner), m_path(std::move(path)), m_words(std::move(words)) {}
-    void onMessage(const std::string& text) override { m_inner.onMessage(text); }
+        : ForwardingListener(inner), m_path(std::move(path)), m_words(std::move(words)) {}
     void onStep(const StepEvent& e) override {
         if (!m_written) {
             m_written = true;
@@ -226,15 +225,10 @@ public:
                 });
             }
         }
-        m_inner.onStep(e);
+        ForwardingListener::onStep(e);
     }
-    void onEvaluation(const EvalEvent& e) override { m_inner.onEvaluation(e); }
-    void onEpochEnd(const EpochEvent& e) override { m_inner.onEpochEnd(e); }
-    void onCheckpoint(const CheckpointEvent& e) override { m_inner.onCheckpoint(e); }
-    void onFinished(const FinishedEvent& e) override { m_inner.onFinished(e); }
 
 private:
-    TerminalListener& m_inner;
     std::string m_path;
     std::vector<std::string> m_words;
     bool m_written = false;

@@ -81,6 +81,22 @@ public:
     virtual void onFinished(const FinishedEvent& /*event*/) {}
 };
 
+// Passes every event on to another listener; a subclass overrides the events
+// it adds to (a log, a file written at the first step) and calls the base.
+class ForwardingListener : public TrainingListener {
+public:
+    explicit ForwardingListener(TrainingListener& inner) : m_inner(inner) {}
+    void onMessage(const std::string& text) override { m_inner.onMessage(text); }
+    void onStep(const StepEvent& event) override { m_inner.onStep(event); }
+    void onEvaluation(const EvalEvent& event) override { m_inner.onEvaluation(event); }
+    void onEpochEnd(const EpochEvent& event) override { m_inner.onEpochEnd(event); }
+    void onCheckpoint(const CheckpointEvent& event) override { m_inner.onCheckpoint(event); }
+    void onFinished(const FinishedEvent& event) override { m_inner.onFinished(event); }
+
+private:
+    TrainingListener& m_inner;
+};
+
 const char* runOutcomeName(RunOutcome outcome);
 
 // One JSON object per event, as metrics.jsonl and `--json` write them:

@@ -2,7 +2,6 @@
 // early stopping, checkpoints and resume.
 #include "core/train/trainer.h"
 
-#include "core/data/split.h"
 #include "core/eval/inference.h"
 #include "core/eval/metrics.h"
 #include "core/io/atomic_file.h"
@@ -10,18 +9,17 @@
 #include "core/io/paths.h"
 #include "core/model/json_fields.h"
 #include "core/model/model_folder.h"
-#include "core/text/tokenizer.h"
 #include "core/train/batcher.h"
 #include "core/train/checkpoint.h"
 #include "core/train/collate.h"
 #include "core/train/metrics_log.h"
+#include "core/train/session.h"
 #include "core/train/train_step.h"
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
-#include <numeric>
 #include <sstream>
 
 namespace issuebert {
@@ -31,211 +29,6 @@ namespace fs = std::filesystem;
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-// Everything a run needs once set up: data tokenized, model on its device.
-struct Session {
-    ModelFolder folder;
-    std::vector<std::string> labels;
-    std::vector<Encoding> train, validation;
-    std::vector<int> trainLabels, validationLabels;
-    std::vector<int> trainLengths;
-    std::string fingerprint;
-    torch::Device device = torch::kCPU;
-    bool bf16 = false;
-    BertClassifier model{nullptr};
-    torch::Tensor classWeights; // [C] or undefined
-};
-
-std::string percent(double fraction) {
-    std::ostringstream out;
-    out.precision(1);
-    out << std::fixed << fraction * 100.0 << "%";
-    return out.str();
-}
-
-// The labels of a validation file in the training set's class order.
-std::vector<int> mapLabels(const Dataset& dataset, const std::vector<std::string>& labels) {
-    std::vector<int> mapped;
-    mapped.reserve(dataset.issues.size());
-    for (std::size_t row = 0; row < dataset.issues.size(); ++row) {
-        const Issue& issue = dataset.issues[row];
-        if (!issue.labelled()) {
-            throw DataError(atRecord(dataset.path, static_cast<long long>(row) + 1,
-                                     "issue \"" + issue.id +
-                                         "\" has no label; every issue used for training "
-                                         "or validation needs one"));
-        }
-        const std::string& name = dataset.labels.name(issue.label);
-        const auto found = std::find(labels.begin(), labels.end(), name);
-        if (found == labels.end()) {
-            throw DataError(atRecord(dataset.path, static_cast<long long>(row) + 1,
-                                     "label \"" + name + "\" does not occur in the training data"));
-        }
-        mapped.push_back(static_cast<int>(found - labels.begin()));
-    }
-    return mapped;
-}
-
-torch::Device chooseDevice(DeviceChoice choice) {
-    const bool cuda = torch::cuda::is_available();
-    if (choice == DeviceChoice::Cuda && !cuda) {
-        throw DataError("device cuda was asked for, but no CUDA device is usable (this LibTorch " +
-                        std::string(TORCH_VERSION) + " build " +
-                        (torch::cuda::is_available() ? "has" : "has no") +
-                        " CUDA); use --device cpu or auto");
-    }
-    if (choice == DeviceChoice::Cpu || !cuda) {
-        return torch::kCPU;
-    }
-    return {torch::kCUDA, 0};
-}
-
-Session setUp(const TrainOptions& options, const TrainData& data, const std::string& modelSource,
-              TrainingListener& listener, const std::atomic<bool>* cancel) {
-    Session s;
-    const std::string& trainPath = data.train.path.empty() ? options.trainPath : data.train.path;
-    if (data.train.issues.empty()) {
-        throw DataError(trainPath + ": no issues to train on");
-    }
-    s.labels = data.train.labels.names();
-    s.trainLabels = mapLabels(data.train, s.labels);
-    std::vector<std::size_t> trainRows(data.train.issues.size());
-    std::iota(trainRows.begin(), trainRows.end(), std::size_t{0});
-    std::vector<std::size_t> validationRows;
-    const bool separateValidation = !data.validation.issues.empty();
-    if (separateValidation) {
-        s.validationLabels = mapLabels(data.validation, s.labels);
-    } else {
-        const auto split = stratifiedSplit(s.trainLabels, options.valFraction, options.seed);
-        trainRows = split.train;
-        validationRows = split.validation;
-    }
-    std::vector<int> used(s.labels.size(), 0);
-    for (const auto row : trainRows) {
-        ++used[static_cast<std::size_t>(s.trainLabels[row])];
-    }
-    const auto present = std::count_if(used.begin(), used.end(), [](int n) { return n > 0; });
-    if (present < 2) {
-        throw DataError(trainPath + ": training needs issues of at least two classes; found " +
-                        std::to_string(present));
-    }
-    if (!separateValidation && validationRows.empty()) {
-        throw DataError(trainPath + ": the validation split is empty; raise the validation "
-                                    "fraction or give a validation file");
-    }
-
-    s.folder = openModelFolder(modelSource);
-    const Tokenizer tokenizer = Tokenizer::fromModelDir(s.folder.path());
-    if (tokenizer.vocab().size() > s.folder.config.vocabSize) {
-        throw ModelError(
-            s.folder.path() + ": vocab.txt has " + std::to_string(tokenizer.vocab().size()) +
-            " tokens but config.json's vocab_size is " + std::to_string(s.folder.config.vocabSize));
-    }
-    EncoderOptions encoderOptions = options.encoder;
-    encoderOptions.padToMaxLength = false; // the batcher pads each batch to its longest member
-    const Encoder encoder(tokenizer, encoderOptions);
-    std::vector<Issue> trainIssues;
-    trainIssues.reserve(trainRows.size());
-    std::vector<Issue> validationIssues;
-    if (separateValidation) {
-        validationIssues = data.validation.issues;
-    }
-    std::vector<int> trainLabels;
-    for (const auto row : trainRows) {
-        trainIssues.push_back(data.train.issues[row]);
-        trainLabels.push_back(s.trainLabels[row]);
-    }
-    for (const auto row : validationRows) {
-        validationIssues.push_back(data.train.issues[row]);
-        s.validationLabels.push_back(s.trainLabels[row]);
-    }
-    s.trainLabels = std::move(trainLabels);
-    listener.onMessage("Tokenizing " +
-                       std::to_string(trainIssues.size() + validationIssues.size()) +
-                       " issues (max length " + std::to_string(encoderOptions.maxLength) + ")");
-    s.train = encodeAll(encoder, trainIssues, 0, {}, cancel);
-    s.validation = encodeAll(encoder, validationIssues, 0, {}, cancel);
-    long long truncated = 0;
-    Fingerprint fingerprint;
-    for (std::size_t i = 0; i < s.train.size(); ++i) {
-        s.trainLengths.push_back(static_cast<int>(s.train[i].inputIds.size()));
-        truncated += s.train[i].truncated ? 1 : 0;
-        fingerprint.add(s.train[i].inputIds);
-        fingerprint.add(s.trainLabels[i]);
-    }
-    for (std::size_t i = 0; i < s.validation.size(); ++i) {
-        fingerprint.add(s.validation[i].inputIds);
-        fingerprint.add(s.validationLabels[i]);
-    }
-    s.fingerprint = fingerprint.hex();
-
-    std::ostringstream summary;
-    summary << "Training on " << s.train.size() << " issues, validating on " << s.validation.size()
-            << (separateValidation ? " (" + fileName(data.validation.path) + ")"
-                                   : " (a stratified split)")
-            << "; " << s.labels.size() << " classes:";
-    for (std::size_t c = 0; c < s.labels.size(); ++c) {
-        summary << (c == 0 ? " " : ", ") << s.labels[c] << " " << used[c];
-    }
-    summary << "; " << percent(static_cast<double>(truncated) / static_cast<double>(s.train.size()))
-            << " truncated at " << encoderOptions.maxLength << " tokens";
-    listener.onMessage(summary.str());
-
-    s.device = chooseDevice(options.device);
-    const bool cuda = s.device.is_cuda();
-    if (options.precision == Precision::BFloat16 && !cuda) {
-        throw DataError("precision bf16 needs a CUDA device; on the CPU use fp32 or auto");
-    }
-    s.bf16 = cuda && options.precision != Precision::Float32;
-#if TORCH_VERSION_MAJOR < 2
-    if (s.bf16) {
-        listener.onMessage("bf16 autocast needs LibTorch 2; training in fp32");
-        s.bf16 = false;
-    }
-#endif
-
-    if (options.dropout >= 0.0) {
-        s.folder.config.hiddenDropoutProb = options.dropout;
-        s.folder.config.attentionProbsDropoutProb = options.dropout;
-    }
-    ClassifierOptions classifierOptions = defaultClassifierOptions(s.folder, s.labels);
-    if (options.head) {
-        classifierOptions.head = *options.head;
-    }
-    if (options.pooling) {
-        classifierOptions.pooling = *options.pooling;
-    }
-    torch::manual_seed(options.seed); // the new head's initialisation, then dropout
-    if (cuda) {
-        torch::cuda::manual_seed_all(options.seed);
-    }
-    LoadReport report;
-    s.model = loadClassifier(s.folder, classifierOptions, &report);
-    s.model->to(s.device);
-    for (const auto& line : report.messages()) {
-        listener.onMessage(line);
-    }
-    listener.onMessage("Model " + s.folder.path() + ": " +
-                       std::to_string(parameterCount(*s.model) / 1000000) + "M parameters, head " +
-                       headName(classifierOptions.head) + ", pooling " +
-                       poolingName(classifierOptions.pooling) + "; device " +
-                       (cuda ? std::string("CUDA")
-                             : "CPU (" + std::to_string(at::get_num_threads()) + " threads)") +
-                       (s.bf16 ? ", bf16 autocast" : ", fp32"));
-
-    if (options.classWeights == ClassWeighting::Balanced) {
-        std::vector<float> weights(s.labels.size(), 0.0F);
-        const auto n = static_cast<double>(s.trainLabels.size());
-        for (std::size_t c = 0; c < weights.size(); ++c) {
-            weights[c] =
-                used[c] == 0
-                    ? 0.0F
-                    : static_cast<float>(n / (static_cast<double>(weights.size()) * used[c]));
-        }
-        s.classWeights = torch::tensor(weights).to(s.device);
-    }
-    return s;
-}
 
 // Linear warmup then linear decay to zero, as transformers'
 // get_linear_schedule_with_warmup: step is the number of updates already made.
@@ -529,36 +322,36 @@ FinishedEvent Run::execute(TrainerState state, bool resumed) {
 }
 
 // Forwards every event to the caller's listener and appends it to metrics.jsonl.
-class LoggingListener : public TrainingListener {
+class LoggingListener : public ForwardingListener {
 public:
-    LoggingListener(TrainingListener& inner, MetricsLog& log) : m_inner(inner), m_log(log) {}
+    LoggingListener(TrainingListener& inner, MetricsLog& log)
+        : ForwardingListener(inner), m_log(log) {}
     void onMessage(const std::string& text) override {
         m_log.append(messageJson(text));
-        m_inner.onMessage(text);
+        ForwardingListener::onMessage(text);
     }
     void onStep(const StepEvent& e) override {
         m_log.append(eventJson(e));
-        m_inner.onStep(e);
+        ForwardingListener::onStep(e);
     }
     void onEvaluation(const EvalEvent& e) override {
         m_log.append(eventJson(e));
-        m_inner.onEvaluation(e);
+        ForwardingListener::onEvaluation(e);
     }
     void onEpochEnd(const EpochEvent& e) override {
         m_log.append(eventJson(e));
-        m_inner.onEpochEnd(e);
+        ForwardingListener::onEpochEnd(e);
     }
     void onCheckpoint(const CheckpointEvent& e) override {
         m_log.append(eventJson(e));
-        m_inner.onCheckpoint(e);
+        ForwardingListener::onCheckpoint(e);
     }
     void onFinished(const FinishedEvent& e) override {
         m_log.append(eventJson(e));
-        m_inner.onFinished(e);
+        ForwardingListener::onFinished(e);
     }
 
 private:
-    TrainingListener& m_inner;
     MetricsLog& m_log;
 };
 
@@ -606,7 +399,7 @@ FinishedEvent Trainer::run(const TrainData& data, TrainingListener& listener,
                         ": the folder is not empty; choose a new or empty folder for the run");
     }
     const std::string modelSource = m_options.model.empty() ? defaultModelDir() : m_options.model;
-    Session session = setUp(m_options, data, modelSource, listener, cancel);
+    Session session = setUpSession(m_options, data, modelSource, listener, cancel);
     // Created once the data and the model are known to be usable, so a
     // mistyped path leaves no empty run folder behind.
     fs::create_directories(m_options.outDir, ec);
@@ -626,7 +419,7 @@ FinishedEvent Trainer::resume(const TrainData& data, TrainingListener& listener,
                               const std::atomic<bool>* cancel) {
     const RunFolder folder{m_options.outDir};
     const TrainerState state = readLastState(folder.lastDir());
-    Session session = setUp(m_options, data, folder.lastDir(), listener, cancel);
+    Session session = setUpSession(m_options, data, folder.lastDir(), listener, cancel);
     if (session.fingerprint != state.fingerprint) {
         throw DataError(m_options.outDir +
                         ": the training or validation data differ from the data this run "
