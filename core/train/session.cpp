@@ -47,10 +47,8 @@ std::vector<int> mapLabels(const Dataset& dataset, const std::vector<std::string
 torch::Device chooseDevice(DeviceChoice choice) {
     const bool cuda = torch::cuda::is_available();
     if (choice == DeviceChoice::Cuda && !cuda) {
-        throw DataError("device cuda was asked for, but no CUDA device is usable (this LibTorch " +
-                        std::string(TORCH_VERSION) + " build " +
-                        (torch::cuda::is_available() ? "has" : "has no") +
-                        " CUDA); use --device cpu or auto");
+        throw DataError("device cuda was asked for, but LibTorch " + std::string(TORCH_VERSION) +
+                        " finds no CUDA device; use --device cpu or auto");
     }
     if (choice == DeviceChoice::Cpu || !cuda) {
         return torch::kCPU;
