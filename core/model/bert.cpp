@@ -65,13 +65,14 @@ BertSelfAttentionImpl::BertSelfAttentionImpl(const BertConfig& config)
 }
 
 torch::Tensor BertSelfAttentionImpl::forward(const torch::Tensor& hidden,
-                                             const torch::Tensor& additiveMask) {
+                                             const torch::Tensor& additiveMask,
+                                             const torch::Tensor& queries) {
     const auto batch = hidden.size(0);
-    const auto tokens = hidden.size(1);
-    const auto split = [&](const torch::Tensor& x) { // [B, T, H] → [B, N, T, D]
-        return x.view({batch, tokens, m_heads, m_headSize}).transpose(1, 2);
+    const auto& asking = queries.defined() ? queries : hidden; // [B, Q, H]
+    const auto split = [&](const torch::Tensor& x) {           // [B, T, H] → [B, N, T, D]
+        return x.view({batch, x.size(1), m_heads, m_headSize}).transpose(1, 2);
     };
-    const auto q = split(query(hidden));
+    const auto q = split(query(asking)); // [B, N, Q, D]
     const auto k = split(key(hidden));
     const auto v = split(value(hidden));
 #if TORCH_VERSION_MAJOR >= 2
@@ -83,12 +84,13 @@ torch::Tensor BertSelfAttentionImpl::forward(const torch::Tensor& hidden,
 #else
     // Multiply by D^-0.5 as Hugging Face's eager attention does (not divide by √D).
     const double scaling = 1.0 / std::sqrt(static_cast<double>(m_headSize));
-    auto scores = torch::matmul(q, k.transpose(-1, -2)) * scaling; // [B, N, T, T]
+    auto scores = torch::matmul(q, k.transpose(-1, -2)) * scaling; // [B, N, Q, T]
     scores = scores + additiveMask;                                // [B, 1, 1, T] broadcast
     const auto probs = dropout(torch::softmax(scores, -1));
-    auto context = torch::matmul(probs, v); // [B, N, T, D]
+    auto context = torch::matmul(probs, v); // [B, N, Q, D]
 #endif
-    return context.transpose(1, 2).reshape({batch, tokens, m_heads * m_headSize}); // [B, T, H]
+    return context.transpose(1, 2).reshape(
+        {batch, asking.size(1), m_heads * m_headSize}); // [B, Q, H]
 }
 
 BertResidualOutputImpl::BertResidualOutputImpl(int inFeatures, const BertConfig& config) {
@@ -108,8 +110,12 @@ BertAttentionImpl::BertAttentionImpl(const BertConfig& config) {
 }
 
 torch::Tensor BertAttentionImpl::forward(const torch::Tensor& hidden,
-                                         const torch::Tensor& additiveMask) {
-    return output(self(hidden, additiveMask), hidden);
+                                         const torch::Tensor& additiveMask, bool firstTokenOnly) {
+    if (!firstTokenOnly) {
+        return output(self(hidden, additiveMask), hidden);
+    }
+    const auto first = hidden.narrow(1, 0, 1); // [B, 1, H]
+    return output(self(hidden, additiveMask, first), first);
 }
 
 BertIntermediateImpl::BertIntermediateImpl(const BertConfig& config)
@@ -136,9 +142,9 @@ BertLayerImpl::BertLayerImpl(const BertConfig& config) {
     output = register_module("output", BertResidualOutput(config.intermediateSize, config));
 }
 
-torch::Tensor BertLayerImpl::forward(const torch::Tensor& hidden,
-                                     const torch::Tensor& additiveMask) {
-    const auto attended = attention(hidden, additiveMask);
+torch::Tensor BertLayerImpl::forward(const torch::Tensor& hidden, const torch::Tensor& additiveMask,
+                                     bool firstTokenOnly) {
+    const auto attended = attention(hidden, additiveMask, firstTokenOnly);
     return output(intermediate(attended), attended);
 }
 
@@ -149,9 +155,12 @@ BertEncoderImpl::BertEncoderImpl(const BertConfig& config) {
     }
 }
 
-torch::Tensor BertEncoderImpl::forward(torch::Tensor hidden, const torch::Tensor& additiveMask) {
-    for (const auto& module : *layer) {
-        hidden = module->as<BertLayerImpl>()->forward(hidden, additiveMask);
+torch::Tensor BertEncoderImpl::forward(torch::Tensor hidden, const torch::Tensor& additiveMask,
+                                       bool firstTokenOnly) {
+    const auto layers = layer->size();
+    for (std::size_t i = 0; i < layers; ++i) {
+        hidden = layer->ptr<BertLayerImpl>(i)->forward(hidden, additiveMask,
+                                                       firstTokenOnly && i + 1 == layers);
     }
     return hidden;
 }
@@ -178,7 +187,7 @@ BertModelImpl::BertModelImpl(const BertConfig& config, bool addPooler, bool hfIn
 
 BertOutputs BertModelImpl::forward(const torch::Tensor& inputIds,
                                    const torch::Tensor& attentionMask,
-                                   const torch::Tensor& tokenTypeIds) {
+                                   const torch::Tensor& tokenTypeIds, bool firstTokenOnly) {
     if (inputIds.dim() != 2) {
         throw ModelError("BERT input: expected token ids of shape [batch, tokens], found " +
                          std::to_string(inputIds.dim()) + " dimensions");
@@ -210,14 +219,14 @@ BertOutputs BertModelImpl::forward(const torch::Tensor& inputIds,
     };
     requireBelow(inputIds, m_config.vocabSize, "token id", "vocab_size");
     requireBelow(types, m_config.typeVocabSize, "token type id", "type_vocab_size");
-    return encode(embeddings(inputIds, types), attentionMask);
+    return encode(embeddings(inputIds, types), attentionMask, firstTokenOnly);
 }
 
-BertOutputs BertModelImpl::encode(const torch::Tensor& embedded,
-                                  const torch::Tensor& attentionMask) {
+BertOutputs BertModelImpl::encode(const torch::Tensor& embedded, const torch::Tensor& attentionMask,
+                                  bool firstTokenOnly) {
     BertOutputs out;
-    out.lastHiddenState =
-        encoder(embedded, additiveAttentionMask(attentionMask, embedded.scalar_type()));
+    out.lastHiddenState = encoder(
+        embedded, additiveAttentionMask(attentionMask, embedded.scalar_type()), firstTokenOnly);
     if (pooler) {
         out.pooledOutput = pooler(out.lastHiddenState);
     }
@@ -226,7 +235,7 @@ BertOutputs BertModelImpl::encode(const torch::Tensor& embedded,
 
 BertOutputs BertModelImpl::forwardEmbeds(const torch::Tensor& wordEmbeds,
                                          const torch::Tensor& attentionMask,
-                                         const torch::Tensor& tokenTypeIds) {
+                                         const torch::Tensor& tokenTypeIds, bool firstTokenOnly) {
     if (wordEmbeds.dim() != 3 || wordEmbeds.size(2) != m_config.hiddenSize) {
         std::ostringstream found;
         found << wordEmbeds.sizes();
@@ -242,7 +251,7 @@ BertOutputs BertModelImpl::forwardEmbeds(const torch::Tensor& wordEmbeds,
                            ? tokenTypeIds
                            : torch::zeros({wordEmbeds.size(0), wordEmbeds.size(1)},
                                           wordEmbeds.options().dtype(torch::kLong)); // [B, T]
-    return encode(embeddings->forwardEmbeds(wordEmbeds, types), attentionMask);
+    return encode(embeddings->forwardEmbeds(wordEmbeds, types), attentionMask, firstTokenOnly);
 }
 
 torch::Tensor additiveAttentionMask(const torch::Tensor& attentionMask, torch::Dtype dtype) {

@@ -30,8 +30,11 @@ TORCH_MODULE(BertEmbeddings);
 class BertSelfAttentionImpl : public torch::nn::Module {
 public:
     explicit BertSelfAttentionImpl(const BertConfig& config);
-    // hidden [B, T, H], additiveMask [B, 1, 1, T] (0 keep, lowest() drop) → [B, T, H]
-    torch::Tensor forward(const torch::Tensor& hidden, const torch::Tensor& additiveMask);
+    // hidden [B, T, H], additiveMask [B, 1, 1, T] (0 keep, lowest() drop) → [B, T, H].
+    // With queries [B, Q, H] defined, only those rows ask (keys and values still
+    // come from all of hidden) → [B, Q, H].
+    torch::Tensor forward(const torch::Tensor& hidden, const torch::Tensor& additiveMask,
+                          const torch::Tensor& queries = {});
 
     torch::nn::Linear query{nullptr};
     torch::nn::Linear key{nullptr};
@@ -61,8 +64,9 @@ TORCH_MODULE(BertResidualOutput);
 class BertAttentionImpl : public torch::nn::Module {
 public:
     explicit BertAttentionImpl(const BertConfig& config);
-    // [B, T, H] → [B, T, H]
-    torch::Tensor forward(const torch::Tensor& hidden, const torch::Tensor& additiveMask);
+    // [B, T, H] → [B, T, H]; with firstTokenOnly → [B, 1, H], the [CLS] row alone
+    torch::Tensor forward(const torch::Tensor& hidden, const torch::Tensor& additiveMask,
+                          bool firstTokenOnly = false);
 
     BertSelfAttention self{nullptr};
     BertResidualOutput output{nullptr};
@@ -85,8 +89,9 @@ TORCH_MODULE(BertIntermediate);
 class BertLayerImpl : public torch::nn::Module {
 public:
     explicit BertLayerImpl(const BertConfig& config);
-    // [B, T, H] → [B, T, H]
-    torch::Tensor forward(const torch::Tensor& hidden, const torch::Tensor& additiveMask);
+    // [B, T, H] → [B, T, H]; with firstTokenOnly → [B, 1, H] (see BertModelImpl::forward)
+    torch::Tensor forward(const torch::Tensor& hidden, const torch::Tensor& additiveMask,
+                          bool firstTokenOnly = false);
 
     BertAttention attention{nullptr};
     BertIntermediate intermediate{nullptr};
@@ -97,8 +102,10 @@ TORCH_MODULE(BertLayer);
 class BertEncoderImpl : public torch::nn::Module {
 public:
     explicit BertEncoderImpl(const BertConfig& config);
-    // [B, T, H] → [B, T, H]
-    torch::Tensor forward(torch::Tensor hidden, const torch::Tensor& additiveMask);
+    // [B, T, H] → [B, T, H]; with firstTokenOnly the last layer computes the
+    // [CLS] row alone → [B, 1, H]
+    torch::Tensor forward(torch::Tensor hidden, const torch::Tensor& additiveMask,
+                          bool firstTokenOnly = false);
 
     torch::nn::ModuleList layer{nullptr};
 };
@@ -115,7 +122,7 @@ public:
 TORCH_MODULE(BertPooler);
 
 struct BertOutputs {
-    torch::Tensor lastHiddenState; // [B, T, H]
+    torch::Tensor lastHiddenState; // [B, T, H]; [B, 1, H] when firstTokenOnly
     torch::Tensor pooledOutput;    // [B, H]; undefined without a pooler
 };
 
@@ -128,13 +135,18 @@ public:
     // inputIds [B, T] int64; attentionMask [B, T] (1 token, 0 padding), any
     // integer or bool dtype; tokenTypeIds [B, T] int64 or undefined (all 0).
     // Throws ModelError when T exceeds max_position_embeddings.
+    // firstTokenOnly: the caller reads nothing but the [CLS] row (the pooler or
+    // [CLS] pooling), so the last layer computes that row alone: queries, the
+    // attention output and the feed-forward block for 1 token instead of T. The
+    // [CLS] row and the pooled output are the same as the full pass's (up to
+    // float rounding) and the step needs about 1/L less work for L layers.
     BertOutputs forward(const torch::Tensor& inputIds, const torch::Tensor& attentionMask,
-                        const torch::Tensor& tokenTypeIds = {});
+                        const torch::Tensor& tokenTypeIds = {}, bool firstTokenOnly = false);
     // forward from word embeddings [B, T, H] instead of ids (Hugging Face's
     // inputs_embeds): gradient × input attributions differentiate by them.
     // Token type ids are not range-checked here.
     BertOutputs forwardEmbeds(const torch::Tensor& wordEmbeds, const torch::Tensor& attentionMask,
-                              const torch::Tensor& tokenTypeIds = {});
+                              const torch::Tensor& tokenTypeIds = {}, bool firstTokenOnly = false);
 
     const BertConfig& config() const { return m_config; }
 
@@ -144,7 +156,8 @@ public:
 
 private:
     // embedded [B, T, H] through the encoder and the pooler.
-    BertOutputs encode(const torch::Tensor& embedded, const torch::Tensor& attentionMask);
+    BertOutputs encode(const torch::Tensor& embedded, const torch::Tensor& attentionMask,
+                       bool firstTokenOnly);
 
     BertConfig m_config;
 };

@@ -27,18 +27,18 @@ BertClassifierImpl::BertClassifierImpl(const BertConfig& config, ClassifierOptio
 torch::Tensor BertClassifierImpl::forward(const torch::Tensor& inputIds,
                                           const torch::Tensor& attentionMask,
                                           const torch::Tensor& tokenTypeIds) {
-    return forwardAll(inputIds, attentionMask, tokenTypeIds).logits;
+    // Logits alone: the last layer need not compute rows nobody reads.
+    const BertOutputs encoded =
+        bert(inputIds, attentionMask, tokenTypeIds, readsFirstTokenOnly(m_options.pooling));
+    return logitsFrom(encoded, attentionMask);
 }
 
 ClassifierOutputs BertClassifierImpl::forwardAll(const torch::Tensor& inputIds,
                                                  const torch::Tensor& attentionMask,
                                                  const torch::Tensor& tokenTypeIds) {
     BertOutputs encoded = bert(inputIds, attentionMask, tokenTypeIds);
-    const auto features = poolHidden(m_options.pooling, encoded.lastHiddenState,
-                                     encoded.pooledOutput, attentionMask); // [B, H]
     ClassifierOutputs out;
-    out.logits = m_options.head == HeadKind::Linear ? classifier(dropout(features))
-                                                    : mlp->forward(features); // [B, C]
+    out.logits = logitsFrom(encoded, attentionMask);
     out.lastHiddenState = std::move(encoded.lastHiddenState);
     out.pooledOutput = std::move(encoded.pooledOutput);
     return out;
@@ -47,7 +47,13 @@ ClassifierOutputs BertClassifierImpl::forwardAll(const torch::Tensor& inputIds,
 torch::Tensor BertClassifierImpl::forwardEmbeds(const torch::Tensor& wordEmbeds,
                                                 const torch::Tensor& attentionMask,
                                                 const torch::Tensor& tokenTypeIds) {
-    const BertOutputs encoded = bert->forwardEmbeds(wordEmbeds, attentionMask, tokenTypeIds);
+    const BertOutputs encoded = bert->forwardEmbeds(wordEmbeds, attentionMask, tokenTypeIds,
+                                                    readsFirstTokenOnly(m_options.pooling));
+    return logitsFrom(encoded, attentionMask);
+}
+
+torch::Tensor BertClassifierImpl::logitsFrom(const BertOutputs& encoded,
+                                             const torch::Tensor& attentionMask) {
     const auto features = poolHidden(m_options.pooling, encoded.lastHiddenState,
                                      encoded.pooledOutput, attentionMask); // [B, H]
     return m_options.head == HeadKind::Linear ? classifier(dropout(features))

@@ -23,9 +23,11 @@ public:
     BertClassifierImpl(const BertConfig& config, ClassifierOptions options, bool hfInit = true);
 
     // inputIds [B, T] int64, attentionMask [B, T], tokenTypeIds [B, T] or
-    // undefined → logits [B, C]
+    // undefined → logits [B, C]. With pooler or [CLS] pooling the last layer
+    // computes the [CLS] row alone (BertModelImpl::forward's firstTokenOnly).
     torch::Tensor forward(const torch::Tensor& inputIds, const torch::Tensor& attentionMask,
                           const torch::Tensor& tokenTypeIds = {});
+    // Logits and every token's last hidden state (the full last layer).
     ClassifierOutputs forwardAll(const torch::Tensor& inputIds, const torch::Tensor& attentionMask,
                                  const torch::Tensor& tokenTypeIds = {});
     // Logits [B, C] from word embeddings [B, T, H] (see BertModelImpl::forwardEmbeds).
@@ -42,6 +44,9 @@ public:
     torch::nn::Sequential mlp{nullptr};    // mlp head, registered as "classifier"
 
 private:
+    // The head on the pooled features of encoded → logits [B, C]
+    torch::Tensor logitsFrom(const BertOutputs& encoded, const torch::Tensor& attentionMask);
+
     BertConfig m_config;
     ClassifierOptions m_options;
 };

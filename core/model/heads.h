@@ -18,6 +18,12 @@ inline constexpr double kMlpDropout = 0.2;
 torch::Tensor poolHidden(Pooling pooling, const torch::Tensor& lastHidden,
                          const torch::Tensor& pooled, const torch::Tensor& attentionMask);
 
+// Whether pooling reads nothing but the [CLS] row of the last hidden state
+// (the pooler and [CLS] pooling; mean pooling reads every token).
+inline bool readsFirstTokenOnly(Pooling pooling) {
+    return pooling == Pooling::Pooler || pooling == Pooling::Cls;
+}
+
 // Hugging Face's `classifier`: Linear(H, C), weights normal(0, initializerRange),
 // zero bias, as BertForSequenceClassification initialises it.
 torch::nn::Linear makeLinearHead(int hidden, int classes, double initializerRange);

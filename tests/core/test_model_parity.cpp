@@ -10,6 +10,7 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -181,6 +182,48 @@ TEST_CASE("parity a: a tiny random BERT gives transformers' hidden states, poole
     CHECK(maxAbsDiff(out.logits, expected.at("logits")) <= 1e-5);
     // The reference is sensitive: logits far from zero and from each other.
     CHECK(expected.at("logits").abs().max().item<double>() > 0.1);
+}
+
+TEST_CASE(
+    "parity a: logits alone ([CLS]-only last layer) equal transformers' and the full pass's") {
+    const Tensors expected = readTensors(kFixtures / "tiny_reference.safetensors");
+    for (const Pooling pooling : {Pooling::Pooler, Pooling::Cls, Pooling::Mean}) {
+        BertClassifier model = loadTiny(HeadKind::Linear, pooling);
+        const auto full = run(model, expected).logits;
+        torch::NoGradGuard noGrad;
+        const auto alone = model->forward(expected.at("input_ids"), expected.at("attention_mask"),
+                                          expected.at("token_type_ids"));
+        CHECK(maxAbsDiff(alone, full) <= 1e-6);
+        if (pooling == Pooling::Pooler) {
+            CHECK(maxAbsDiff(alone, expected.at("logits")) <= 1e-5);
+        }
+    }
+    // Training differentiates through the short path: the same gradients.
+    BertClassifier model = loadTiny();
+    const auto& ids = expected.at("input_ids");
+    const auto& mask = expected.at("attention_mask");
+    const auto& types = expected.at("token_type_ids");
+    const auto gradients = [&](const torch::Tensor& logits) {
+        // Weighted so that every class's logit and every row count differently.
+        (logits * torch::arange(logits.numel()).view_as(logits)).sum().backward();
+        std::vector<torch::Tensor> out;
+        for (const auto& p : model->parameters()) {
+            out.push_back(p.grad().defined() ? p.grad().clone() : torch::zeros_like(p));
+        }
+        model->zero_grad();
+        return out;
+    };
+    const auto alone = gradients(model->forward(ids, mask, types));
+    const auto full = gradients(model->forwardAll(ids, mask, types).logits);
+    CHECK_EQ(alone.size(), full.size());
+    double largest = 0.0;
+    for (std::size_t i = 0; i < full.size(); ++i) {
+        // Relative: the weighted sum makes some gradients large.
+        const double scale = std::max(1.0, full[i].abs().max().item<double>());
+        CHECK(maxAbsDiff(alone[i], full[i]) <= 1e-5 * scale);
+        largest = std::max(largest, full[i].abs().max().item<double>());
+    }
+    CHECK(largest > 1e-3); // the gradients compared are not all zero
 }
 
 TEST_CASE("parity a: gelu_new and relu models match transformers too") {
