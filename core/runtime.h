@@ -12,6 +12,20 @@ namespace issuebert {
 // safe to call again.
 void initRuntime();
 
+// LibTorch's OpenMP threads spin while they wait for work (libgomp's default
+// "active" policy); with other programs on the cores — a desktop, a build, the
+// GUI's own thread — spinning steals the time the work needs (MiniLM on 2 busy
+// cores: 4.9 samples/s spinning against 9.0 passive). libgomp reads
+// OMP_WAIT_POLICY once, when it loads, before main: so this starts the program
+// again (execv of /proc/self/exe with argv) with it set to PASSIVE, unless the
+// user set it. Returns only when nothing was done or the exec failed.
+void preferPassiveOpenMP(char** argv);
+
+// Hands the heap's free memory back to the system (glibc's malloc_trim):
+// initRuntime() tells glibc to keep it, which makes every step fast but would
+// hold a finished training job's gigabytes until exit. Call after a job.
+void releaseFreeMemory();
+
 // Threads LibTorch computes with after initRuntime().
 int computeThreads();
 

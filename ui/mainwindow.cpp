@@ -6,7 +6,10 @@
 #include "core/version.h"
 #include "ui/icons.h"
 #include "ui/pages/datapage.h"
+#include "ui/pages/evaluatepage.h"
+#include "ui/pages/trainpage.h"
 #include "ui/settings.h"
+#include "ui/workers/datasetloadworker.h"
 
 #include <QAction>
 #include <QApplication>
@@ -51,7 +54,9 @@ QString droppedFile(const QMimeData* mime) {
 
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent), m_sidebar(new QListWidget(this)), m_pages(new QStackedWidget(this)),
-      m_dataPage(new DataPage(this)), m_deviceLabel(new QLabel(this)) {
+      m_dataPage(new DataPage(this)), m_trainPage(new TrainPage(this)),
+      m_evaluatePage(new EvaluatePage(this)),
+      m_deviceLabel(new QLabel(this)) {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(QStringLiteral("IssueBERT"));
     setAcceptDrops(true);
@@ -81,10 +86,29 @@ MainWindow::MainWindow(QWidget* parent)
             [this](const QString& message) { statusBar()->showMessage(message, kStatusMs); });
     connect(m_dataPage, &DataPage::datasetLoaded, this, &MainWindow::onDatasetLoaded);
 
+    addPage(m_trainPage, tr("Train"), pageIcon(QStringLiteral("train"), QString()));
+    connect(m_trainPage, &TrainPage::errorOccurred, this,
+            [this](const QString& message) { showError(tr("Training"), message); });
+    connect(m_trainPage, &TrainPage::statusMessage, this,
+            [this](const QString& message) { statusBar()->showMessage(message, kStatusMs); });
+
+    addPage(m_evaluatePage, tr("Evaluate"), pageIcon(QStringLiteral("evaluate"), QString()));
+    connect(m_evaluatePage, &EvaluatePage::errorOccurred, this,
+            [this](const QString& message) { showError(tr("Evaluation"), message); });
+    connect(m_evaluatePage, &EvaluatePage::statusMessage, this,
+            [this](const QString& message) { statusBar()->showMessage(message, kStatusMs); });
+    // A finished run's best model is what the other pages use next.
+    connect(m_trainPage, &TrainPage::trainingFinished, this, [this](const QString& best) {
+        if (!best.isEmpty()) {
+            m_evaluatePage->setModelDir(best);
+        }
+    });
+
     m_deviceLabel->setObjectName(QStringLiteral("deviceLabel"));
     m_deviceLabel->setText(tr("Device: %1").arg(QString::fromStdString(deviceDescription())));
     statusBar()->addPermanentWidget(m_deviceLabel);
     createMenus();
+    createTrainingMenu();
 
     const QSettings store;
     if (!restoreGeometry(store.value(QLatin1String(settings::kWindowGeometry)).toByteArray())) {
@@ -192,7 +216,42 @@ void MainWindow::rebuildRecentMenu() {
     clear->setEnabled(!files.isEmpty());
 }
 
+void MainWindow::createTrainingMenu() {
+    auto* training = new QMenu(tr("&Training"), this);
+    // After File, before View.
+    menuBar()->insertMenu(menuBar()->actions().value(1), training);
+    QAction* start = training->addAction(QIcon::fromTheme(QStringLiteral("media-playback-start")),
+                                         tr("&Start Training"), this, [this] {
+                                             showPage(m_trainPage);
+                                             m_trainPage->startTraining();
+                                         });
+    start->setObjectName(QStringLiteral("startTrainingAction"));
+    start->setShortcut(QKeySequence(Qt::Key_F5));
+    QAction* stop =
+        training->addAction(QIcon::fromTheme(QStringLiteral("media-playback-stop")),
+                            tr("S&top Training"), m_trainPage, &TrainPage::stopTraining);
+    stop->setObjectName(QStringLiteral("stopTrainingAction"));
+    stop->setShortcut(QKeySequence(Qt::SHIFT | Qt::Key_F5));
+    stop->setEnabled(false);
+    QAction* resume = training->addAction(tr("&Resume a Run…"), this, [this] {
+        showPage(m_trainPage);
+        m_trainPage->chooseAndResume();
+    });
+    resume->setObjectName(QStringLiteral("resumeTrainingAction"));
+    connect(m_trainPage, &TrainPage::runningChanged, this, [start, stop, resume](bool running) {
+        start->setEnabled(!running);
+        stop->setEnabled(running);
+        resume->setEnabled(!running);
+    });
+}
+
 void MainWindow::onDatasetLoaded(const QString& path) {
+    if (const auto result = m_dataPage->result()) {
+        // Shares the loaded dataset; nothing is copied.
+        const std::shared_ptr<const Dataset> dataset(result, &result->dataset);
+        m_trainPage->setDataset(dataset, result->tokenLengths);
+        m_evaluatePage->setOpenDataset(dataset);
+    }
     settings::addRecentFile(path);
     rebuildRecentMenu();
     setWindowTitle(tr("%1 — IssueBERT").arg(QFileInfo(path).fileName()));
@@ -224,6 +283,7 @@ void MainWindow::closeEvent(QCloseEvent* event) {
     store.setValue(QLatin1String(settings::kWindowState), saveState());
     store.setValue(QLatin1String(settings::kSidebarVisible), !m_sidebar->isHidden());
     m_dataPage->saveSettings();
+    m_trainPage->saveSettings();
     QMainWindow::closeEvent(event);
 }
 

@@ -1,5 +1,5 @@
-// The main window: a page sidebar beside a stack of pages, the File, View and
-// Help menus, dataset drag and drop, the device in the status bar.
+// The main window: a page sidebar beside a stack of pages (Data, Train, …),
+// the File, Training, View and Help menus, dataset drag and drop, the device in the status bar.
 #pragma once
 
 #include <QMainWindow>
@@ -14,6 +14,8 @@ class QStackedWidget;
 namespace issuebert {
 
 class DataPage;
+class EvaluatePage;
+class TrainPage;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -30,6 +32,8 @@ public:
     void openDataset(const QString& path);
 
     DataPage* dataPage() const { return m_dataPage; }
+    TrainPage* trainPage() const { return m_trainPage; }
+    EvaluatePage* evaluatePage() const { return m_evaluatePage; }
     QListWidget* sidebar() const { return m_sidebar; }
     QStackedWidget* pages() const { return m_pages; }
     QMenu* recentMenu() const { return m_recentMenu; }
@@ -50,10 +54,13 @@ private:
     void rebuildRecentMenu();
     void showAbout();
     void onDatasetLoaded(const QString& path);
+    void createTrainingMenu();
 
     QListWidget* m_sidebar;
     QStackedWidget* m_pages;
     DataPage* m_dataPage;
+    TrainPage* m_trainPage;
+    EvaluatePage* m_evaluatePage;
     QMenu* m_recentMenu = nullptr;
     QLabel* m_deviceLabel;
 };

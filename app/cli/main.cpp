@@ -5,8 +5,6 @@
 #include "core/runtime.h"
 #include "core/version.h"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -70,23 +68,6 @@ bool computes(const std::string& word) {
     return word == "train" || word == "evaluate" || word == "predict" || word == "explain";
 }
 
-// LibTorch's OpenMP threads spin while they wait for work (libgomp's default
-// "active" policy). When other programs compete for the cores — a desktop, a
-// build, the GUI's own thread — spinning steals the time the work needs:
-// fine-tuning MiniLM on 2 busy cores ran 4.9 samples/s spinning against 9.0
-// passive (train_bench), and helper measurements saw 3-10x on small models.
-// libgomp reads OMP_WAIT_POLICY once, when it loads, before main: so the
-// computing commands start themselves again with it set, unless the user set
-// it. A failed exec carries on with the default.
-void preferPassiveOpenMP(char** argv) {
-    if (std::getenv("OMP_WAIT_POLICY") != nullptr) {
-        return;
-    }
-    if (setenv("OMP_WAIT_POLICY", "PASSIVE", 1) == 0) {
-        execv("/proc/self/exe", argv);
-    }
-}
-
 } // namespace
 
 int main(int argc, char** argv) {
@@ -101,6 +82,7 @@ int main(int argc, char** argv) {
         return cli::kExitOk;
     }
     if (computes(words[0])) {
+        // Spinning OpenMP threads halve throughput on shared cores (runtime.h).
         preferPassiveOpenMP(argv);
     }
     const auto found = std::find_if(std::begin(kCommands), std::end(kCommands),

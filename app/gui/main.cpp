@@ -11,6 +11,9 @@
 #include <QTimer>
 
 int main(int argc, char** argv) {
+    // Training threads that spin while waiting would take the cores the
+    // window needs (runtime.h): start again with OMP_WAIT_POLICY=PASSIVE.
+    issuebert::preferPassiveOpenMP(argv);
     // Before QApplication starts any thread: the allocator policy set here
     // (one heap for every thread) only reaches threads that allocate after it,
     // and the training worker on a separate arena faulted its activations in

@@ -29,6 +29,10 @@ using namespace issuebert;
 
 namespace {
 
+// The sidebar's pages, in order.
+const QStringList kPageTitles{QStringLiteral("Data"), QStringLiteral("Train"),
+                              QStringLiteral("Evaluate")};
+
 // Loads here take well under a second; this is only a ceiling.
 constexpr int kLoadWaitMs = 30000;
 
@@ -89,15 +93,19 @@ private slots:
 
     void sidebarListsThePagesAndSwitchesThem() {
         MainWindow window;
-        QCOMPARE(window.sidebar()->count(), 1);
-        QCOMPARE(window.sidebar()->item(0)->text(), QStringLiteral("Data"));
-        QVERIFY(!window.sidebar()->item(0)->icon().isNull());
+        QStringList titles;
+        for (int i = 0; i < window.sidebar()->count(); ++i) {
+            titles << window.sidebar()->item(i)->text();
+            QVERIFY(!window.sidebar()->item(i)->icon().isNull());
+        }
+        QCOMPARE(titles, kPageTitles);
         QCOMPARE(window.pages()->currentWidget(), window.dataPage());
         // A later page is one call.
         auto* extra = new QLabel(QStringLiteral("extra"));
-        QCOMPARE(window.addPage(extra, QStringLiteral("Extra"), QIcon()), 1);
-        QCOMPARE(window.sidebar()->count(), 2);
-        window.sidebar()->setCurrentRow(1);
+        const int index = window.addPage(extra, QStringLiteral("Extra"), QIcon());
+        QCOMPARE(index, kPageTitles.size());
+        QCOMPARE(window.sidebar()->count(), kPageTitles.size() + 1);
+        window.sidebar()->setCurrentRow(index);
         QCOMPARE(window.pages()->currentWidget(), extra);
         window.showPage(window.dataPage());
         QCOMPARE(window.sidebar()->currentRow(), 0);

@@ -6,11 +6,11 @@
 #include "core/text/encoder.h"
 #include "core/text/tokenizer.h"
 #include "ui/models/datasettablemodel.h"
+#include "ui/workers/workerthread.h"
 
 #include <QDir>
 #include <QFileInfo>
 #include <QMetaType>
-#include <QThread>
 
 #include <algorithm>
 
@@ -32,20 +32,7 @@ DatasetLoadWorker::DatasetLoadWorker(DatasetLoadRequest request,
 }
 
 QThread* DatasetLoadWorker::start(QObject* owner) {
-    auto* thread = new QThread(owner);
-    thread->setObjectName(QStringLiteral("DatasetLoad"));
-    moveToThread(thread);
-    connect(thread, &QThread::started, this, &DatasetLoadWorker::run);
-    // finished is emitted in the worker thread. quit() is thread-safe, so a
-    // direct call ends the thread without a trip through the GUI thread's loop
-    // (which may be blocked in the owner's destructor, waiting for it). The
-    // worker lives in that thread, so deleteLater runs there as it stops; the
-    // QThread object itself is deleted in its owner's (GUI) thread.
-    connect(this, &DatasetLoadWorker::finished, thread, &QThread::quit, Qt::DirectConnection);
-    connect(this, &DatasetLoadWorker::finished, this, &QObject::deleteLater);
-    connect(thread, &QThread::finished, thread, &QObject::deleteLater);
-    thread->start();
-    return thread;
+    return startWorkerThread(this, owner, QStringLiteral("DatasetLoad"));
 }
 
 void DatasetLoadWorker::report(const QString& phase, int percent) {

@@ -1,0 +1,481 @@
+// The Train page: settings, the training worker and the live monitor.
+#include "ui/pages/trainpage.h"
+
+#include "core/data/dataset.h"
+#include "core/io/errors.h"
+#include "core/train/trainer.h"
+#include "ui/widgets/modelpicker.h"
+#include "ui/widgets/trainingcharts.h"
+#include "ui/widgets/trainsettingsform.h"
+#include "ui/workers/trainingworker.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLocale>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QSettings>
+#include <QSplitter>
+#include <QStandardPaths>
+#include <QThread>
+#include <QVBoxLayout>
+
+#include <cmath>
+
+namespace issuebert {
+
+namespace {
+
+// QSettings: the runs folder, the splitter and the last run (for Resume).
+constexpr const char* kRunsFolderKey = "train/runsFolder";
+constexpr const char* kSplitterKey = "train/splitter";
+constexpr const char* kLastRunKey = "train/lastRun";
+// Lines the log keeps.
+constexpr int kLogLines = 5000;
+
+// "45 s", "3 min 20 s", "2 h 05 min".
+QString duration(double seconds) {
+    if (!std::isfinite(seconds) || seconds < 0) {
+        return QStringLiteral("–");
+    }
+    const auto total = static_cast<long long>(std::llround(seconds));
+    if (total < 60) {
+        return QObject::tr("%1 s").arg(total);
+    }
+    if (total < 3600) {
+        return QObject::tr("%1 min %2 s").arg(total / 60).arg(total % 60, 2, 10, QLatin1Char('0'));
+    }
+    return QObject::tr("%1 h %2 min")
+        .arg(total / 3600)
+        .arg((total % 3600) / 60, 2, 10, QLatin1Char('0'));
+}
+
+QString percent(double value) {
+    return QLocale().toString(100.0 * value, 'f', 1) + QStringLiteral(" %");
+}
+
+QString defaultRunsFolder() {
+    const QString documents = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
+    return QDir(documents.isEmpty() ? QDir::homePath() : documents)
+        .filePath(QStringLiteral("IssueBERT/runs"));
+}
+
+} // namespace
+
+TrainPage::TrainPage(QWidget* parent) : QWidget(parent) {
+    setObjectName(QStringLiteral("trainPage"));
+    m_runsFolder = QSettings().value(QLatin1String(kRunsFolderKey), defaultRunsFolder()).toString();
+    auto* layout = new QHBoxLayout(this);
+    m_splitter = new QSplitter(Qt::Horizontal, this);
+    m_splitter->setObjectName(QStringLiteral("trainSplitter"));
+    m_splitter->addWidget(buildSettings());
+    m_splitter->addWidget(buildMonitor());
+    m_splitter->setStretchFactor(1, 1);
+    layout->addWidget(m_splitter);
+    if (!m_splitter->restoreState(QSettings().value(QLatin1String(kSplitterKey)).toByteArray())) {
+        m_splitter->setSizes({420, 900});
+    }
+    m_form->restoreSettings();
+    updateButtons();
+}
+
+TrainPage::~TrainPage() {
+    // A closing window stops the run: it saves last/ at the current batch.
+    if (m_thread) {
+        m_cancel->store(true);
+        m_thread->wait();
+    }
+}
+
+QWidget* TrainPage::buildSettings() {
+    auto* scroll = new QScrollArea(this);
+    scroll->setObjectName(QStringLiteral("trainSettingsScroll"));
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    auto* content = new QWidget(scroll);
+    auto* layout = new QVBoxLayout(content);
+
+    auto* modelBox = new QGroupBox(tr("Pretrained model"), content);
+    auto* modelLayout = new QVBoxLayout(modelBox);
+    m_model = new ModelPicker(modelBox);
+    modelLayout->addWidget(m_model);
+    layout->addWidget(modelBox);
+
+    auto* dataBox = new QGroupBox(tr("Training data"), content);
+    auto* dataLayout = new QVBoxLayout(dataBox);
+    m_dataLabel = new QLabel(tr("Open a labelled dataset on the Data page (Ctrl+O)."), dataBox);
+    m_dataLabel->setObjectName(QStringLiteral("trainDataLabel"));
+    m_dataLabel->setWordWrap(true);
+    dataLayout->addWidget(m_dataLabel);
+    layout->addWidget(dataBox);
+
+    m_form = new TrainSettingsForm(content);
+    layout->addWidget(m_form);
+    connect(m_form, &TrainSettingsForm::changed, this, [this] { updateButtons(); });
+
+    auto* runsBox = new QGroupBox(tr("Runs"), content);
+    auto* runsLayout = new QHBoxLayout(runsBox);
+    m_runsLabel = new QLabel(QDir::toNativeSeparators(m_runsFolder), runsBox);
+    m_runsLabel->setObjectName(QStringLiteral("runsFolderLabel"));
+    m_runsLabel->setWordWrap(true);
+    m_runsLabel->setToolTip(tr("Each run gets a folder here: best/ (the best model), last/ (to "
+                               "resume), metrics.jsonl and config.json."));
+    auto* change = new QPushButton(tr("Change…"), runsBox);
+    connect(change, &QPushButton::clicked, this, [this] {
+        const QString folder =
+            QFileDialog::getExistingDirectory(this, tr("Folder for Training Runs"), m_runsFolder);
+        if (!folder.isEmpty()) {
+            setRunsFolder(folder);
+        }
+    });
+    runsLayout->addWidget(m_runsLabel, 1);
+    runsLayout->addWidget(change);
+    layout->addWidget(runsBox);
+    scroll->setWidget(content);
+    return scroll;
+}
+
+QWidget* TrainPage::buildMonitor() {
+    auto* monitor = new QWidget(this);
+    auto* layout = new QVBoxLayout(monitor);
+    layout->setContentsMargins(0, 0, 0, 0);
+
+    auto* buttons = new QHBoxLayout;
+    m_start = new QPushButton(QIcon::fromTheme(QStringLiteral("media-playback-start")),
+                              tr("Start Training"), monitor);
+    m_start->setObjectName(QStringLiteral("startTraining"));
+    m_start->setToolTip(tr("Fine-tune the model on the training data (F5)."));
+    m_stop = new QPushButton(QIcon::fromTheme(QStringLiteral("media-playback-stop")), tr("Stop"),
+                             monitor);
+    m_stop->setObjectName(QStringLiteral("stopTraining"));
+    m_stop->setToolTip(tr("Stop after the current batch; the best model is kept and the run can "
+                          "be resumed (Shift+F5)."));
+    m_resume = new QPushButton(tr("Resume…"), monitor);
+    m_resume->setObjectName(QStringLiteral("resumeTraining"));
+    m_resume->setToolTip(tr("Continue a stopped run exactly where it left off."));
+    buttons->addWidget(m_start);
+    buttons->addWidget(m_stop);
+    buttons->addWidget(m_resume);
+    buttons->addStretch(1);
+    layout->addLayout(buttons);
+    connect(m_start, &QPushButton::clicked, this, &TrainPage::startTraining);
+    connect(m_stop, &QPushButton::clicked, this, &TrainPage::stopTraining);
+    connect(m_resume, &QPushButton::clicked, this, &TrainPage::chooseAndResume);
+
+    m_progress = new QProgressBar(monitor);
+    m_progress->setObjectName(QStringLiteral("trainProgress"));
+    m_progress->setRange(0, 1);
+    m_progress->setValue(0);
+    m_progress->setFormat(tr("Not started"));
+    layout->addWidget(m_progress);
+    auto* statusRow = new QHBoxLayout;
+    m_status = new QLabel(monitor);
+    m_status->setObjectName(QStringLiteral("trainStatus"));
+    m_speed = new QLabel(monitor);
+    m_speed->setObjectName(QStringLiteral("trainSpeed"));
+    m_speed->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    statusRow->addWidget(m_status, 1);
+    statusRow->addWidget(m_speed);
+    layout->addLayout(statusRow);
+
+    auto* split = new QSplitter(Qt::Vertical, monitor);
+    m_charts = new TrainingCharts(split);
+    m_log = new QPlainTextEdit(split);
+    m_log->setObjectName(QStringLiteral("trainLog"));
+    m_log->setReadOnly(true);
+    m_log->setMaximumBlockCount(kLogLines);
+    m_log->setLineWrapMode(QPlainTextEdit::NoWrap);
+    split->addWidget(m_charts);
+    split->addWidget(m_log);
+    split->setStretchFactor(0, 4);
+    split->setStretchFactor(1, 1);
+    layout->addWidget(split, 1);
+    return monitor;
+}
+
+void TrainPage::setDataset(std::shared_ptr<const Dataset> dataset, std::vector<int> tokenLengths) {
+    m_dataset = std::move(dataset);
+    m_form->setTokenLengths(std::move(tokenLengths));
+    if (!m_dataset) {
+        m_dataLabel->setText(tr("Open a labelled dataset on the Data page (Ctrl+O)."));
+    } else {
+        long long labelled = 0;
+        for (const auto& issue : m_dataset->issues) {
+            labelled += issue.label >= 0 ? 1 : 0;
+        }
+        m_dataLabel->setText(tr("%1: %2 issues, %3 labelled, %4 classes.")
+                                 .arg(QFileInfo(QString::fromStdString(m_dataset->path)).fileName(),
+                                      QLocale().toString(static_cast<qlonglong>(m_dataset->size())),
+                                      QLocale().toString(labelled),
+                                      QString::number(m_dataset->labels.size())));
+        m_dataLabel->setToolTip(QString::fromStdString(m_dataset->path));
+    }
+    updateButtons();
+}
+
+QString TrainPage::runsFolder() const {
+    return m_runsFolder;
+}
+
+void TrainPage::setRunsFolder(const QString& folder) {
+    m_runsFolder = folder;
+    m_runsLabel->setText(QDir::toNativeSeparators(folder));
+    QSettings().setValue(QLatin1String(kRunsFolderKey), folder);
+}
+
+void TrainPage::saveSettings() const {
+    m_form->saveSettings();
+    QSettings().setValue(QLatin1String(kSplitterKey), m_splitter->saveState());
+}
+
+void TrainPage::startTraining() {
+    if (isRunning()) {
+        return;
+    }
+    if (!m_dataset) {
+        Q_EMIT errorOccurred(
+            tr("No training data: open a labelled dataset on the Data page first."));
+        return;
+    }
+    if (m_model->modelDir().isEmpty()) {
+        Q_EMIT errorOccurred(tr("No pretrained model: choose a model folder or download one."));
+        return;
+    }
+    const QStringList problems = m_form->problems();
+    if (!problems.isEmpty()) {
+        Q_EMIT errorOccurred(
+            tr("The settings cannot start a run:\n%1").arg(problems.join(QLatin1Char('\n'))));
+        return;
+    }
+    const QString stem = QFileInfo(QString::fromStdString(m_dataset->path)).completeBaseName();
+    QString folder =
+        QDir(m_runsFolder)
+            .filePath(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss")) +
+                      QLatin1Char('-') + stem);
+    for (int n = 2; QFileInfo::exists(folder); ++n) {
+        folder =
+            QDir(m_runsFolder)
+                .filePath(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss")) +
+                          QStringLiteral("-%1-%2").arg(stem).arg(n));
+    }
+    if (!QDir().mkpath(m_runsFolder)) {
+        Q_EMIT errorOccurred(
+            tr("Cannot create the runs folder %1.").arg(QDir::toNativeSeparators(m_runsFolder)));
+        return;
+    }
+    TrainingRequest request;
+    request.options = m_form->options();
+    request.options.trainPath = m_dataset->path;
+    request.options.model = m_model->modelDir().toStdString();
+    request.options.outDir = folder.toStdString();
+    request.train = m_dataset;
+    m_charts->clear();
+    m_log->clear();
+    launch(std::move(request), folder);
+}
+
+void TrainPage::chooseAndResume() {
+    const QString start = QSettings().value(QLatin1String(kLastRunKey), m_runsFolder).toString();
+    const QString folder = QFileDialog::getExistingDirectory(this, tr("Resume a Run"), start);
+    if (!folder.isEmpty()) {
+        resumeTraining(folder);
+    }
+}
+
+void TrainPage::resumeTraining(const QString& folder) {
+    if (isRunning()) {
+        return;
+    }
+    const std::string dir = folder.toStdString();
+    if (!canResume(dir)) {
+        Q_EMIT errorOccurred(tr("%1 cannot be resumed: it holds no config.json and last/ "
+                                "checkpoint (runs stopped with Stop or closed mid-run can).")
+                                 .arg(QDir::toNativeSeparators(folder)));
+        return;
+    }
+    TrainOptions options;
+    try {
+        options = readRunOptions(dir);
+    } catch (const std::exception& error) {
+        Q_EMIT errorOccurred(QString::fromStdString(error.what()));
+        return;
+    }
+    const QString trainPath = QString::fromStdString(options.trainPath);
+    if (!m_dataset || QFileInfo(QString::fromStdString(m_dataset->path)).absoluteFilePath() !=
+                          QFileInfo(trainPath).absoluteFilePath()) {
+        Q_EMIT errorOccurred(tr("This run trained on %1. Open that file on the Data page, then "
+                                "resume.")
+                                 .arg(QDir::toNativeSeparators(trainPath)));
+        return;
+    }
+    options.outDir = dir;
+    m_form->setOptions(options);
+    TrainingRequest request;
+    request.options = options;
+    request.train = m_dataset;
+    request.resume = true;
+    m_charts->clear();
+    m_log->clear();
+    // The curves so far, from the run's own record.
+    QString error;
+    if (!m_charts->loadMetricsLog(QDir(folder).filePath(QStringLiteral("metrics.jsonl")), &error)) {
+        appendLog(tr("Earlier curves not shown: %1").arg(error));
+    }
+    launch(std::move(request), folder);
+}
+
+void TrainPage::launch(TrainingRequest request, const QString& folder) {
+    m_runFolder = folder;
+    m_bestModel.clear();
+    m_stopping = false;
+    QSettings().setValue(QLatin1String(kLastRunKey), folder);
+    m_cancel = std::make_shared<std::atomic<bool>>(false);
+    appendLog(tr("%1 %2").arg(request.resume ? tr("Resuming") : tr("Training into"),
+                              QDir::toNativeSeparators(folder)));
+    auto* worker = new TrainingWorker(std::move(request), m_cancel);
+    connect(worker, &TrainingWorker::message, this, &TrainPage::appendLog);
+    connect(worker, &TrainingWorker::stepsReported, this, &TrainPage::onSteps);
+    connect(worker, &TrainingWorker::evaluated, this, &TrainPage::onEvaluation);
+    connect(worker, &TrainingWorker::epochEnded, this, &TrainPage::onEpochEnd);
+    connect(worker, &TrainingWorker::checkpointSaved, this, &TrainPage::onCheckpoint);
+    connect(worker, &TrainingWorker::runFinished, this, &TrainPage::onRunFinished);
+    connect(worker, &TrainingWorker::failed, this, &TrainPage::onFailed);
+    m_thread = worker->start(this);
+    connect(m_thread, &QThread::finished, this, &TrainPage::onThreadDone);
+    m_progress->setRange(0, 0); // busy until the first step
+    m_progress->setFormat(tr("Preparing…"));
+    m_status->setText(tr("Tokenizing and loading the model…"));
+    m_speed->clear();
+    updateButtons();
+    Q_EMIT runningChanged(true);
+}
+
+void TrainPage::stopTraining() {
+    if (!m_thread || m_stopping) {
+        return;
+    }
+    m_stopping = true;
+    m_cancel->store(true);
+    m_status->setText(tr("Stopping after this batch…"));
+    updateButtons();
+}
+
+void TrainPage::onSteps(const QVector<StepEvent>& steps) {
+    if (steps.isEmpty()) {
+        return;
+    }
+    for (const StepEvent& step : steps) {
+        m_charts->addStep(step);
+    }
+    const StepEvent& last = steps.back();
+    const int total = static_cast<int>(std::min<long long>(last.totalSteps, 2'000'000'000));
+    m_progress->setRange(0, std::max(1, total));
+    m_progress->setValue(static_cast<int>(std::min<long long>(last.step, total)));
+    m_progress->setFormat(
+        tr("Epoch %1 of %2 · step %3 of %4 · %p%")
+            .arg(last.epoch)
+            .arg(last.epochs)
+            .arg(QLocale().toString(last.step), QLocale().toString(last.totalSteps)));
+    if (!m_stopping) {
+        m_status->setText(tr("Loss %1 · learning rate %2 · elapsed %3 · %4 left")
+                              .arg(QLocale().toString(last.loss, 'f', 4),
+                                   QLocale::c().toString(last.learningRate, 'g', 3),
+                                   duration(last.elapsedSeconds), duration(last.etaSeconds)));
+    }
+    m_speed->setText(tr("%1 issues/s · %2 tokens/s")
+                         .arg(QLocale().toString(last.samplesPerSecond, 'f', 1),
+                              QLocale().toString(last.tokensPerSecond, 'f', 0)));
+}
+
+void TrainPage::onEvaluation(const EvalEvent& event) {
+    m_charts->addEvaluation(event);
+    appendLog(tr("Evaluation at step %1: accuracy %2, macro F1 %3, validation loss %4%5")
+                  .arg(QLocale().toString(event.step), percent(event.metrics.accuracy),
+                       QLocale().toString(event.metrics.macroF1, 'f', 3),
+                       QLocale().toString(event.loss, 'f', 4),
+                       event.improved ? tr(" — new best") : QString()));
+}
+
+void TrainPage::onEpochEnd(const EpochEvent& event) {
+    m_charts->addEpochEnd(event);
+    appendLog(tr("Epoch %1 of %2 done in %3: training loss %4, padding %5")
+                  .arg(event.epoch)
+                  .arg(event.epochs)
+                  .arg(duration(event.seconds), QLocale().toString(event.trainLoss, 'f', 4),
+                       percent(event.paddingFraction)));
+}
+
+void TrainPage::onCheckpoint(const CheckpointEvent& event) {
+    const QString path = QString::fromStdString(event.path);
+    if (event.kind == CheckpointKind::Best) {
+        m_bestModel = path;
+        appendLog(tr("Saved the best model to %1").arg(QDir::toNativeSeparators(path)));
+    }
+}
+
+void TrainPage::onRunFinished(const FinishedEvent& event) {
+    const QString message = QString::fromStdString(event.message);
+    if (!event.bestPath.empty()) {
+        m_bestModel = QString::fromStdString(event.bestPath);
+    }
+    switch (event.outcome) {
+    case RunOutcome::Finished:
+    case RunOutcome::EarlyStopped:
+        m_progress->setRange(0, 1);
+        m_progress->setValue(1);
+        m_progress->setFormat(event.outcome == RunOutcome::Finished ? tr("Finished")
+                                                                    : tr("Stopped early"));
+        m_status->setText(message);
+        break;
+    case RunOutcome::Cancelled:
+        m_progress->setFormat(tr("Stopped — Resume continues from here"));
+        m_status->setText(message);
+        break;
+    case RunOutcome::Failed:
+        m_progress->setFormat(tr("Failed"));
+        m_status->setText(message);
+        Q_EMIT errorOccurred(message);
+        break;
+    }
+    appendLog(message);
+    Q_EMIT statusMessage(message);
+    Q_EMIT trainingFinished(m_bestModel, event);
+}
+
+void TrainPage::onFailed(const QString& message) {
+    m_progress->setRange(0, 1);
+    m_progress->setValue(0);
+    m_progress->setFormat(tr("Could not start"));
+    m_status->setText(message);
+    appendLog(message);
+    Q_EMIT errorOccurred(message);
+}
+
+void TrainPage::onThreadDone() {
+    m_thread = nullptr;
+    m_stopping = false;
+    updateButtons();
+    Q_EMIT runningChanged(false);
+}
+
+void TrainPage::appendLog(const QString& line) {
+    m_log->appendPlainText(QTime::currentTime().toString(QStringLiteral("HH:mm:ss  ")) + line);
+}
+
+void TrainPage::updateButtons() {
+    const bool running = isRunning();
+    m_start->setEnabled(!running && m_dataset && m_form->problems().isEmpty());
+    m_stop->setEnabled(running && !m_stopping);
+    m_resume->setEnabled(!running);
+    m_form->setEnabled(!running);
+    m_model->setEnabled(!running);
+}
+
+} // namespace issuebert
