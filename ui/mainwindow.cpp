@@ -5,8 +5,10 @@
 #include "core/runtime.h"
 #include "core/version.h"
 #include "ui/icons.h"
+#include "ui/pages/classifypage.h"
 #include "ui/pages/datapage.h"
 #include "ui/pages/evaluatepage.h"
+#include "ui/pages/predictionspage.h"
 #include "ui/pages/trainpage.h"
 #include "ui/settings.h"
 #include "ui/workers/datasetloadworker.h"
@@ -55,8 +57,8 @@ QString droppedFile(const QMimeData* mime) {
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent), m_sidebar(new QListWidget(this)), m_pages(new QStackedWidget(this)),
       m_dataPage(new DataPage(this)), m_trainPage(new TrainPage(this)),
-      m_evaluatePage(new EvaluatePage(this)),
-      m_deviceLabel(new QLabel(this)) {
+      m_evaluatePage(new EvaluatePage(this)), m_predictionsPage(new PredictionsPage(this)),
+      m_classifyPage(new ClassifyPage(this)), m_deviceLabel(new QLabel(this)) {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(QStringLiteral("IssueBERT"));
     setAcceptDrops(true);
@@ -93,16 +95,11 @@ MainWindow::MainWindow(QWidget* parent)
             [this](const QString& message) { statusBar()->showMessage(message, kStatusMs); });
 
     addPage(m_evaluatePage, tr("Evaluate"), pageIcon(QStringLiteral("evaluate"), QString()));
-    connect(m_evaluatePage, &EvaluatePage::errorOccurred, this,
-            [this](const QString& message) { showError(tr("Evaluation"), message); });
-    connect(m_evaluatePage, &EvaluatePage::statusMessage, this,
-            [this](const QString& message) { statusBar()->showMessage(message, kStatusMs); });
-    // A finished run's best model is what the other pages use next.
-    connect(m_trainPage, &TrainPage::trainingFinished, this, [this](const QString& best) {
-        if (!best.isEmpty()) {
-            m_evaluatePage->setModelDir(best);
-        }
-    });
+    addPage(m_predictionsPage, tr("Predictions"),
+            pageIcon(QStringLiteral("predictions"), QString()));
+    addPage(m_classifyPage, tr("Classify & Label"),
+            pageIcon(QStringLiteral("classify"), QString()));
+    connectModelPages();
 
     m_deviceLabel->setObjectName(QStringLiteral("deviceLabel"));
     m_deviceLabel->setText(tr("Device: %1").arg(QString::fromStdString(deviceDescription())));
@@ -162,6 +159,12 @@ void MainWindow::createMenus() {
                                     });
     open->setObjectName(QStringLiteral("openAction"));
     open->setShortcut(QKeySequence::Open);
+    QAction* testSet = file->addAction(tr("Open &Test Set for Predictions…"), this, [this] {
+        showPage(m_predictionsPage);
+        m_predictionsPage->chooseAndPredict();
+    });
+    testSet->setObjectName(QStringLiteral("openTestSetAction"));
+    testSet->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     m_recentMenu->setObjectName(QStringLiteral("recentMenu"));
     const QString sample = QString::fromStdString(sampleDataPath("train.json"));
@@ -169,6 +172,17 @@ void MainWindow::createMenus() {
         file->addAction(tr("Open the &Sample Dataset"), this,
                         [this, sample] { openDataset(sample); });
     }
+    file->addSeparator();
+    QAction* exportAll = file->addAction(tr("&Export Predictions…"), this, [this] {
+        showPage(m_predictionsPage);
+        m_predictionsPage->chooseAndExport(false);
+    });
+    exportAll->setObjectName(QStringLiteral("exportPredictionsAction"));
+    exportAll->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    file->addAction(tr("Export &Shown Predictions…"), this, [this] {
+        showPage(m_predictionsPage);
+        m_predictionsPage->chooseAndExport(true);
+    });
     file->addSeparator();
     QAction* quit = file->addAction(QIcon::fromTheme(QStringLiteral("application-exit")),
                                     tr("&Quit"), this, &QWidget::close);
@@ -216,6 +230,41 @@ void MainWindow::rebuildRecentMenu() {
     clear->setEnabled(!files.isEmpty());
 }
 
+void MainWindow::connectModelPages() {
+    const auto report = [this](const QString& title) {
+        return [this, title](const QString& message) { showError(title, message); };
+    };
+    const auto status = [this](const QString& message) {
+        statusBar()->showMessage(message, kStatusMs);
+    };
+    connect(m_evaluatePage, &EvaluatePage::errorOccurred, this, report(tr("Evaluation")));
+    connect(m_evaluatePage, &EvaluatePage::statusMessage, this, status);
+    connect(m_predictionsPage, &PredictionsPage::errorOccurred, this, report(tr("Predictions")));
+    connect(m_predictionsPage, &PredictionsPage::statusMessage, this, status);
+    connect(m_classifyPage, &ClassifyPage::errorOccurred, this, report(tr("Classify & Label")));
+    connect(m_classifyPage, &ClassifyPage::statusMessage, this, status);
+    // A finished run's best model is what the other pages use next.
+    connect(m_trainPage, &TrainPage::trainingFinished, this, [this](const QString& best) {
+        if (!best.isEmpty()) {
+            useModel(best);
+        }
+    });
+    // Labelled results make the threshold figures; predicted issues feed labelling.
+    connect(m_evaluatePage, &EvaluatePage::evaluated, m_predictionsPage,
+            &PredictionsPage::setReferenceResult);
+    connect(m_predictionsPage, &PredictionsPage::predicted, m_classifyPage, &ClassifyPage::setPool);
+    connect(m_classifyPage, &ClassifyPage::retrainRequested, this, [this](const QString& path) {
+        openDataset(path);
+        showPage(m_trainPage);
+    });
+}
+
+void MainWindow::useModel(const QString& dir) {
+    m_evaluatePage->setModelDir(dir);
+    m_predictionsPage->setModelDir(dir);
+    m_classifyPage->setModelDir(dir);
+}
+
 void MainWindow::createTrainingMenu() {
     auto* training = new QMenu(tr("&Training"), this);
     // After File, before View.
@@ -251,6 +300,9 @@ void MainWindow::onDatasetLoaded(const QString& path) {
         const std::shared_ptr<const Dataset> dataset(result, &result->dataset);
         m_trainPage->setDataset(dataset, result->tokenLengths);
         m_evaluatePage->setOpenDataset(dataset);
+        if (m_classifyPage->targetFile().isEmpty()) {
+            m_classifyPage->setTargetFile(path); // new labels go to the open file by default
+        }
     }
     settings::addRecentFile(path);
     rebuildRecentMenu();

@@ -13,8 +13,10 @@ class QStackedWidget;
 
 namespace issuebert {
 
+class ClassifyPage;
 class DataPage;
 class EvaluatePage;
+class PredictionsPage;
 class TrainPage;
 
 class MainWindow : public QMainWindow {
@@ -34,6 +36,10 @@ public:
     DataPage* dataPage() const { return m_dataPage; }
     TrainPage* trainPage() const { return m_trainPage; }
     EvaluatePage* evaluatePage() const { return m_evaluatePage; }
+    PredictionsPage* predictionsPage() const { return m_predictionsPage; }
+    ClassifyPage* classifyPage() const { return m_classifyPage; }
+    // Every page that runs a fine-tuned model uses dir from now on.
+    void useModel(const QString& dir);
     QListWidget* sidebar() const { return m_sidebar; }
     QStackedWidget* pages() const { return m_pages; }
     QMenu* recentMenu() const { return m_recentMenu; }
@@ -55,12 +61,15 @@ private:
     void showAbout();
     void onDatasetLoaded(const QString& path);
     void createTrainingMenu();
+    void connectModelPages();
 
     QListWidget* m_sidebar;
     QStackedWidget* m_pages;
     DataPage* m_dataPage;
     TrainPage* m_trainPage;
     EvaluatePage* m_evaluatePage;
+    PredictionsPage* m_predictionsPage;
+    ClassifyPage* m_classifyPage;
     QMenu* m_recentMenu = nullptr;
     QLabel* m_deviceLabel;
 };

@@ -31,7 +31,8 @@ namespace {
 
 // The sidebar's pages, in order.
 const QStringList kPageTitles{QStringLiteral("Data"), QStringLiteral("Train"),
-                              QStringLiteral("Evaluate")};
+                              QStringLiteral("Evaluate"), QStringLiteral("Predictions"),
+                              QStringLiteral("Classify & Label")};
 
 // Loads here take well under a second; this is only a ceiling.
 constexpr int kLoadWaitMs = 30000;

@@ -4,6 +4,7 @@
 #include "core/data/dataset.h"
 #include "core/io/errors.h"
 #include "core/train/trainer.h"
+#include "ui/widgets/downloaddialog.h"
 #include "ui/widgets/modelpicker.h"
 #include "ui/widgets/trainingcharts.h"
 #include "ui/widgets/trainsettingsform.h"
@@ -106,6 +107,15 @@ QWidget* TrainPage::buildSettings() {
     auto* modelLayout = new QVBoxLayout(modelBox);
     m_model = new ModelPicker(modelBox);
     modelLayout->addWidget(m_model);
+    connect(m_model, &ModelPicker::downloadRequested, this, [this] {
+        auto* dialog = new DownloadDialog(this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        connect(dialog, &DownloadDialog::downloaded, this, [this](const QString& snapshot) {
+            m_model->refresh();
+            m_model->setModelDir(snapshot);
+        });
+        dialog->open();
+    });
     layout->addWidget(modelBox);
 
     auto* dataBox = new QGroupBox(tr("Training data"), content);

@@ -1,0 +1,281 @@
+// The pages that use a fine-tuned model, driven as a user would: Evaluate
+// (metrics, confusion matrix, a cell's issues), Predictions (predict a file,
+// filter, explain, threshold figures, CSV export) and Classify & Label
+// (probabilities as you type, add a label and see the file grow, undo, walk
+// the most uncertain issues). One tiny model is fine-tuned once for all.
+#include "core/data/loader.h"
+#include "core/runtime.h"
+#include "core/train/trainer.h"
+#include "tests/ui/support/trainfixtures.h"
+#include "ui/models/predictionsfilterproxy.h"
+#include "ui/models/predictionstablemodel.h"
+#include "ui/pages/classifypage.h"
+#include "ui/pages/evaluatepage.h"
+#include "ui/pages/predictionspage.h"
+#include "ui/widgets/confusionmatrixchart.h"
+#include "ui/workers/predictionworker.h"
+
+#include <QApplication>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QSlider>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTest>
+#include <QTextBrowser>
+
+using namespace issuebert;
+
+namespace {
+
+constexpr int kWaitMs = 120000; // ceilings; each job takes about a second
+
+int jsonRecords(const QString& path) {
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        return -1;
+    }
+    return static_cast<int>(QJsonDocument::fromJson(file.readAll()).array().size());
+}
+
+QStringList csvLines(const QString& path) {
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        return {};
+    }
+    return QString::fromUtf8(file.readAll()).split(QStringLiteral("\r\n"), Qt::SkipEmptyParts);
+}
+
+} // namespace
+
+class ModelPagesTest : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_settingsDir;
+    QTemporaryDir m_dir;
+    QString m_best;       // the fine-tuned model
+    QString m_labelled;   // held-out labelled issues
+    QString m_unlabelled; // the same kind of issues without labels
+
+private slots:
+    void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true);
+        qputenv("XDG_CACHE_HOME", m_dir.filePath(QStringLiteral("cache")).toLocal8Bit());
+        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_settingsDir.path());
+        QCoreApplication::setOrganizationName(QStringLiteral("IssueBERT"));
+        QCoreApplication::setApplicationName(QStringLiteral("IssueBERT"));
+        QSettings().clear();
+        const QString model = testing::tinyModelDir(m_dir);
+        const QString train = testing::writeSeparable(m_dir, QStringLiteral("train.json"), 40);
+        m_labelled = testing::writeSeparable(m_dir, QStringLiteral("test.json"), 10, 99);
+        m_unlabelled =
+            testing::writeSeparable(m_dir, QStringLiteral("unlabelled.json"), 10, 123, false);
+
+        TrainOptions options;
+        options.trainPath = train.toStdString();
+        options.model = model.toStdString();
+        options.outDir = m_dir.filePath(QStringLiteral("run")).toStdString();
+        options.encoder.maxLength = 32;
+        options.batchSize = 8;
+        options.epochs = 10;
+        options.learningRate = 5e-3;
+        options.valFraction = 0.25;
+        options.seed = 11;
+        TrainData data;
+        data.train = loadDataset(options.trainPath);
+        TrainingListener quiet;
+        const FinishedEvent result = Trainer(options).run(data, quiet);
+        QCOMPARE(result.outcome, RunOutcome::Finished);
+        QVERIFY(result.bestScore >= 0.9);
+        m_best = QString::fromStdString(result.bestPath);
+    }
+
+    void evaluateShowsMetricsTheMatrixAndACellsIssues() {
+        EvaluatePage page;
+        page.setModelDir(m_best);
+        page.setDataFile(m_labelled);
+        QSignalSpy evaluated(&page, &EvaluatePage::evaluated);
+        page.evaluateButton()->click();
+        QVERIFY(page.isRunning());
+        QVERIFY(evaluated.wait(kWaitMs));
+        const auto result = page.result();
+        QVERIFY(result != nullptr);
+        QCOMPARE(result->metrics.count, 30);
+        QVERIFY(result->metrics.accuracy >= 0.8);
+        QVERIFY2(page.summaryLabel()->text().contains(QStringLiteral("Accuracy")),
+                 qPrintable(page.summaryLabel()->text()));
+        QCOMPARE(page.confusionChart()->classCount(), 3);
+        QCOMPARE(page.metricsView()->model()->rowCount(), 5); // 3 classes + 2 averages
+
+        // A click on a cell lists exactly its issues.
+        const long long diagonal = result->metrics.confusion[1][1];
+        Q_EMIT page.confusionChart()->cellClicked(1, 1);
+        QCOMPARE(page.cellIssuesView()->model()->rowCount(), static_cast<int>(diagonal));
+        QVERIFY(page.cellLabel()->text().contains(QStringLiteral("feature")));
+    }
+
+    void evaluateExplainsAFileWithoutLabels() {
+        EvaluatePage page;
+        page.setModelDir(m_best);
+        page.setDataFile(m_unlabelled);
+        QSignalSpy errors(&page, &EvaluatePage::errorOccurred);
+        page.evaluate();
+        QTRY_VERIFY_WITH_TIMEOUT(!page.isRunning(), kWaitMs);
+        QVERIFY(page.summaryLabel()->text().contains(QStringLiteral("no labels")));
+    }
+
+    void predictionsFilterExplainAndExport() {
+        PredictionsPage page;
+        page.setModelDir(m_best);
+        QSignalSpy predicted(&page, &PredictionsPage::predicted);
+        page.predictFile(m_unlabelled);
+        QVERIFY(predicted.wait(kWaitMs));
+        QCOMPARE(page.model()->rowCount(), 30);
+        QVERIFY(!page.model()->hasTrueLabels());
+
+        // Text search, after the typing pause.
+        page.searchEdit()->setText(QStringLiteral("crash"));
+        QTRY_VERIFY(page.proxy()->rowCount() < 30);
+        const int shown = page.proxy()->rowCount();
+        QVERIFY(shown > 0);
+        for (int row = 0; row < shown; ++row) {
+            const int source = page.proxy()->mapToSource(page.proxy()->index(row, 0)).row();
+            const Issue& issue = page.model()->issue(source);
+            QVERIFY((issue.title + " " + issue.body).find("crash") != std::string::npos);
+        }
+        QVERIFY(page.countLabel()->text().startsWith(QString::number(shown)));
+
+        // Export: the shown rows, then all of them.
+        QString error;
+        const QString shownCsv = m_dir.filePath(QStringLiteral("shown.csv"));
+        QVERIFY2(page.exportCsv(shownCsv, true, &error), qPrintable(error));
+        const QStringList lines = csvLines(shownCsv);
+        QCOMPARE(lines.size(), shown + 1);
+        QVERIFY(lines.first().startsWith(QStringLiteral("id,title,predicted,confidence,prob_bug")));
+        const QString allCsv = m_dir.filePath(QStringLiteral("all.csv"));
+        QVERIFY(page.exportCsv(allCsv, false, &error));
+        QCOMPARE(csvLines(allCsv).size(), 31);
+        QVERIFY(!page.exportCsv(m_dir.filePath(QStringLiteral("missing/x.csv")), false, &error));
+        QVERIFY(error.contains(QStringLiteral("missing")));
+
+        // Why this label: the selected issue's words, highlighted.
+        page.table()->selectRow(0);
+        QVERIFY(page.explainButton()->isEnabled());
+        QSignalSpy explained(&page, &PredictionsPage::explained);
+        page.explainButton()->click();
+        QVERIFY(explained.wait(kWaitMs));
+        QVERIFY(explained.last().at(0).toString().contains(QStringLiteral("background-color")));
+
+        // The threshold figures need labelled results of the same model.
+        QVERIFY(page.coverageText().contains(QStringLiteral("evaluate the model")));
+        EvaluatePage evaluate;
+        evaluate.setModelDir(m_best);
+        evaluate.setDataFile(m_labelled);
+        QSignalSpy evaluated(&evaluate, &EvaluatePage::evaluated);
+        evaluate.evaluate();
+        QVERIFY(evaluated.wait(kWaitMs));
+        page.setReferenceResult(evaluate.result());
+        page.thresholdSlider()->setValue(0);
+        QVERIFY2(page.coverageText().contains(QStringLiteral("100 % of labelled issues")),
+                 qPrintable(page.coverageText()));
+        page.thresholdSlider()->setValue(100);
+        QVERIFY(page.model()->isUncertain(0));
+    }
+
+    void classifyAsYouTypeAddLabelsUndoAndWalkTheUncertain() {
+        ClassifyPage page;
+        page.setModelDir(m_best);
+        QTRY_COMPARE_WITH_TIMEOUT(page.labelCombo()->count(), 3, kWaitMs);
+        QSignalSpy classified(&page, &ClassifyPage::classified);
+        page.titleEdit()->setText(QStringLiteral("app crash on start"));
+        page.bodyEdit()->setPlainText(QStringLiteral("error exception crash broken fails"));
+        QVERIFY(classified.wait(kWaitMs));
+        const std::vector<float> p = page.probabilities();
+        QCOMPARE(p.size(), std::size_t{3});
+        QVERIFY(p[0] > p[1] && p[0] > p[2]); // bug
+        QCOMPARE(page.labelCombo()->currentText(), QStringLiteral("bug"));
+
+        // Correct the label and add it: the file grows by one; undo takes it back.
+        const QString target = m_dir.filePath(QStringLiteral("labelled.json"));
+        QFile::remove(target);
+        QVERIFY(QFile::copy(m_labelled, target));
+        QString error;
+        QVERIFY2(page.setTargetFile(target, &error), qPrintable(error));
+        page.labelCombo()->setCurrentText(QStringLiteral("question"));
+        page.addButton()->click();
+        QCOMPARE(jsonRecords(target), 31);
+        QFile file(target);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QJsonArray records = QJsonDocument::fromJson(file.readAll()).array();
+        QCOMPARE(records.last().toObject().value(QStringLiteral("Label")).toInt(), 2);
+        QVERIFY(page.undoButton()->isEnabled());
+        page.undoButton()->click();
+        QCOMPARE(jsonRecords(target), 30);
+
+        // Next most uncertain: issues of a predicted unlabelled file, smallest margin first.
+        PredictionsPage predictions;
+        predictions.setModelDir(m_best);
+        QSignalSpy predicted(&predictions, &PredictionsPage::predicted);
+        predictions.predictFile(m_unlabelled);
+        QVERIFY(predicted.wait(kWaitMs));
+        page.setPool(predictions.result());
+        QCOMPARE(page.remainingInPool(), 30);
+        page.nextButton()->click();
+        QVERIFY(!page.titleEdit()->text().isEmpty());
+        const auto& result = *predictions.result();
+        // The issue shown has the smallest margin of them all.
+        const auto margin = [&](std::size_t row) {
+            std::vector<float> v{result.predictions.probability(row, 0),
+                                 result.predictions.probability(row, 1),
+                                 result.predictions.probability(row, 2)};
+            std::sort(v.begin(), v.end());
+            return v[2] - v[1];
+        };
+        std::size_t shownRow = 0;
+        for (std::size_t row = 0; row < result.dataset->size(); ++row) {
+            if (QString::fromStdString(result.dataset->issues[row].title) ==
+                page.titleEdit()->text()) {
+                shownRow = row;
+            }
+        }
+        for (std::size_t row = 0; row < result.dataset->size(); ++row) {
+            QVERIFY(margin(shownRow) <= margin(row));
+        }
+        page.addButton()->click(); // labels it and moves on
+        QCOMPARE(jsonRecords(target), 31);
+        QCOMPARE(page.remainingInPool(), 28);
+    }
+
+    void classifyRefusesAFileItCannotWrite() {
+        ClassifyPage page;
+        const QString bad = m_dir.filePath(QStringLiteral("bad.json"));
+        QFile file(bad);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("{\"not\": \"an array\"}");
+        file.close();
+        QString error;
+        QVERIFY(!page.setTargetFile(bad, &error));
+        QVERIFY2(error.contains(QStringLiteral("bad.json")), qPrintable(error));
+        QVERIFY(page.statusLabel()->text().contains(QStringLiteral("bad.json")));
+    }
+};
+
+// initRuntime() before QApplication, as the app does.
+int main(int argc, char** argv) {
+    issuebert::initRuntime();
+    QApplication app(argc, argv);
+    ModelPagesTest test;
+    return QTest::qExec(&test, argc, argv);
+}
+
+#include "test_modelpages.moc"

@@ -1,0 +1,394 @@
+// The Classify & Label page: live classification, labelling, uncertainty walk.
+#include "ui/pages/classifypage.h"
+
+#include "ui/models/labelleddatasetwriter.h"
+#include "ui/workers/modelservice.h"
+#include "ui/workers/predictionworker.h"
+
+#include <QComboBox>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSettings>
+#include <QShortcut>
+#include <QTimer>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <exception>
+#include <numeric>
+
+namespace issuebert {
+
+namespace {
+
+// QSettings: the labelled file new issues go to, and the model.
+constexpr const char* kTargetKey = "classify/targetFile";
+constexpr const char* kModelKey = "classify/model";
+
+} // namespace
+
+ClassifyPage::ClassifyPage(QWidget* parent)
+    : QWidget(parent), m_service(new ModelService(this)),
+      m_writer(std::make_unique<LabelledDatasetWriter>()) {
+    setObjectName(QStringLiteral("classifyPage"));
+    auto* layout = new QVBoxLayout(this);
+
+    auto* top = new QHBoxLayout;
+    top->addWidget(new QLabel(tr("Model:"), this));
+    m_modelLabel = new QLabel(tr("none — train one, or choose a model folder"), this);
+    m_modelLabel->setObjectName(QStringLiteral("classifyModel"));
+    top->addWidget(m_modelLabel, 1);
+    auto* browse = new QPushButton(tr("Model…"), this);
+    top->addWidget(browse);
+    layout->addLayout(top);
+
+    auto* columns = new QHBoxLayout;
+    auto* editor = new QGroupBox(tr("Issue"), this);
+    auto* editorLayout = new QFormLayout(editor);
+    m_title = new QLineEdit(editor);
+    m_title->setObjectName(QStringLiteral("classifyTitle"));
+    m_title->setPlaceholderText(tr("Title"));
+    m_body = new QPlainTextEdit(editor);
+    m_body->setObjectName(QStringLiteral("classifyBody"));
+    m_body->setPlaceholderText(tr("Paste or type the issue's body; the probabilities follow as "
+                                  "you type."));
+    editorLayout->addRow(tr("Title:"), m_title);
+    editorLayout->addRow(tr("Body:"), m_body);
+    columns->addWidget(editor, 3);
+
+    auto* side = new QVBoxLayout;
+    auto* barsBox = new QGroupBox(tr("Class probabilities"), this);
+    m_barsLayout = new QVBoxLayout(barsBox);
+    side->addWidget(barsBox);
+    auto* labelBox = new QGroupBox(tr("Label"), this);
+    auto* labelLayout = new QFormLayout(labelBox);
+    m_label = new QComboBox(labelBox);
+    m_label->setObjectName(QStringLiteral("classifyLabel"));
+    m_label->setToolTip(tr("The model's choice; correct it before adding if it is wrong."));
+    labelLayout->addRow(tr("Label:"), m_label);
+    auto* fileRow = new QHBoxLayout;
+    m_fileLabel = new QLabel(tr("choose a labelled dataset file"), labelBox);
+    m_fileLabel->setObjectName(QStringLiteral("targetFileLabel"));
+    m_fileLabel->setWordWrap(true);
+    auto* chooseFile = new QPushButton(tr("File…"), labelBox);
+    fileRow->addWidget(m_fileLabel, 1);
+    fileRow->addWidget(chooseFile);
+    labelLayout->addRow(tr("Add to:"), fileRow);
+    auto* buttons = new QHBoxLayout;
+    m_add = new QPushButton(tr("Add to Dataset"), labelBox);
+    m_add->setObjectName(QStringLiteral("addLabel"));
+    m_add->setToolTip(tr("Append this issue with the chosen label to the file (Ctrl+Return)."));
+    m_undo = new QPushButton(tr("Undo"), labelBox);
+    m_undo->setObjectName(QStringLiteral("undoLabel"));
+    m_undo->setToolTip(tr("Remove the last issue added (Ctrl+Shift+Z)."));
+    buttons->addWidget(m_add);
+    buttons->addWidget(m_undo);
+    labelLayout->addRow(buttons);
+    m_next = new QPushButton(tr("Next Most Uncertain"), labelBox);
+    m_next->setObjectName(QStringLiteral("nextUncertain"));
+    m_next->setToolTip(tr("Load the issue the model is least sure about from the last predicted "
+                          "file: the label that teaches it most (Ctrl+N)."));
+    m_retrain = new QPushButton(tr("Retrain with These Labels"), labelBox);
+    m_retrain->setObjectName(QStringLiteral("retrain"));
+    labelLayout->addRow(m_next);
+    labelLayout->addRow(m_retrain);
+    side->addWidget(labelBox);
+    m_status = new QLabel(this);
+    m_status->setObjectName(QStringLiteral("classifyStatus"));
+    m_status->setWordWrap(true);
+    side->addWidget(m_status);
+    side->addStretch(1);
+    columns->addLayout(side, 2);
+    layout->addLayout(columns, 1);
+
+    m_typing = new QTimer(this);
+    m_typing->setSingleShot(true);
+    m_typing->setInterval(kTypingDelayMs);
+    connect(m_title, &QLineEdit::textChanged, m_typing, qOverload<>(&QTimer::start));
+    connect(m_body, &QPlainTextEdit::textChanged, m_typing, qOverload<>(&QTimer::start));
+    connect(m_typing, &QTimer::timeout, this, &ClassifyPage::requestClassification);
+    connect(m_service, &ModelService::probabilitiesReady, this, &ClassifyPage::onProbabilities);
+    connect(m_service, &ModelService::modelLoaded, this,
+            [this](const QString&, const QStringList& labels) { onModelLoaded(labels); });
+    connect(m_service, &ModelService::modelFailed, this,
+            [this](const QString&, const QString& message) {
+                m_status->setText(tr("The model could not be loaded: %1").arg(message));
+                Q_EMIT errorOccurred(message);
+            });
+    connect(m_service, &ModelService::requestFailed, this,
+            [this](quint64, const QString& message) { m_status->setText(message); });
+    connect(browse, &QPushButton::clicked, this, [this] {
+        const QString dir =
+            QFileDialog::getExistingDirectory(this, tr("Fine-tuned Model Folder"), modelDir());
+        if (!dir.isEmpty()) {
+            setModelDir(dir);
+        }
+    });
+    connect(chooseFile, &QPushButton::clicked, this, [this] {
+        const QString path =
+            QFileDialog::getSaveFileName(this, tr("Labelled Dataset to Add To"), targetFile(),
+                                         tr("Datasets (*.json *.jsonl *.csv *.txt);;All files (*)"),
+                                         nullptr, QFileDialog::DontConfirmOverwrite);
+        if (!path.isEmpty()) {
+            setTargetFile(path);
+        }
+    });
+    connect(m_add, &QPushButton::clicked, this, &ClassifyPage::addToDataset);
+    connect(m_undo, &QPushButton::clicked, this, &ClassifyPage::undoLast);
+    connect(m_next, &QPushButton::clicked, this, &ClassifyPage::nextMostUncertain);
+    connect(m_retrain, &QPushButton::clicked, this,
+            [this] { Q_EMIT retrainRequested(targetFile()); });
+    connect(new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return), this), &QShortcut::activated,
+            this, &ClassifyPage::addToDataset);
+    connect(new QShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z), this),
+            &QShortcut::activated, this, &ClassifyPage::undoLast);
+    connect(new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_N), this), &QShortcut::activated, this,
+            &ClassifyPage::nextMostUncertain);
+
+    const QSettings store;
+    const QString model = store.value(QLatin1String(kModelKey)).toString();
+    if (QFileInfo::exists(model + QStringLiteral("/config.json"))) {
+        setModelDir(model);
+    }
+    const QString target = store.value(QLatin1String(kTargetKey)).toString();
+    if (!target.isEmpty()) {
+        setTargetFile(target);
+    }
+    updateControls();
+}
+
+ClassifyPage::~ClassifyPage() = default;
+
+void ClassifyPage::setModelDir(const QString& dir) {
+    m_modelLabel->setText(QDir::toNativeSeparators(dir));
+    QSettings().setValue(QLatin1String(kModelKey), dir);
+    m_status->setText(tr("Loading the model…"));
+    m_service->setModel(dir);
+    updateControls();
+}
+
+QString ClassifyPage::modelDir() const {
+    return m_service->modelDir();
+}
+
+bool ClassifyPage::setTargetFile(const QString& path, QString* error) {
+    try {
+        auto writer = std::make_unique<LabelledDatasetWriter>();
+        writer->open(path);
+        m_writer = std::move(writer);
+    } catch (const std::exception& failure) {
+        const QString message = QString::fromStdString(failure.what());
+        m_status->setText(message);
+        if (error != nullptr) {
+            *error = message;
+        }
+        updateControls();
+        return false;
+    }
+    m_fileLabel->setText(
+        QStringLiteral("%1 (%2)").arg(QFileInfo(path).fileName(), m_writer->summary()));
+    m_fileLabel->setToolTip(QDir::toNativeSeparators(path));
+    QSettings().setValue(QLatin1String(kTargetKey), path);
+    updateControls();
+    return true;
+}
+
+QString ClassifyPage::targetFile() const {
+    return m_writer->isOpen() ? m_writer->path() : QString();
+}
+
+void ClassifyPage::setPool(std::shared_ptr<const PredictionResult> pool) {
+    m_pool = std::move(pool);
+    m_order.clear();
+    m_labelledRows.clear();
+    m_nextInOrder = 0;
+    if (m_pool) {
+        const Predictions& p = m_pool->predictions;
+        std::vector<double> margin(p.size(), 0.0);
+        for (std::size_t row = 0; row < p.size(); ++row) {
+            if (m_pool->dataset->issues[row].label >= 0) {
+                continue; // already labelled
+            }
+            float first = 0.0F;
+            float second = 0.0F;
+            for (int cls = 0; cls < p.numClasses(); ++cls) {
+                const float value = p.probability(row, cls);
+                if (value > first) {
+                    second = first;
+                    first = value;
+                } else if (value > second) {
+                    second = value;
+                }
+            }
+            margin[row] = first - second;
+            m_order.push_back(row);
+        }
+        std::stable_sort(m_order.begin(), m_order.end(),
+                         [&](std::size_t a, std::size_t b) { return margin[a] < margin[b]; });
+    }
+    updateControls();
+}
+
+int ClassifyPage::remainingInPool() const {
+    return static_cast<int>(m_order.size() - std::min(m_nextInOrder, m_order.size()));
+}
+
+void ClassifyPage::setIssue(const QString& title, const QString& body) {
+    m_title->setText(title);
+    m_body->setPlainText(body);
+    m_currentPoolRow = -1;
+}
+
+void ClassifyPage::nextMostUncertain() {
+    while (m_nextInOrder < m_order.size() && m_labelledRows.count(m_order[m_nextInOrder]) > 0) {
+        ++m_nextInOrder;
+    }
+    if (m_nextInOrder >= m_order.size()) {
+        m_status->setText(m_pool ? tr("Every unlabelled issue of the predicted file is labelled.")
+                                 : tr("Predict an unlabelled file on the Predictions page first."));
+        return;
+    }
+    const std::size_t row = m_order[m_nextInOrder++];
+    const Issue& issue = m_pool->dataset->issues[row];
+    setIssue(QString::fromStdString(issue.title), QString::fromStdString(issue.body));
+    m_currentPoolRow = static_cast<long long>(row);
+    m_status->setText(tr("The most uncertain of %1 issues left.").arg(remainingInPool() + 1));
+    updateControls();
+}
+
+void ClassifyPage::requestClassification() {
+    if (!m_service->isLoaded()) {
+        return;
+    }
+    const QString title = m_title->text().trimmed();
+    const QString body = m_body->toPlainText().trimmed();
+    if (title.isEmpty() && body.isEmpty()) {
+        return;
+    }
+    Issue issue;
+    issue.title = title.toStdString();
+    issue.body = body.toStdString();
+    m_service->requestProbabilities(++m_requestId, issue);
+}
+
+void ClassifyPage::onProbabilities(quint64 id, const QVector<float>& probabilities) {
+    if (id != m_requestId) {
+        return; // an answer to text that has changed since
+    }
+    m_probabilities.assign(probabilities.begin(), probabilities.end());
+    const QStringList labels = m_service->labels();
+    int best = 0;
+    for (int cls = 0; cls < static_cast<int>(m_bars.size()) && cls < probabilities.size(); ++cls) {
+        const double percent = 100.0 * static_cast<double>(probabilities[cls]);
+        m_bars[static_cast<std::size_t>(cls)]->setValue(
+            static_cast<int>(std::lround(percent * 10)));
+        m_bars[static_cast<std::size_t>(cls)]->setFormat(
+            QStringLiteral("%1  %2 %").arg(labels.value(cls), QLocale().toString(percent, 'f', 1)));
+        if (probabilities[cls] > probabilities[best]) {
+            best = cls;
+        }
+    }
+    m_label->setCurrentIndex(best);
+    Q_EMIT classified(m_probabilities);
+}
+
+void ClassifyPage::onModelLoaded(const QStringList& labels) {
+    rebuildBars(labels);
+    m_label->clear();
+    m_label->addItems(labels);
+    m_status->setText(tr("Model ready: %1.").arg(labels.join(QStringLiteral(", "))));
+    updateControls();
+    requestClassification();
+}
+
+void ClassifyPage::rebuildBars(const QStringList& labels) {
+    for (QProgressBar* bar : m_bars) {
+        delete bar;
+    }
+    m_bars.clear();
+    for (int cls = 0; cls < labels.size(); ++cls) {
+        auto* bar = new QProgressBar(this);
+        bar->setObjectName(QStringLiteral("probability%1").arg(cls));
+        bar->setRange(0, 1000);
+        bar->setValue(0);
+        bar->setTextVisible(true);
+        bar->setFormat(labels[cls]);
+        m_barsLayout->addWidget(bar);
+        m_bars.push_back(bar);
+    }
+}
+
+void ClassifyPage::addToDataset() {
+    if (!m_writer->isOpen()) {
+        Q_EMIT errorOccurred(tr("Choose the labelled dataset file new issues go to."));
+        return;
+    }
+    const QString title = m_title->text().trimmed();
+    const QString body = m_body->toPlainText().trimmed();
+    if (title.isEmpty() && body.isEmpty()) {
+        Q_EMIT errorOccurred(tr("The issue is empty: type or paste a title and a body."));
+        return;
+    }
+    if (m_label->currentIndex() < 0) {
+        Q_EMIT errorOccurred(tr("No label to add: load a model first."));
+        return;
+    }
+    try {
+        m_writer->append(title, body, m_label->currentText(), m_service->labels());
+    } catch (const std::exception& failure) {
+        const QString message = QString::fromStdString(failure.what());
+        m_status->setText(message);
+        Q_EMIT errorOccurred(message);
+        return;
+    }
+    if (m_currentPoolRow >= 0) {
+        m_labelledRows.insert(static_cast<std::size_t>(m_currentPoolRow));
+    }
+    const QString text = tr("Added as %1 to %2 (%3 this session).")
+                             .arg(m_label->currentText(), QFileInfo(m_writer->path()).fileName())
+                             .arg(m_writer->appendedCount());
+    m_status->setText(text);
+    Q_EMIT statusMessage(text);
+    Q_EMIT labelAdded(m_writer->path(), m_writer->appendedCount());
+    updateControls();
+    if (m_currentPoolRow >= 0) {
+        nextMostUncertain(); // keep walking
+    }
+}
+
+void ClassifyPage::undoLast() {
+    if (!m_writer->canUndo()) {
+        return;
+    }
+    try {
+        m_writer->undoLast();
+    } catch (const std::exception& failure) {
+        const QString message = QString::fromStdString(failure.what());
+        m_status->setText(message);
+        Q_EMIT errorOccurred(message);
+        return;
+    }
+    m_status->setText(
+        tr("Removed the last issue added (%1 left this session).").arg(m_writer->appendedCount()));
+    updateControls();
+}
+
+void ClassifyPage::updateControls() {
+    const bool ready = m_service->isLoaded();
+    m_add->setEnabled(ready && m_writer->isOpen());
+    m_undo->setEnabled(m_writer->canUndo());
+    m_next->setEnabled(m_pool != nullptr);
+    m_retrain->setEnabled(m_writer->isOpen() && QFileInfo::exists(m_writer->path()));
+}
+
+} // namespace issuebert

@@ -1,0 +1,113 @@
+// The Classify & Label page: paste an issue and watch its class probabilities
+// update as you type (computed off the UI thread); accept or correct the label
+// and the issue is appended to a labelled dataset file (undo the last one);
+// "Next most uncertain" walks a predicted, unlabelled set by margin, so each
+// label added is the most informative one; then retrain with the grown file.
+#pragma once
+
+#include "core/data/issue.h"
+
+#include <QWidget>
+
+#include <memory>
+#include <set>
+#include <vector>
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+class QProgressBar;
+class QPushButton;
+class QTimer;
+class QVBoxLayout;
+
+namespace issuebert {
+
+class LabelledDatasetWriter;
+class ModelService;
+struct PredictionResult;
+
+class ClassifyPage : public QWidget {
+    Q_OBJECT
+
+public:
+    // The pause after the last keystroke before the model runs.
+    static constexpr int kTypingDelayMs = 250;
+
+    explicit ClassifyPage(QWidget* parent = nullptr);
+    ~ClassifyPage() override;
+
+    void setModelDir(const QString& dir);
+    QString modelDir() const;
+    // The file new labels go to; false with *error (the page shows it too)
+    // when it cannot take them.
+    bool setTargetFile(const QString& path, QString* error = nullptr);
+    QString targetFile() const;
+    // Issues to label next, most uncertain first (smallest margin between the
+    // two likeliest classes); their labelled ones are skipped.
+    void setPool(std::shared_ptr<const PredictionResult> pool);
+
+    // Shows an issue in the editor (as if pasted).
+    void setIssue(const QString& title, const QString& body);
+    // The last probabilities shown (empty before the first).
+    std::vector<float> probabilities() const { return m_probabilities; }
+    int remainingInPool() const;
+
+    QLineEdit* titleEdit() const { return m_title; }
+    QPlainTextEdit* bodyEdit() const { return m_body; }
+    QComboBox* labelCombo() const { return m_label; }
+    QPushButton* addButton() const { return m_add; }
+    QPushButton* undoButton() const { return m_undo; }
+    QPushButton* nextButton() const { return m_next; }
+    QLabel* statusLabel() const { return m_status; }
+
+public Q_SLOTS:
+    // Appends the editor's issue with the chosen label to the target file.
+    void addToDataset();
+    void undoLast();
+    // Loads the most uncertain issue of the pool not yet labelled.
+    void nextMostUncertain();
+
+Q_SIGNALS:
+    // New probabilities are shown (tests wait for this).
+    void classified(const std::vector<float>& probabilities);
+    void labelAdded(const QString& path, int count);
+    // "Retrain" was pressed: open path and train again.
+    void retrainRequested(const QString& path);
+    void errorOccurred(const QString& message);
+    void statusMessage(const QString& message);
+
+private:
+    void requestClassification();
+    void onProbabilities(quint64 id, const QVector<float>& probabilities);
+    void onModelLoaded(const QStringList& labels);
+    void rebuildBars(const QStringList& labels);
+    void updateControls();
+
+    ModelService* m_service;
+    std::unique_ptr<LabelledDatasetWriter> m_writer;
+    QLabel* m_modelLabel = nullptr;
+    QLineEdit* m_title = nullptr;
+    QPlainTextEdit* m_body = nullptr;
+    QTimer* m_typing = nullptr;
+    QVBoxLayout* m_barsLayout = nullptr;
+    std::vector<QProgressBar*> m_bars;
+    QComboBox* m_label = nullptr;
+    QLabel* m_fileLabel = nullptr;
+    QPushButton* m_add = nullptr;
+    QPushButton* m_undo = nullptr;
+    QPushButton* m_next = nullptr;
+    QPushButton* m_retrain = nullptr;
+    QLabel* m_status = nullptr;
+
+    quint64 m_requestId = 0;
+    std::vector<float> m_probabilities;
+    std::shared_ptr<const PredictionResult> m_pool;
+    std::vector<std::size_t> m_order; // pool rows, most uncertain first
+    std::size_t m_nextInOrder = 0;
+    std::set<std::size_t> m_labelledRows;
+    long long m_currentPoolRow = -1; // the pool row in the editor, -1: typed or pasted
+};
+
+} // namespace issuebert
