@@ -287,11 +287,18 @@ void MainWindow::createTrainingMenu() {
         m_trainPage->chooseAndResume();
     });
     resume->setObjectName(QStringLiteral("resumeTrainingAction"));
-    connect(m_trainPage, &TrainPage::runningChanged, this, [start, stop, resume](bool running) {
-        start->setEnabled(!running);
-        stop->setEnabled(running);
-        resume->setEnabled(!running);
+    QAction* openRun = training->addAction(tr("&Open a Run…"), this, [this] {
+        showPage(m_trainPage);
+        m_trainPage->chooseAndShowRun();
     });
+    openRun->setObjectName(QStringLiteral("openRunAction"));
+    connect(m_trainPage, &TrainPage::runningChanged, this,
+            [start, stop, resume, openRun](bool running) {
+                start->setEnabled(!running);
+                stop->setEnabled(running);
+                resume->setEnabled(!running);
+                openRun->setEnabled(!running);
+            });
 }
 
 void MainWindow::onDatasetLoaded(const QString& path) {
@@ -300,9 +307,6 @@ void MainWindow::onDatasetLoaded(const QString& path) {
         const std::shared_ptr<const Dataset> dataset(result, &result->dataset);
         m_trainPage->setDataset(dataset, result->tokenLengths);
         m_evaluatePage->setOpenDataset(dataset);
-        if (m_classifyPage->targetFile().isEmpty()) {
-            m_classifyPage->setTargetFile(path); // new labels go to the open file by default
-        }
     }
     settings::addRecentFile(path);
     rebuildRecentMenu();

@@ -5,10 +5,10 @@
 #include "ui/icons.h"
 #include "ui/mainwindow.h"
 #include "ui/pages/datapage.h"
+#include "ui/screenshottour.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
-#include <QTimer>
 
 int main(int argc, char** argv) {
     // Training threads that spin while waiting would take the cores the
@@ -33,6 +33,16 @@ int main(int argc, char** argv) {
     parser.addPositionalArgument(QStringLiteral("dataset"),
                                  QStringLiteral("A dataset file to open (optional)."),
                                  QStringLiteral("[dataset]"));
+    const QCommandLineOption tour(
+        QStringLiteral("screenshots"),
+        QStringLiteral("Walk every page with the sample data and the run's best model, save a "
+                       "PNG of each into <folder>, and quit (scripts/screenshots.sh)."),
+        QStringLiteral("folder"));
+    const QCommandLineOption run(QStringLiteral("run"),
+                                 QStringLiteral("The training run the screenshots show."),
+                                 QStringLiteral("folder"));
+    parser.addOption(tour);
+    parser.addOption(run);
     parser.process(app);
 
     issuebert::MainWindow window;
@@ -42,18 +52,12 @@ int main(int argc, char** argv) {
         window.openDataset(files.first());
     }
 
-    // ISSUEBERT_SCREENSHOT=FILE.png: save the window once the dataset is in,
-    // then quit (the README's screenshots are made this way).
-    const QString screenshot = qEnvironmentVariable("ISSUEBERT_SCREENSHOT");
-    if (!screenshot.isEmpty()) {
-        QObject::connect(window.dataPage(), &issuebert::DataPage::datasetLoaded, &window, [&] {
-            QTimer::singleShot(400, &window, [&] {
-                const bool saved = window.grab().save(screenshot);
-                QApplication::exit(saved ? 0 : 1);
-            });
-        });
-        QObject::connect(window.dataPage(), &issuebert::DataPage::errorOccurred, &app,
-                         [] { QApplication::exit(1); });
+    if (parser.isSet(tour)) {
+        window.resize(1440, 900);
+        auto* walk = new issuebert::ScreenshotTour(window, parser.value(tour), parser.value(run));
+        QObject::connect(walk, &issuebert::ScreenshotTour::finished, &app,
+                         [](bool ok) { QApplication::exit(ok ? 0 : 1); });
+        walk->start();
     }
     return QApplication::exec();
 }

@@ -323,10 +323,10 @@ void EvaluatePage::showCell(int trueClass, int predictedClass) {
     m_cellProxy->setShown(std::move(shown));
     m_cellProxy->sort(PredictionsTableModel::ConfidenceColumn, Qt::DescendingOrder);
     m_cellLabel->setText(
-        tr("%1 issues labelled %2, predicted %3:")
-            .arg(QLocale().toString(count),
-                 QString::fromStdString(labels[static_cast<std::size_t>(trueClass)]),
-                 QString::fromStdString(labels[static_cast<std::size_t>(predictedClass)])));
+        tr("Labelled %1, predicted %2: %3")
+            .arg(QString::fromStdString(labels[static_cast<std::size_t>(trueClass)]),
+                 QString::fromStdString(labels[static_cast<std::size_t>(predictedClass)]),
+                 count == 1 ? tr("1 issue") : tr("%1 issues").arg(QLocale().toString(count))));
 }
 
 void EvaluatePage::updateControls() {

@@ -22,6 +22,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QSettings>
 #include <QSplitter>
 #include <QStandardPaths>
@@ -81,7 +82,7 @@ TrainPage::TrainPage(QWidget* parent) : QWidget(parent) {
     m_splitter->setStretchFactor(1, 1);
     layout->addWidget(m_splitter);
     if (!m_splitter->restoreState(QSettings().value(QLatin1String(kSplitterKey)).toByteArray())) {
-        m_splitter->setSizes({420, 900});
+        m_splitter->setSizes({480, 900});
     }
     m_form->restoreSettings();
     updateButtons();
@@ -149,6 +150,10 @@ QWidget* TrainPage::buildSettings() {
     runsLayout->addWidget(change);
     layout->addWidget(runsBox);
     scroll->setWidget(content);
+    // Wide enough for the form: no horizontal scrolling, only vertical.
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    scroll->setMinimumWidth(content->sizeHint().width() +
+                            scroll->verticalScrollBar()->sizeHint().width() + 4);
     return scroll;
 }
 
@@ -297,6 +302,49 @@ void TrainPage::chooseAndResume() {
     if (!folder.isEmpty()) {
         resumeTraining(folder);
     }
+}
+
+void TrainPage::chooseAndShowRun() {
+    const QString start = QSettings().value(QLatin1String(kLastRunKey), m_runsFolder).toString();
+    const QString folder = QFileDialog::getExistingDirectory(this, tr("Open a Run"), start);
+    if (!folder.isEmpty()) {
+        showRun(folder);
+    }
+}
+
+bool TrainPage::showRun(const QString& folder) {
+    if (isRunning()) {
+        return false;
+    }
+    TrainOptions options;
+    try {
+        options = readRunOptions(folder.toStdString());
+    } catch (const std::exception& error) {
+        Q_EMIT errorOccurred(QString::fromStdString(error.what()));
+        return false;
+    }
+    QString error;
+    m_charts->clear();
+    if (!m_charts->loadMetricsLog(QDir(folder).filePath(QStringLiteral("metrics.jsonl")), &error)) {
+        Q_EMIT errorOccurred(error);
+        return false;
+    }
+    m_form->setOptions(options);
+    m_runFolder = folder;
+    m_log->clear();
+    appendLog(tr("Showing the run in %1").arg(QDir::toNativeSeparators(folder)));
+    const QString best = QDir(folder).filePath(QStringLiteral("best"));
+    const bool hasBest = QFileInfo::exists(best + QStringLiteral("/config.json"));
+    m_progress->setRange(0, 1);
+    m_progress->setValue(1);
+    m_progress->setFormat(tr("Run %1").arg(QFileInfo(folder).fileName()));
+    m_status->setText(hasBest ? tr("Best model: %1").arg(QDir::toNativeSeparators(best))
+                              : tr("This run saved no best model yet."));
+    m_speed->clear();
+    if (hasBest) {
+        m_bestModel = best;
+    }
+    return true;
 }
 
 void TrainPage::resumeTraining(const QString& folder) {

@@ -67,6 +67,11 @@ public Q_SLOTS:
     void resumeTraining(const QString& folder);
     // Asks for a run folder, then resumes it.
     void chooseAndResume();
+    // Shows a past run without training: its settings and its curves from
+    // metrics.jsonl. False (with errorOccurred) when folder is not a run.
+    bool showRun(const QString& folder);
+    // Asks for a run folder, then shows it.
+    void chooseAndShowRun();
 
 Q_SIGNALS:
     void runningChanged(bool running);
