@@ -7,6 +7,7 @@
 #include "core/runtime.h"
 #include "core/train/trainer.h"
 #include "tests/ui/support/trainfixtures.h"
+#include "ui/mainwindow.h"
 #include "ui/models/predictionsfilterproxy.h"
 #include "ui/models/predictionstablemodel.h"
 #include "ui/pages/classifypage.h"
@@ -15,6 +16,7 @@
 #include "ui/widgets/confusionmatrixchart.h"
 #include "ui/workers/predictionworker.h"
 
+#include <QAbstractItemModelTester>
 #include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
@@ -118,6 +120,8 @@ private slots:
         QCOMPARE(page.metricsView()->model()->rowCount(), 5); // 3 classes + 2 averages
 
         // A click on a cell lists exactly its issues.
+        QAbstractItemModelTester cellTester(page.cellIssuesView()->model(),
+                                            QAbstractItemModelTester::FailureReportingMode::QtTest);
         const long long diagonal = result->metrics.confusion[1][1];
         Q_EMIT page.confusionChart()->cellClicked(1, 1);
         QCOMPARE(page.cellIssuesView()->model()->rowCount(), static_cast<int>(diagonal));
@@ -254,6 +258,15 @@ private slots:
         page.addButton()->click(); // labels it and moves on
         QCOMPARE(jsonRecords(target), 31);
         QCOMPARE(page.remainingInPool(), 28);
+    }
+
+    void aFinishedRunsModelReachesEveryModelPage() {
+        MainWindow window;
+        window.useModel(m_best);
+        QCOMPARE(window.evaluatePage()->modelDir(), m_best);
+        QCOMPARE(window.predictionsPage()->modelDir(), m_best);
+        QTRY_COMPARE_WITH_TIMEOUT(window.classifyPage()->labelCombo()->count(), 3, kWaitMs);
+        QCOMPARE(window.classifyPage()->modelDir(), m_best);
     }
 
     void classifyRefusesAFileItCannotWrite() {
