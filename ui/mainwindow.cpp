@@ -244,11 +244,14 @@ void MainWindow::connectModelPages() {
     connect(m_classifyPage, &ClassifyPage::errorOccurred, this, report(tr("Classify & Label")));
     connect(m_classifyPage, &ClassifyPage::statusMessage, this, status);
     // A finished run's best model is what the other pages use next.
-    connect(m_trainPage, &TrainPage::trainingFinished, this, [this](const QString& best) {
-        if (!best.isEmpty()) {
-            useModel(best);
-        }
-    });
+    connect(m_trainPage, &TrainPage::trainingFinished, this,
+            [this](const QString& best, const FinishedEvent& event) {
+                const bool completed = event.outcome == RunOutcome::Finished ||
+                                       event.outcome == RunOutcome::EarlyStopped;
+                if (completed && !best.isEmpty()) {
+                    useModel(best);
+                }
+            });
     // Labelled results make the threshold figures; predicted issues feed labelling.
     connect(m_evaluatePage, &EvaluatePage::evaluated, m_predictionsPage,
             &PredictionsPage::setReferenceResult);

@@ -22,6 +22,8 @@ namespace {
 
 // Time for a page to lay out and paint before it is grabbed.
 constexpr int kSettleMs = 600;
+// The whole tour takes seconds; after this it gives up.
+constexpr int kTimeoutMs = 300000;
 
 } // namespace
 
@@ -30,6 +32,9 @@ ScreenshotTour::ScreenshotTour(MainWindow& window, QString outDir, QString run)
 
 void ScreenshotTour::start() {
     QDir().mkpath(m_outDir);
+    // A step that never answers (a model that fails to load) ends the tour.
+    QTimer::singleShot(kTimeoutMs, this, [this] { fail(QStringLiteral("timed out")); });
+    connect(m_window.classifyPage(), &ClassifyPage::errorOccurred, this, &ScreenshotTour::fail);
     connect(m_window.dataPage(), &DataPage::datasetLoaded, this,
             [this] { QTimer::singleShot(kSettleMs, this, &ScreenshotTour::afterData); });
     connect(m_window.dataPage(), &DataPage::errorOccurred, this, &ScreenshotTour::fail);

@@ -71,12 +71,7 @@ private:
 
 private slots:
     void initTestCase() {
-        QStandardPaths::setTestModeEnabled(true);
-        qputenv("XDG_CACHE_HOME", m_dir.filePath(QStringLiteral("cache")).toLocal8Bit());
-        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_settingsDir.path());
-        QCoreApplication::setOrganizationName(QStringLiteral("IssueBERT"));
-        QCoreApplication::setApplicationName(QStringLiteral("IssueBERT"));
-        QSettings().clear();
+        testing::isolateUserState(m_settingsDir, m_dir);
         const QString model = testing::tinyModelDir(m_dir);
         const QString train = testing::writeSeparable(m_dir, QStringLiteral("train.json"), 40);
         m_labelled = testing::writeSeparable(m_dir, QStringLiteral("test.json"), 10, 99);
@@ -236,6 +231,16 @@ private slots:
         QCOMPARE(page.remainingInPool(), 30);
         page.nextButton()->click();
         QVERIFY(!page.titleEdit()->text().isEmpty());
+        // Until the model answers for this issue there is no label to add:
+        // the last issue's label is not carried over.
+        QCOMPARE(page.labelCombo()->currentIndex(), -1);
+        QSignalSpy errors(&page, &ClassifyPage::errorOccurred);
+        page.addButton()->click();
+        QCOMPARE(errors.count(), 1);
+        QCOMPARE(jsonRecords(target), 30);
+        QVERIFY(classified.wait(kWaitMs));
+        QVERIFY(page.labelCombo()->currentIndex() >= 0);
+        const QString firstTitle = page.titleEdit()->text();
         const auto& result = *predictions.result();
         // The issue shown has the smallest margin of them all.
         const auto margin = [&](std::size_t row) {
@@ -256,6 +261,16 @@ private slots:
             QVERIFY(margin(shownRow) <= margin(row));
         }
         page.addButton()->click(); // labels it and moves on
+        QCOMPARE(jsonRecords(target), 31);
+        QCOMPARE(page.remainingInPool(), 28);
+        QVERIFY(page.titleEdit()->text() != firstTitle);
+
+        // Undo puts that issue back in the editor and in the walk.
+        page.undoButton()->click();
+        QCOMPARE(jsonRecords(target), 30);
+        QCOMPARE(page.titleEdit()->text(), firstTitle);
+        QVERIFY(classified.wait(kWaitMs));
+        page.addButton()->click();
         QCOMPARE(jsonRecords(target), 31);
         QCOMPARE(page.remainingInPool(), 28);
     }

@@ -101,11 +101,7 @@ private:
 
 private slots:
     void initTestCase() {
-        QStandardPaths::setTestModeEnabled(true);
-        qputenv("XDG_CACHE_HOME", m_dir.filePath(QStringLiteral("cache")).toLocal8Bit());
-        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_settingsDir.path());
-        QCoreApplication::setOrganizationName(QStringLiteral("IssueBERT"));
-        QCoreApplication::setApplicationName(QStringLiteral("IssueBERT"));
+        testing::isolateUserState(m_settingsDir, m_dir);
         QVERIFY(m_dir.isValid());
         m_model = testing::tinyModelDir(m_dir);
         m_train = testing::writeSeparable(m_dir, QStringLiteral("train.json"), 40);

@@ -143,6 +143,7 @@ ClassifyPage::ClassifyPage(QWidget* parent)
             setTargetFile(path);
         }
     });
+    connect(m_label, &QComboBox::activated, this, [this] { m_userChoseLabel = true; });
     connect(m_add, &QPushButton::clicked, this, &ClassifyPage::addToDataset);
     connect(m_undo, &QPushButton::clicked, this, &ClassifyPage::undoLast);
     connect(m_next, &QPushButton::clicked, this, &ClassifyPage::nextMostUncertain);
@@ -170,6 +171,9 @@ ClassifyPage::ClassifyPage(QWidget* parent)
 ClassifyPage::~ClassifyPage() = default;
 
 void ClassifyPage::setModelDir(const QString& dir) {
+    ++m_requestId; // answers of the previous model are dropped
+    m_label->clear();
+    m_userChoseLabel = false;
     m_modelLabel->setText(QDir::toNativeSeparators(dir));
     QSettings().setValue(QLatin1String(kModelKey), dir);
     m_status->setText(tr("Loading the model…"));
@@ -240,10 +244,18 @@ void ClassifyPage::setPool(std::shared_ptr<const PredictionResult> pool) {
 }
 
 int ClassifyPage::remainingInPool() const {
-    return static_cast<int>(m_order.size() - std::min(m_nextInOrder, m_order.size()));
+    int left = 0;
+    for (std::size_t i = std::min(m_nextInOrder, m_order.size()); i < m_order.size(); ++i) {
+        left += m_labelledRows.count(m_order[i]) == 0 ? 1 : 0;
+    }
+    return left;
 }
 
 void ClassifyPage::setIssue(const QString& title, const QString& body) {
+    // A new issue: no label until the model answers or the user picks one, so
+    // the last issue's label cannot be added to this one by a quick Ctrl+Return.
+    m_label->setCurrentIndex(-1);
+    m_userChoseLabel = false;
     m_title->setText(title);
     m_body->setPlainText(body);
     m_currentPoolRow = -1;
@@ -298,7 +310,9 @@ void ClassifyPage::onProbabilities(quint64 id, const QVector<float>& probabiliti
             best = cls;
         }
     }
-    m_label->setCurrentIndex(best);
+    if (!m_userChoseLabel) {
+        m_label->setCurrentIndex(best); // the model's choice, until the user corrects it
+    }
     Q_EMIT classified(m_probabilities);
 }
 
@@ -339,8 +353,12 @@ void ClassifyPage::addToDataset() {
         Q_EMIT errorOccurred(tr("The issue is empty: type or paste a title and a body."));
         return;
     }
+    if (!m_service->isLoaded()) {
+        Q_EMIT errorOccurred(tr("No model is loaded: choose a fine-tuned model first."));
+        return;
+    }
     if (m_label->currentIndex() < 0) {
-        Q_EMIT errorOccurred(tr("No label to add: load a model first."));
+        Q_EMIT errorOccurred(tr("No label yet: pick one, or wait for the model's answer."));
         return;
     }
     try {
@@ -354,6 +372,7 @@ void ClassifyPage::addToDataset() {
     if (m_currentPoolRow >= 0) {
         m_labelledRows.insert(static_cast<std::size_t>(m_currentPoolRow));
     }
+    m_addedRows.push_back(m_currentPoolRow);
     const QString text = tr("Added as %1 to %2 (%3 this session).")
                              .arg(m_label->currentText(), QFileInfo(m_writer->path()).fileName())
                              .arg(m_writer->appendedCount());
@@ -380,6 +399,18 @@ void ClassifyPage::undoLast() {
     }
     m_status->setText(
         tr("Removed the last issue added (%1 left this session).").arg(m_writer->appendedCount()));
+    if (!m_addedRows.empty()) {
+        const long long row = m_addedRows.back();
+        m_addedRows.pop_back();
+        if (row >= 0 && m_pool) {
+            // Back into the walk, and into the editor to label it again.
+            m_labelledRows.erase(static_cast<std::size_t>(row));
+            m_nextInOrder = 0; // the walk skips labelled rows, so it finds this one again
+            const Issue& issue = m_pool->dataset->issues[static_cast<std::size_t>(row)];
+            setIssue(QString::fromStdString(issue.title), QString::fromStdString(issue.body));
+            m_currentPoolRow = row;
+        }
+    }
     updateControls();
 }
 

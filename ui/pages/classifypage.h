@@ -52,6 +52,7 @@ public:
     void setIssue(const QString& title, const QString& body);
     // The last probabilities shown (empty before the first).
     std::vector<float> probabilities() const { return m_probabilities; }
+    // Pool issues not yet shown or labelled.
     int remainingInPool() const;
 
     QLineEdit* titleEdit() const { return m_title; }
@@ -107,7 +108,9 @@ private:
     std::vector<std::size_t> m_order; // pool rows, most uncertain first
     std::size_t m_nextInOrder = 0;
     std::set<std::size_t> m_labelledRows;
-    long long m_currentPoolRow = -1; // the pool row in the editor, -1: typed or pasted
+    long long m_currentPoolRow = -1;    // the pool row in the editor, -1: typed or pasted
+    bool m_userChoseLabel = false;      // the label was picked by hand: answers leave it alone
+    std::vector<long long> m_addedRows; // the pool row of each addition (-1: typed), for undo
 };
 
 } // namespace issuebert

@@ -71,6 +71,7 @@ EvaluatePage::EvaluatePage(QWidget* parent) : QWidget(parent) {
     m_modelLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
     top->addWidget(m_modelLabel, 1);
     auto* browse = new QPushButton(tr("Model…"), this);
+    browse->setObjectName(QStringLiteral("evaluateModelButton"));
     browse->setToolTip(tr("A fine-tuned model folder (a run's best/)."));
     top->addWidget(browse);
     layout->addLayout(top);
@@ -246,8 +247,7 @@ void EvaluatePage::evaluate() {
     });
     connect(worker, &PredictionWorker::cancelled, this,
             [this] { m_summary->setText(tr("Evaluation cancelled.")); });
-    m_thread = worker->start(this);
-    connect(m_thread, &QThread::finished, this, [this] {
+    m_thread = worker->start(this, [this] {
         m_thread = nullptr;
         updateControls();
     });
@@ -278,11 +278,12 @@ void EvaluatePage::onResult(std::shared_ptr<const PredictionResult> result) {
     const ClassificationMetrics& m = result->metrics;
     QString text =
         tr("<b>Accuracy %1 %</b> · macro F1 %2 · weighted F1 %3 · log loss %4 — "
-           "%5 labelled issues of %6, %7 s")
+           "%5 labelled issues of %6, %7 s<br>Model: %8")
             .arg(fixed(100.0 * m.accuracy, 1), fixed(m.macroF1), fixed(m.weightedF1),
                  m.logLoss >= 0 ? fixed(m.logLoss) : tr("–"), QLocale().toString(m.count),
                  QFileInfo(QString::fromStdString(result->dataset->path)).fileName(),
-                 fixed(result->seconds, 1));
+                 fixed(result->seconds, 1),
+                 QDir::toNativeSeparators(result->modelDir).toHtmlEscaped());
     if (!result->unknownLabels.empty()) {
         QStringList names;
         for (const auto& name : result->unknownLabels) {
@@ -335,6 +336,9 @@ void EvaluatePage::updateControls() {
     m_cancel->setVisible(running);
     m_progress->setVisible(running);
     m_data->setEnabled(!running);
+    if (auto* browse = findChild<QPushButton*>(QStringLiteral("evaluateModelButton"))) {
+        browse->setEnabled(!running); // the metrics shown must be this model's
+    }
 }
 
 } // namespace issuebert

@@ -150,6 +150,7 @@ PredictionsPage::PredictionsPage(QWidget* parent)
     connect(m_service, &ModelService::requestFailed, this, [this](quint64 id, const QString& why) {
         if (id == m_explainId) {
             m_explain->setEnabled(true);
+            m_explain->setText(tr("Why this label?"));
             Q_EMIT errorOccurred(why);
         }
     });
@@ -288,8 +289,7 @@ void PredictionsPage::predictFile(const QString& path) {
     connect(worker, &PredictionWorker::cancelled, this, [this] {
         m_summary->setText(tr("Prediction cancelled; the table keeps what it had."));
     });
-    m_thread = worker->start(this);
-    connect(m_thread, &QThread::finished, this, [this] {
+    m_thread = worker->start(this, [this] {
         m_thread = nullptr;
         updateControls();
     });
@@ -314,9 +314,11 @@ void PredictionsPage::onResult(std::shared_ptr<const PredictionResult> result) {
     }
     m_result = result;
     m_model->setThreshold(static_cast<float>(m_threshold->value()) / 100.0F);
-    if (m_service->modelDir() != result->modelDir) {
-        m_service->setModel(result->modelDir); // for "Why this label?"
-    }
+    // For "Why this label?": loaded again each time, since a run's best/ keeps
+    // its path while its weights change.
+    m_service->setModel(result->modelDir);
+    ++m_explainId; // an explanation still on its way belongs to the old table
+    m_explain->setText(tr("Why this label?"));
     rebuildClassFilters();
     applyFilters();
     m_table->resizeColumnsToContents();
@@ -387,6 +389,8 @@ int PredictionsPage::selectedRow() const {
 }
 
 void PredictionsPage::showDetail() {
+    ++m_explainId; // a pending explanation is for the issue shown before
+    m_explain->setText(tr("Why this label?"));
     const int row = selectedRow();
     m_explain->setEnabled(row >= 0);
     if (row < 0) {
@@ -422,11 +426,16 @@ void PredictionsPage::explainSelected() {
 }
 
 void PredictionsPage::onExplanation(quint64 id, const Attribution& attribution) {
-    if (id != m_explainId) {
+    if (id != m_explainId || selectedRow() != m_explainRow) {
         return;
     }
     m_explain->setEnabled(true);
     m_explain->setText(tr("Why this label?"));
+    const auto& labels = m_model->predictions().labels;
+    if (attribution.explainedClass < 0 ||
+        attribution.explainedClass >= static_cast<int>(labels.size())) {
+        return;
+    }
     float largest = 0.0F;
     for (const auto& word : attribution.words) {
         largest = std::max(largest, std::abs(word.score));

@@ -405,8 +405,7 @@ void TrainPage::launch(TrainingRequest request, const QString& folder) {
     connect(worker, &TrainingWorker::checkpointSaved, this, &TrainPage::onCheckpoint);
     connect(worker, &TrainingWorker::runFinished, this, &TrainPage::onRunFinished);
     connect(worker, &TrainingWorker::failed, this, &TrainPage::onFailed);
-    m_thread = worker->start(this);
-    connect(m_thread, &QThread::finished, this, &TrainPage::onThreadDone);
+    m_thread = worker->start(this, [this] { onThreadDone(); });
     m_progress->setRange(0, 0); // busy until the first step
     m_progress->setFormat(tr("Preparing…"));
     m_status->setText(tr("Tokenizing and loading the model…"));
@@ -480,6 +479,10 @@ void TrainPage::onCheckpoint(const CheckpointEvent& event) {
 
 void TrainPage::onRunFinished(const FinishedEvent& event) {
     const QString message = QString::fromStdString(event.message);
+    if (m_progress->maximum() == 0) {
+        m_progress->setRange(0, 1); // ended before the first step: no busy bar left behind
+        m_progress->setValue(0);
+    }
     if (!event.bestPath.empty()) {
         m_bestModel = QString::fromStdString(event.bestPath);
     }

@@ -24,9 +24,8 @@ ModelService::~ModelService() {
         const std::lock_guard lock(m_mutex);
         m_pending.reset();
     }
-    // The predictor goes with the thread that used it.
-    QMetaObject::invokeMethod(
-        m_context, [this] { m_predictor.reset(); }, Qt::QueuedConnection);
+    // The thread finishes the call in progress, then stops; the predictor is
+    // freed with this object (no thread owns it).
     m_thread.quit();
     m_thread.wait();
 }
@@ -52,7 +51,12 @@ void ModelService::setModel(const QString& dir) {
                 });
             } catch (const std::exception& error) {
                 m_predictor.reset();
-                Q_EMIT modelFailed(dir, QString::fromStdString(error.what()));
+                const QString message = QString::fromStdString(error.what());
+                QMetaObject::invokeMethod(this, [this, dir, message] {
+                    if (dir == m_dir) { // not a folder the user has since replaced
+                        Q_EMIT modelFailed(dir, message);
+                    }
+                });
             }
         },
         Qt::QueuedConnection);

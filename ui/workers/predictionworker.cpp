@@ -33,8 +33,8 @@ PredictionWorker::PredictionWorker(PredictionRequest request,
     qRegisterMetaType<std::shared_ptr<const issuebert::PredictionResult>>();
 }
 
-QThread* PredictionWorker::start(QObject* owner) {
-    return startWorkerThread(this, owner, QStringLiteral("Prediction"));
+QThread* PredictionWorker::start(QObject* owner, const std::function<void()>& onDone) {
+    return startWorkerThread(this, owner, QStringLiteral("Prediction"), onDone);
 }
 
 void PredictionWorker::run() {

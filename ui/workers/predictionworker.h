@@ -14,6 +14,7 @@
 #include <QString>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -57,7 +58,8 @@ public:
 
     // Moves the worker to a new QThread named "Prediction" (a child of owner),
     // starts run() there, and deletes both when the job is done.
-    QThread* start(QObject* owner);
+    // onDone runs in owner's thread once the thread has ended.
+    QThread* start(QObject* owner, const std::function<void()>& onDone = {});
 
 public Q_SLOTS:
     void run();

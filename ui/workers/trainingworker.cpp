@@ -78,8 +78,8 @@ TrainingWorker::TrainingWorker(TrainingRequest request, std::shared_ptr<std::ato
     qRegisterMetaType<issuebert::FinishedEvent>();
 }
 
-QThread* TrainingWorker::start(QObject* owner) {
-    return startWorkerThread(this, owner, QStringLiteral("Training"));
+QThread* TrainingWorker::start(QObject* owner, const std::function<void()>& onDone) {
+    return startWorkerThread(this, owner, QStringLiteral("Training"), onDone);
 }
 
 void TrainingWorker::run() {
@@ -104,6 +104,13 @@ void TrainingWorker::run() {
                                          : trainer.run(data, listener, m_cancel.get());
         listener.flush();
         Q_EMIT runFinished(result);
+    } catch (const CancelledError&) {
+        // Stopped while reading or preparing: nothing was trained, nothing failed.
+        listener.flush();
+        FinishedEvent stopped;
+        stopped.outcome = RunOutcome::Cancelled;
+        stopped.message = "Stopped before training began.";
+        Q_EMIT runFinished(stopped);
     } catch (const std::exception& error) {
         listener.flush();
         Q_EMIT failed(QString::fromStdString(error.what()));

@@ -13,6 +13,7 @@
 #include <QVector>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 
 class QThread;
@@ -38,7 +39,8 @@ public:
 
     // Moves the worker to a new QThread named "Training" (a child of owner),
     // starts run() there, and deletes both when the job is done.
-    QThread* start(QObject* owner);
+    // onDone runs in owner's thread once the thread has ended.
+    QThread* start(QObject* owner, const std::function<void()>& onDone = {});
 
 public Q_SLOTS:
     void run();

@@ -6,12 +6,17 @@
 #include <QString>
 #include <QThread>
 
+#include <functional>
+
 namespace issuebert {
 
 // Worker: a QObject with a run() slot and a finished() signal emitted last.
-// Returns the thread (a child of owner) so the owner can wait for it.
+// onDone runs in owner's thread when the thread has ended; it is connected
+// before the thread starts, so even a job that ends at once is seen. Returns
+// the thread (a child of owner) so the owner can wait for it.
 template <typename Worker>
-QThread* startWorkerThread(Worker* worker, QObject* owner, const QString& name) {
+QThread* startWorkerThread(Worker* worker, QObject* owner, const QString& name,
+                           const std::function<void()>& onDone = {}) {
     auto* thread = new QThread(owner);
     thread->setObjectName(name);
     worker->moveToThread(thread);
@@ -23,6 +28,9 @@ QThread* startWorkerThread(Worker* worker, QObject* owner, const QString& name) 
     // QThread object itself is deleted in its owner's (GUI) thread.
     QObject::connect(worker, &Worker::finished, thread, &QThread::quit, Qt::DirectConnection);
     QObject::connect(worker, &Worker::finished, worker, &QObject::deleteLater);
+    if (onDone) {
+        QObject::connect(thread, &QThread::finished, owner, onDone);
+    }
     QObject::connect(thread, &QThread::finished, thread, &QObject::deleteLater);
     thread->start();
     return thread;

@@ -4,17 +4,32 @@
 // keywords. Header-only: every ui test is one source file.
 #pragma once
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRandomGenerator>
+#include <QSettings>
+#include <QStandardPaths>
 #include <QString>
 #include <QStringList>
 #include <QTemporaryDir>
 
 namespace issuebert::testing {
+
+// Keeps a test away from the user's settings and caches: QSettings in
+// settingsDir, XDG_CACHE_HOME (the default model, IssueBERT's cache) in
+// dir/cache, Qt's test paths; then starts from empty settings.
+inline void isolateUserState(const QTemporaryDir& settingsDir, const QTemporaryDir& dir) {
+    QStandardPaths::setTestModeEnabled(true);
+    qputenv("XDG_CACHE_HOME", dir.filePath(QStringLiteral("cache")).toLocal8Bit());
+    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, settingsDir.path());
+    QCoreApplication::setOrganizationName(QStringLiteral("IssueBERT"));
+    QCoreApplication::setApplicationName(QStringLiteral("IssueBERT"));
+    QSettings().clear();
+}
 
 inline QString sourcePath(const QString& relative) {
     return QStringLiteral(ISSUEBERT_TEST_SOURCE_DIR "/") + relative;
