@@ -234,12 +234,8 @@ void EvaluatePage::evaluate() {
     }
     m_cancelFlag = std::make_shared<std::atomic<bool>>(false);
     auto* worker = new PredictionWorker(std::move(request), m_cancelFlag);
-    connect(worker, &PredictionWorker::progress, this, [this](qint64 done, qint64 total) {
-        m_progress->setRange(0, static_cast<int>(std::max<qint64>(1, total)));
-        m_progress->setValue(static_cast<int>(done));
-        m_progress->setFormat(
-            tr("%1 of %2 issues").arg(QLocale().toString(done), QLocale().toString(total)));
-    });
+    connect(worker, &PredictionWorker::progress, this,
+            [this](qint64 done, qint64 total) { showPredictionProgress(m_progress, done, total); });
     connect(worker, &PredictionWorker::predicted, this, &EvaluatePage::onResult);
     connect(worker, &PredictionWorker::failed, this, [this](const QString& message) {
         m_summary->setText(tr("Evaluation failed: %1").arg(message));

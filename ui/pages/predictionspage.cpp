@@ -276,10 +276,7 @@ void PredictionsPage::predictFile(const QString& path) {
     m_cancelFlag = std::make_shared<std::atomic<bool>>(false);
     auto* worker = new PredictionWorker(std::move(request), m_cancelFlag);
     connect(worker, &PredictionWorker::progress, this, [this](qint64 done, qint64 total) {
-        m_progress->setRange(0, static_cast<int>(std::max<qint64>(1, total)));
-        m_progress->setValue(static_cast<int>(done));
-        m_progress->setFormat(
-            tr("%1 of %2 issues · %p%").arg(QLocale().toString(done), QLocale().toString(total)));
+        showPredictionProgress(m_progress, done, total, QStringLiteral(" · %p%"));
     });
     connect(worker, &PredictionWorker::predicted, this, &PredictionsPage::onResult);
     connect(worker, &PredictionWorker::failed, this, [this](const QString& message) {
@@ -474,10 +471,7 @@ void PredictionsPage::updateCoverage() {
     }
     if (source != nullptr) {
         try {
-            const auto truth =
-                truthInModelOrder(source->dataset->issues, source->dataset->labels.names(),
-                                  source->predictions.labels);
-            m_curve = coverageCurve(source->predictions, truth);
+            m_curve = coverageCurve(source->predictions, source->truth);
         } catch (const std::exception&) {
             m_curve.clear();
         }

@@ -4,26 +4,24 @@
 #include "core/data/loader.h"
 #include "core/io/errors.h"
 #include "core/runtime.h"
+#include "ui/models/thresholdcoverage.h"
 #include "ui/workers/workerthread.h"
 
+#include <QLocale>
 #include <QMetaType>
+#include <QProgressBar>
 
 #include <algorithm>
 #include <chrono>
 
 namespace issuebert {
 
-std::vector<int> modelClassesOf(const std::vector<std::string>& datasetLabels,
-                                const std::vector<std::string>& modelLabels) {
-    std::vector<int> mapped;
-    mapped.reserve(datasetLabels.size());
-    for (const std::string& name : datasetLabels) {
-        const auto found = std::find(modelLabels.begin(), modelLabels.end(), name);
-        mapped.push_back(found == modelLabels.end()
-                             ? -1
-                             : static_cast<int>(std::distance(modelLabels.begin(), found)));
-    }
-    return mapped;
+void showPredictionProgress(QProgressBar* bar, qint64 done, qint64 total, const QString& suffix) {
+    bar->setRange(0, static_cast<int>(std::max<qint64>(1, total)));
+    bar->setValue(static_cast<int>(done));
+    bar->setFormat(
+        QObject::tr("%1 of %2 issues").arg(QLocale().toString(done), QLocale().toString(total)) +
+        suffix);
 }
 
 PredictionWorker::PredictionWorker(PredictionRequest request,
@@ -65,28 +63,24 @@ void PredictionWorker::run() {
             },
             m_cancel.get());
 
-        const std::vector<int> toModel =
-            modelClassesOf(dataset.labels.names(), result->predictions.labels);
+        result->truth =
+            truthInModelOrder(dataset.issues, dataset.labels.names(), result->predictions.labels);
         std::vector<int> truth;
         std::vector<int> predictedClasses;
         std::vector<float> probabilities;
         const auto classes = static_cast<std::size_t>(result->predictions.numClasses());
-        result->truth.assign(dataset.size(), -1);
         for (std::size_t row = 0; row < dataset.size(); ++row) {
-            const int label = dataset.issues[row].label;
-            if (label < 0) {
-                continue;
-            }
-            const int cls = toModel[static_cast<std::size_t>(label)];
-            if (cls < 0) {
-                const std::string& name = dataset.labels.name(label);
+            const int cls = result->truth[row];
+            if (cls == kUnknownToModel) {
+                const std::string& name = dataset.labels.name(dataset.issues[row].label);
                 auto& unknown = result->unknownLabels;
                 if (std::find(unknown.begin(), unknown.end(), name) == unknown.end()) {
                     unknown.push_back(name);
                 }
+            }
+            if (cls < 0) {
                 continue;
             }
-            result->truth[row] = cls;
             truth.push_back(cls);
             predictedClasses.push_back(result->predictions.predicted[row]);
             const auto* first = result->predictions.probabilities.data() + row * classes;

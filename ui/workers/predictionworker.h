@@ -18,6 +18,7 @@
 #include <memory>
 #include <vector>
 
+class QProgressBar;
 class QThread;
 
 namespace issuebert {
@@ -34,8 +35,9 @@ struct PredictionResult {
     QString modelDir;
     std::shared_ptr<const Dataset> dataset;
     Predictions predictions; // one row per dataset issue, in order
-    // The model's class of each issue's label; -1 when unlabelled or a label
-    // the model does not know (listed in unknownLabels).
+    // The model's class of each issue's label (truthInModelOrder): kNoLabel
+    // (-1) when unlabelled, kUnknownToModel (-2) for a label the model does
+    // not know (listed in unknownLabels).
     std::vector<int> truth;
     std::vector<std::string> unknownLabels;
     bool hasTruth = false;         // some issue has a label the model knows
@@ -43,9 +45,9 @@ struct PredictionResult {
     double seconds = 0.0;
 };
 
-// The model's class index for each of the dataset's label names (-1: unknown).
-std::vector<int> modelClassesOf(const std::vector<std::string>& datasetLabels,
-                                const std::vector<std::string>& modelLabels);
+// Shows a prediction job's progress in bar: "N of M issues" (suffix appended).
+void showPredictionProgress(QProgressBar* bar, qint64 done, qint64 total,
+                            const QString& suffix = {});
 
 class PredictionWorker : public QObject {
     Q_OBJECT
