@@ -27,6 +27,8 @@ extern const Command kDataCommand;
 extern const Command kTokenizeCommand;
 // issuebert-cli train --train FILE --out RUN_DIR [...] | --resume RUN_DIR
 extern const Command kTrainCommand;
+// issuebert-cli cv --data FILE --out DIR [--folds K] [--repeats R] [train options]
+extern const Command kCvCommand;
 // issuebert-cli model info (DIR | ID) [--json]
 extern const Command kModelCommand;
 // issuebert-cli evaluate --model DIR --data FILE [--json]

@@ -16,10 +16,10 @@ using issuebert::cli::Command;
 
 // Every subcommand, in the order the help lists them.
 const Command* const kCommands[] = {
-    &issuebert::cli::kDataCommand,     &issuebert::cli::kTokenizeCommand,
-    &issuebert::cli::kModelCommand,    &issuebert::cli::kTrainCommand,
-    &issuebert::cli::kEvaluateCommand, &issuebert::cli::kPredictCommand,
-    &issuebert::cli::kExplainCommand};
+    &issuebert::cli::kDataCommand,    &issuebert::cli::kTokenizeCommand,
+    &issuebert::cli::kModelCommand,   &issuebert::cli::kTrainCommand,
+    &issuebert::cli::kCvCommand,      &issuebert::cli::kEvaluateCommand,
+    &issuebert::cli::kPredictCommand, &issuebert::cli::kExplainCommand};
 
 constexpr const char* kUsage =
     R"(usage: issuebert-cli COMMAND [ARGS]
@@ -39,6 +39,9 @@ Commands:
   train --resume RUN_DIR
       Fine-tune a model on labelled issues; the best model lands in
       RUN_DIR/best. Ctrl-C stops and keeps it; --resume continues.
+  cv --data FILE --out DIR [--folds K] [--repeats R] [train settings...] [--json]
+      Cross-validate a training recipe: per-fold and mean ± std macro-F1 and
+      accuracy on held-out stratified folds, with training time.
   evaluate --model DIR --data FILE [--json]
       Score a fine-tuned model on a labelled file: accuracy, log loss,
       per-class precision/recall/F1 and the confusion matrix.

@@ -68,3 +68,40 @@ SplitIndices stratifiedSplit(const std::vector<int>& labels, double fraction, st
 }
 
 } // namespace issuebert
+
+namespace issuebert {
+
+std::vector<std::vector<std::size_t>> stratifiedFolds(const std::vector<int>& labels, int folds,
+                                                      std::uint64_t seed) {
+    if (folds < 2) {
+        throw DataError("cross-validation needs at least 2 folds, not " + std::to_string(folds));
+    }
+    if (labels.size() < static_cast<std::size_t>(folds)) {
+        throw DataError(std::to_string(labels.size()) + " labelled issues cannot fill " +
+                        std::to_string(folds) + " folds");
+    }
+    std::map<int, std::vector<std::size_t>> members;
+    for (std::size_t row = 0; row < labels.size(); ++row) {
+        if (labels[row] < 0) {
+            throw DataError("row " + std::to_string(row + 1) +
+                            ": no label; cross-validation needs a class for every row");
+        }
+        members[labels[row]].push_back(row);
+    }
+    std::mt19937_64 gen(seed);
+    std::vector<std::vector<std::size_t>> result(static_cast<std::size_t>(folds));
+    std::size_t next = 0;
+    for (auto& [label, rows] : members) {
+        shuffle(rows, gen);
+        for (const std::size_t row : rows) {
+            result[next].push_back(row);
+            next = (next + 1) % result.size();
+        }
+    }
+    for (auto& fold : result) {
+        std::sort(fold.begin(), fold.end());
+    }
+    return result;
+}
+
+} // namespace issuebert

@@ -20,3 +20,15 @@ struct SplitIndices {
 SplitIndices stratifiedSplit(const std::vector<int>& labels, double fraction, std::uint64_t seed);
 
 } // namespace issuebert
+
+namespace issuebert {
+
+// Stratified K-fold: every row lands in exactly one of folds test folds. Per
+// class (in class order) the members are shuffled by seed and dealt round-robin,
+// the deal continuing across classes, so fold sizes differ by at most one and
+// every class's members spread as evenly as they can. Throws DataError when
+// folds < 2, when there are fewer rows than folds, or when a label is negative.
+std::vector<std::vector<std::size_t>> stratifiedFolds(const std::vector<int>& labels, int folds,
+                                                      std::uint64_t seed);
+
+} // namespace issuebert

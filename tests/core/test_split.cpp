@@ -163,3 +163,37 @@ TEST_CASE("split: a fraction outside [0, 1) or an unlabelled row is an error") {
                       DataError, "outside [0, 1)");
     CHECK_THROWS_WITH(stratifiedSplit({0, 1, -1, 0}, 0.2, 1), DataError, "row 3");
 }
+
+TEST_CASE("folds: every row held out exactly once, classes spread evenly, sizes within one") {
+    const std::vector<int> labels = makeLabels({23, 11, 7});
+    const auto folds = stratifiedFolds(labels, 5, 3);
+    CHECK_EQ(folds.size(), std::size_t{5});
+    std::vector<std::size_t> all;
+    std::size_t smallest = labels.size(), largest = 0;
+    for (const auto& fold : folds) {
+        CHECK(std::is_sorted(fold.begin(), fold.end()));
+        all.insert(all.end(), fold.begin(), fold.end());
+        smallest = std::min(smallest, fold.size());
+        largest = std::max(largest, fold.size());
+        // A class of 23 gives every fold 4 or 5 members; one of 7 gives 1 or 2.
+        const auto counts = countByClass(labels, fold);
+        CHECK(counts.at(0) >= 4 && counts.at(0) <= 5);
+        CHECK(counts.at(2) >= 1 && counts.at(2) <= 2);
+    }
+    CHECK(largest - smallest <= 1);
+    std::sort(all.begin(), all.end());
+    CHECK_EQ(all.size(), labels.size());
+    CHECK(std::adjacent_find(all.begin(), all.end()) == all.end());
+}
+
+TEST_CASE("folds: the seed decides the folds, and the same seed repeats them") {
+    const std::vector<int> labels = makeLabels({30, 30});
+    CHECK(stratifiedFolds(labels, 3, 7) == stratifiedFolds(labels, 3, 7));
+    CHECK(stratifiedFolds(labels, 3, 7) != stratifiedFolds(labels, 3, 8));
+}
+
+TEST_CASE("folds: too few folds or rows, or an unlabelled row, is an error") {
+    CHECK_THROWS_WITH(stratifiedFolds({0, 1, 0, 1}, 1, 1), DataError, "at least 2 folds");
+    CHECK_THROWS_WITH(stratifiedFolds({0, 1}, 3, 1), DataError, "cannot fill 3 folds");
+    CHECK_THROWS_WITH(stratifiedFolds({0, 1, -1, 0}, 2, 1), DataError, "row 3");
+}

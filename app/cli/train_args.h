@@ -1,0 +1,22 @@
+// The options of a training run as flags, shared by `train` and `cv`: their
+// names and TrainOptions from --config and then the flags.
+#pragma once
+
+#include "app/cli/args.h"
+#include "core/train/train_options.h"
+
+#include <set>
+#include <string>
+
+namespace issuebert::cli {
+
+// Every value option of a training run (not the dataset options).
+std::set<std::string> trainValueOptions();
+
+// A number option's value, fallback when not given; UsageError for a non-number.
+double parseNumber(const Args& args, const std::string& name, double fallback);
+
+// TrainOptions from --config and then the flags; UsageError for bad values.
+TrainOptions optionsFromArgs(const Args& args);
+
+} // namespace issuebert::cli

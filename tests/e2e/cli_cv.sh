@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# End-to-end: issuebert-cli cv as a user runs it — per-fold and mean ± std
+# scores on held-out folds, cv.json, --json lines, folds that really hold out
+# (every issue tested once, on its own fold), and bad
+# input. A tiny BERT keeps it fast. Usage: cli_cv.sh CLI REPO_ROOT
+set -u
+cli="$1"
+root="$2"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+export HF_HUB_CACHE="$work/hub" XDG_CACHE_HOME="$work/xdg"
+unset HF_HOME
+source "$(dirname "${BASH_SOURCE[0]}")/lib/expect.sh"
+
+model="$work/tiny"
+mkdir -p "$model"
+cp "$root/tests/fixtures/model/tiny/"{config.json,model.safetensors} "$model/"
+cp "$root/tests/fixtures/minilm/"{vocab.txt,tokenizer_config.json,special_tokens_map.json} "$model/"
+data="$root/resources/sample/train.json"
+quick=(--model "$model" --max-len 64 --batch-size 16 --lr 2e-3 --max-records 240 --epochs 4)
+
+pass() { passed=$((passed + 1)); }
+fail() {
+    failed=$((failed + 1))
+    printf 'FAIL %s\n' "$*"
+}
+
+# --- Three folds, as JSON lines and as cv.json --------------------------------
+"$cli" cv --data "$data" --out "$work/cv" --folds 3 --json "${quick[@]}" \
+    >"$work/cv.out" 2>"$work/cv.err"
+rc=$?
+if [[ $rc -eq 0 ]] && python3 - "$work/cv.out" "$work/cv/cv.json" <<'EOF'; then
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+folds = [l for l in lines if l["event"] == "fold"]
+summary = [l for l in lines if l["event"] == "summary"]
+assert len(folds) == 3 and len(summary) == 1, lines
+assert sum(f["test_issues"] for f in folds) == 240, folds  # every issue tested once
+assert all(f["train_issues"] + f["test_issues"] == 240 for f in folds), folds
+cv = json.load(open(sys.argv[2]))
+assert cv["runs"] == 3 and len(cv["folds"]) == 3 and not cv["cancelled"], cv
+f1 = [f["macro_f1"] for f in cv["folds"]]
+mean = sum(f1) / 3
+assert abs(cv["macro_f1"]["mean"] - mean) < 1e-9, (cv["macro_f1"], f1)
+std = (sum((v - mean) ** 2 for v in f1) / 2) ** 0.5
+assert abs(cv["macro_f1"]["std"] - std) < 1e-9, (cv["macro_f1"], std)
+assert abs(summary[0]["macro_f1_mean"] - mean) < 1e-9, summary
+# Each fold is scored on its own held-out issues, all of them.
+assert all(f["metrics"]["count"] == f["test_issues"] for f in cv["folds"]), cv["folds"]
+assert cv["options"]["epochs"] == 4 and cv["options"]["max_length"] == 64, cv["options"]
+EOF
+    pass
+else
+    fail "cv --json: exit $rc; $(tail -5 "$work/cv.err")"
+fi
+# Without --keep-runs the folds' model folders are gone; cv.json stays.
+if [[ ! -e "$work/cv/repeat-1-fold-1" && -s "$work/cv/cv.json" ]]; then pass; else
+    fail "fold run folders left behind: $(ls "$work/cv")"
+fi
+
+# --- The printed summary, and --keep-runs -------------------------------------
+"$cli" cv --data "$data" --out "$work/cv2" --folds 2 --keep-runs "${quick[@]}" --epochs 1 \
+    >"$work/cv2.out" 2>"$work/cv2.err"
+rc=$?
+if [[ $rc -eq 0 ]] && grep -q "^macro-F1  0\.[0-9]* ± 0\.[0-9]*" "$work/cv2.out" &&
+    grep -q "repeat 1 fold 2: macro-F1" "$work/cv2.out" &&
+    [[ -e "$work/cv2/repeat-1-fold-2/best/config.json" ]]; then
+    pass
+else
+    fail "cv summary: exit $rc; $(cat "$work/cv2.out") $(tail -5 "$work/cv2.err")"
+fi
+
+# --- Bad input ----------------------------------------------------------------
+expect_error "no data" 2 "--data FILE is required" "$cli" cv --out "$work/x1"
+expect_error "no out" 2 "--out DIR is required" "$cli" cv --data "$data"
+expect_error "one fold" 2 "--folds" "$cli" cv --data "$data" --out "$work/x2" --folds 1
+expect_error "a validation file" 2 "--val does not apply" \
+    "$cli" cv --data "$data" --out "$work/x3" --val "$data"
+expect_error "a folder in use" 2 "not empty" "$cli" cv --data "$data" --out "$work/cv" "${quick[@]}"
+expect_error "more folds than issues" 2 "cannot fill 5 folds" \
+    "$cli" cv --data "$data" --out "$work/x4" --folds 5 "${quick[@]}" --max-records 3
+expect_error "a bad setting" 2 "learning rate" \
+    "$cli" cv --data "$data" --out "$work/x5" "${quick[@]}" --lr 0
+expect_error "a missing file" 2 "nope.json" "$cli" cv --data "$work/nope.json" --out "$work/x6"
+
+report
