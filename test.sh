@@ -13,6 +13,15 @@ export OMP_NUM_THREADS="${OMP_NUM_THREADS:-$(nproc)}"
 
 ib_log "dependencies"
 ib_setup
+# e2e.transformers_parity's Python: made here, once; the test skips only
+# when PyPI is unreachable, and fails on any other set-up failure.
+venv_rc=0
+bash scripts/reference-venv.sh >/dev/null || venv_rc=$?
+if [ $venv_rc -eq 77 ]; then
+    ib_log "PyPI unreachable: e2e.transformers_parity will be skipped"
+elif [ $venv_rc -ne 0 ]; then
+    ib_log "scripts/reference-venv.sh failed (exit $venv_rc): e2e.transformers_parity will fail"
+fi
 
 ib_log "build: dev (GUI, warnings as errors)"
 ib_build dev -DISSUEBERT_WERROR=ON

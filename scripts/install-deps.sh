@@ -8,6 +8,9 @@ core_packages=(
     build-essential cmake ninja-build pkg-config python3 python3-pip
     libtorch-dev libopenblas0-openmp nlohmann-json3-dev libutf8proc-dev
     clang-format
+    # e2e.transformers_parity: transformers from PyPI over Debian's torch
+    # (scripts/reference-venv.sh), far lighter than pip's torch.
+    python3-torch python3-venv
 )
 gui_packages=(qt6-base-dev libqcustomplot-dev libqt6svg6 libgl-dev xvfb xauth)
 

@@ -145,7 +145,9 @@ const char* activationName(Activation activation) {
 BertConfig parseBertConfig(const std::string& jsonText, const std::string& path) {
     const json root = parseJsonObject(jsonText, path);
     const std::string modelType = stringField(root, "model_type", "bert", path);
-    if (modelType != "bert") {
+    // "issuebert": a BERT that IssueBERT saved with a head or pooling of its own
+    // (transformers_files.h).
+    if (modelType != "bert" && modelType != "issuebert") {
         throwFieldError(path, "model_type",
                         "\"" + modelType +
                             "\" is not supported; IssueBERT runs BERT models (\"bert\")");

@@ -4,6 +4,7 @@
 #include "core/io/atomic_file.h"
 #include "core/io/errors.h"
 #include "core/model/safetensors.h"
+#include "core/model/transformers_files.h"
 
 #include <filesystem>
 #include <fstream>
@@ -16,7 +17,8 @@ namespace issuebert {
 
 namespace {
 
-// BertTokenizer's defaults, for a source folder without these files.
+// BertTokenizer's defaults, for a source folder without these files
+// (model_max_length is then the trained max length).
 constexpr const char* kSpecialTokensMap =
     R"({"cls_token": "[CLS]", "mask_token": "[MASK]", "pad_token": "[PAD]", "sep_token": "[SEP]", "unk_token": "[UNK]"})"
     "\n";
@@ -80,18 +82,30 @@ struct FolderGuard {
 void writeFiles(BertClassifierImpl& model, const fs::path& source, const fs::path& dir,
                 const SaveOptions& options) {
     const std::string dtype = saveDtypeName(options.dtype);
-    writeText(dir / "config.json", bertConfigJson(model.config(), model.options().labels, dtype));
+    writeText(dir / "config.json", savedConfigJson(model.config(), model.options(), dtype));
     saveSafetensors((dir / "model.safetensors").string(), exportWeights(model, options.dtype),
                     {{"format", "pt"}});
+    if (!isNativeLayout(model.options())) {
+        // transformers has no class for this layout: the folder brings its own.
+        // path += rather than string + ".py": GCC 12 -O2 warns falsely on the latter.
+        fs::path file = dir / kModelingModule;
+        file += ".py";
+        writeText(file, std::string(modelingIssueBertPy()));
+    }
     std::error_code ec;
     if (!fs::is_regular_file(source / "vocab.txt", ec)) {
         throw ModelError((source / "vocab.txt").string() +
                          ": missing; a saved model needs its vocabulary");
     }
     writeText(dir / "vocab.txt", readFile(source / "vocab.txt"));
+    const fs::path tokenizerConfig = source / "tokenizer_config.json";
+    writeText(dir / "tokenizer_config.json",
+              savedTokenizerConfigJson(fs::is_regular_file(tokenizerConfig, ec)
+                                           ? readFile(tokenizerConfig)
+                                           : std::string(kTokenizerConfig),
+                                       options.encoder, tokenizerConfig.string()));
     for (const auto& [name, fallback] :
-         {std::pair{"tokenizer_config.json", kTokenizerConfig},
-          std::pair{"special_tokens_map.json", kSpecialTokensMap},
+         {std::pair{"special_tokens_map.json", kSpecialTokensMap},
           std::pair{"tokenizer.json", static_cast<const char*>(nullptr)}}) {
         if (fs::is_regular_file(source / name, ec)) {
             writeText(dir / name, readFile(source / name));

@@ -284,7 +284,7 @@ TEST_CASE("save: every Hugging Face file, id2label/label2id and issuebert.json a
         CHECK(fs::is_regular_file(out / name));
     }
     const auto config = nlohmann::json::parse(readFile(out / "config.json"));
-    CHECK_EQ(config["architectures"][0], "BertForSequenceClassification");
+    CHECK_EQ(config["architectures"][0], "IssueBertForSequenceClassification");
     CHECK_EQ(config["id2label"],
              nlohmann::json({{"0", "bug"}, {"1", "feature"}, {"2", "question"}}));
     CHECK_EQ(config["label2id"], nlohmann::json({{"bug", 0}, {"feature", 1}, {"question", 2}}));

@@ -1,0 +1,48 @@
+// config.json and tokenizer_config.json for Hugging Face transformers.
+#include "core/model/transformers_files.h"
+
+#include "core/io/errors.h"
+
+#include <nlohmann/json.hpp>
+
+namespace issuebert {
+
+bool isNativeLayout(const ClassifierOptions& options) {
+    return options.head == HeadKind::Linear && options.pooling == Pooling::Pooler;
+}
+
+std::string savedConfigJson(const BertConfig& config, const ClassifierOptions& options,
+                            const std::string& dtypeName) {
+    nlohmann::json root = nlohmann::json::parse(bertConfigJson(config, options.labels, dtypeName));
+    root["issuebert_head"] = headName(options.head);
+    root["issuebert_pooling"] = poolingName(options.pooling);
+    // A fine-tune of an IssueBERT folder inherits its auto_map; only the layout
+    // saved now decides.
+    root.erase("auto_map");
+    if (!isNativeLayout(options)) {
+        const std::string module = kModelingModule;
+        root["model_type"] = kIssueBertModelType;
+        root["architectures"] = nlohmann::json::array({kIssueBertArchitecture});
+        root["auto_map"] = {
+            {"AutoConfig", module + ".IssueBertConfig"},
+            {"AutoModelForSequenceClassification", module + "." + kIssueBertArchitecture}};
+    }
+    return root.dump(2) + "\n";
+}
+
+std::string savedTokenizerConfigJson(const std::string& sourceText, const EncoderOptions& encoder,
+                                     const std::string& path) {
+    // Ordered: the source's fields stay where they were.
+    nlohmann::ordered_json root = nlohmann::ordered_json::parse(sourceText, nullptr, false);
+    if (!root.is_object()) {
+        throw ModelError(path + ": not a JSON object; a saved model needs its tokenizer settings");
+    }
+    if (!root.contains("tokenizer_class") || root["tokenizer_class"].is_null()) {
+        root["tokenizer_class"] = "BertTokenizer";
+    }
+    root["model_max_length"] = encoder.maxLength;
+    root["truncation_side"] = "right";
+    return root.dump(2) + "\n";
+}
+
+} // namespace issuebert

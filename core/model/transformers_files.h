@@ -1,0 +1,47 @@
+// What makes a saved model compute in Hugging Face transformers what it computes
+// in IssueBERT: config.json's classifier fields, tokenizer_config.json's input
+// settings, and modeling_issuebert.py for the layouts transformers lacks.
+// LibTorch-free.
+#pragma once
+
+#include "core/model/bert_config.h"
+#include "core/model/classifier_options.h"
+#include "core/text/encoder.h"
+
+#include <string>
+#include <string_view>
+
+namespace issuebert {
+
+// The modeling file's module name (saved as modeling_issuebert.py) and the
+// class config.json's architectures and auto_map name in it.
+inline constexpr const char* kModelingModule = "modeling_issuebert";
+inline constexpr const char* kIssueBertArchitecture = "IssueBertForSequenceClassification";
+// config.json's model_type for folders that need modeling_issuebert.py: one
+// transformers does not know, so that loading without trust_remote_code fails
+// instead of running BertForSequenceClassification on the weights.
+inline constexpr const char* kIssueBertModelType = "issuebert";
+
+// Whether transformers' own BertForSequenceClassification computes this
+// classifier exactly: the linear head on the pooler's output.
+bool isNativeLayout(const ClassifierOptions& options);
+
+// config.json of a saved model: bertConfigJson's, plus issuebert_head and
+// issuebert_pooling; other layouts than the native one also get model_type
+// "issuebert", IssueBertForSequenceClassification as the architecture and an
+// auto_map to modeling_issuebert.py.
+std::string savedConfigJson(const BertConfig& config, const ClassifierOptions& options,
+                            const std::string& dtypeName);
+
+// tokenizer_config.json of a saved model: sourceText's fields (a JSON object;
+// `path` names it in errors) with model_max_length = the trained max length,
+// truncation_side "right" (head truncation; head+tail has no Hugging Face
+// equivalent, see README) and tokenizer_class BertTokenizer when absent, so
+// AutoTokenizer needs no config.json. Throws ModelError for invalid JSON.
+std::string savedTokenizerConfigJson(const std::string& sourceText, const EncoderOptions& encoder,
+                                     const std::string& path);
+
+// core/model/modeling_issuebert.py's text, embedded at build time.
+std::string_view modelingIssueBertPy();
+
+} // namespace issuebert

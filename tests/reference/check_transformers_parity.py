@@ -1,0 +1,178 @@
+"""Checks that model folders IssueBERT saved compute IssueBERT's answers in
+Hugging Face transformers, loaded the way the README tells Python users to:
+
+    tokenizer = AutoTokenizer.from_pretrained(folder)
+    model = AutoModelForSequenceClassification.from_pretrained(folder, trust_remote_code=True)
+    probabilities = model(**tokenizer(texts, truncation=True, padding=True,
+                                      return_tensors="pt")).logits.softmax(-1)
+
+For each folder (one per head x pooling, saved by `issuebert-cli train`):
+- the tokenizer reads the trained max length (model_max_length) and head
+  truncation (truncation_side "right"), and its ids equal IssueBERT's
+  (`issuebert-cli tokenize --ids --json`) for every issue, long ones truncated;
+- the weights load with no missing, unexpected or mismatched key;
+- every class probability is within TOLERANCE of IssueBERT's
+  (`issuebert-cli predict`'s CSV);
+- the native layout (linear head on the pooler) is transformers' own
+  BertForSequenceClassification with no modeling file; the others carry
+  modeling_issuebert.py (the repository's, byte for byte), refuse to load
+  without trust_remote_code, and BertForSequenceClassification on them — what
+  transformers ran before — would indeed be off by more than TOLERANCE (so this
+  check can tell the layouts apart).
+A folder named HEAD-POOLING-pair was trained with --pair-title-body: it is
+fed (titles, bodies) through the Python BertTokenizer (use_fast=False, as the
+README says: the fast one splits an odd budget between the two the other way)
+and only its probabilities are compared.
+It prints the worst difference per folder and exits 1 when a check fails.
+
+Run by tests/e2e/transformers_parity.sh. Usage:
+    check_transformers_parity.py CLI REPO_ROOT ISSUES.json MAX_LEN NAME=FOLDER,PREDICTIONS.csv...
+"""
+import contextlib
+import csv
+import io
+import json
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+import torch
+import transformers
+from transformers import AutoModelForSequenceClassification, AutoTokenizer
+from transformers import BertForSequenceClassification
+
+TOLERANCE = 1e-4
+ASCII_SPACE = " \t\r\n\f\v"  # what Issue::text() trims
+
+
+def read_issues(path):
+    """(titles, bodies, texts); texts as Issue::text(): title + " " + body, trimmed."""
+    records = json.loads(Path(path).read_text(encoding="utf-8"))
+    titles = [r.get("Title", "") for r in records]
+    bodies = [r.get("Body", "") for r in records]
+    return titles, bodies, [(t + " " + b).strip(ASCII_SPACE) for t, b in zip(titles, bodies)]
+
+
+def issuebert_ids(cli, folder, max_len, texts):
+    # "--": an issue may start with "--" ("--json output ...").
+    out = subprocess.run([cli, "tokenize", "--model", str(folder), "--max-len", str(max_len),
+                          "--ids", "--json", "--", *texts], capture_output=True, text=True)
+    if out.returncode != 0:
+        sys.exit(f"issuebert-cli tokenize failed (exit {out.returncode}): {out.stderr}")
+    lines = [json.loads(line) for line in out.stdout.splitlines()]
+    assert [line["text"] for line in lines] == texts, "tokenize changed the texts"
+    return [line["ids"] for line in lines], sum(line["truncated"] for line in lines)
+
+
+def issuebert_probabilities(path, labels):
+    with open(path, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    return torch.tensor([[float(row["prob_" + label]) for label in labels] for row in rows])
+
+
+def probabilities(model, tokenizer, inputs):
+    """inputs: (texts,) or (titles, bodies)."""
+    batch = tokenizer(*inputs, truncation=True, padding=True, return_tensors="pt")
+    with torch.no_grad():
+        return model(**batch).logits.softmax(-1).to(torch.float64)
+
+
+def check_folder(name, folder, predictions, cli, root, issues, max_len):
+    """Problems found in one folder (empty: all good) and the worst differences."""
+    problems = []
+    config = json.loads((folder / "config.json").read_text())
+    head, pooling, *rest = name.split("-")
+    pair = rest == ["pair"]
+    titles, bodies, texts = issues
+    inputs = (titles, bodies) if pair else (texts,)
+    if (config.get("issuebert_head"), config.get("issuebert_pooling")) != (head, pooling):
+        problems.append(f"config.json records head {config.get('issuebert_head')!r}, pooling "
+                        f"{config.get('issuebert_pooling')!r}")
+    native = (head, pooling) == ("linear", "pooler")
+    modeling = folder / "modeling_issuebert.py"
+    if native and modeling.exists():
+        problems.append("the native layout should need no modeling_issuebert.py")
+    if not native and (not modeling.exists() or modeling.read_bytes() !=
+                       (root / "core/model/modeling_issuebert.py").read_bytes()):
+        problems.append("modeling_issuebert.py is missing or not the repository's")
+
+    tokenizer = AutoTokenizer.from_pretrained(folder, use_fast=not pair)
+    if tokenizer.model_max_length != max_len or tokenizer.truncation_side != "right":
+        problems.append(f"tokenizer: model_max_length {tokenizer.model_max_length}, "
+                        f"truncation_side {tokenizer.truncation_side!r}; want {max_len}, 'right'")
+    # The CLI tokenizes single texts only; a pair's ids show in its probabilities.
+    want_ids, truncated = issuebert_ids(cli, folder, max_len, texts)
+    got_ids = tokenizer(texts, truncation=True)["input_ids"]
+    differing = [i for i, (a, b) in enumerate(zip(got_ids, want_ids)) if a != b]
+    if differing:
+        i = differing[0]
+        problems.append(f"token ids differ for {len(differing)} issues, first {texts[i][:60]!r}: "
+                        f"transformers {got_ids[i]} IssueBERT {want_ids[i]}")
+    if truncated == 0 or truncated == len(texts):
+        problems.append(f"{truncated} of {len(texts)} issues truncated: want some of each")
+
+    model, info = AutoModelForSequenceClassification.from_pretrained(
+        folder, trust_remote_code=True, output_loading_info=True)
+    model.eval()
+    keys = {k: v for k, v in info.items() if k != "error_msgs" and v}
+    if keys or info.get("error_msgs"):
+        problems.append(f"weights did not load cleanly: {keys} {info.get('error_msgs')}")
+    expected_class = "BertForSequenceClassification" if native else \
+        "IssueBertForSequenceClassification"
+    if type(model).__name__ != expected_class:
+        problems.append(f"loaded {type(model).__name__}, want {expected_class}")
+    labels = [model.config.id2label[i] for i in range(model.config.num_labels)]
+    want = issuebert_probabilities(predictions, labels).to(torch.float64)
+    got = probabilities(model, tokenizer, inputs)
+    worst = (got - want).abs().max().item() if got.shape == want.shape else float("inf")
+    if not worst <= TOLERANCE:
+        problems.append(f"probabilities differ by up to {worst:.3g} (tolerance {TOLERANCE})")
+
+    naive = None
+    if not native:
+        try:
+            # Its question ("run the custom code?") is answered by stdin's end.
+            with contextlib.redirect_stdout(io.StringIO()):
+                AutoModelForSequenceClassification.from_pretrained(folder)
+            problems.append("loaded without trust_remote_code: it must refuse, not run "
+                            "BertForSequenceClassification")
+        except Exception as e:  # transformers' wording and type vary by release
+            if "trust_remote_code" not in str(e):
+                problems.append(f"without trust_remote_code: unexpected error {e!r}")
+        plain = BertForSequenceClassification.from_pretrained(folder).eval()
+        naive = (probabilities(plain, tokenizer, inputs) - want).abs().max().item()
+        if not naive > TOLERANCE:
+            problems.append(f"BertForSequenceClassification is off by only {naive:.3g}: "
+                            "the model cannot tell the layouts apart")
+    return problems, worst, naive, truncated
+
+
+def main():
+    cli, root, issues, max_len = sys.argv[1], Path(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+    cases = [arg.partition("=") for arg in sys.argv[5:]]
+    # Loading is checked through its report; the slow tokenizer's warning on
+    # every truncated pair and BertForSequenceClassification's on its new head
+    # would only bury the results.
+    transformers.logging.set_verbosity_error()
+    warnings.simplefilter("ignore")
+    issues = read_issues(issues)
+    print(f"transformers {transformers.__version__}, torch {torch.__version__}; "
+          f"{len(issues[2])} issues, max length {max_len}, tolerance {TOLERANCE}")
+    failed = 0
+    for name, _, paths in cases:
+        folder, predictions = (Path(p) for p in paths.split(","))
+        problems, worst, naive, truncated = check_folder(name, folder, predictions, cli, root,
+                                                         issues, max_len)
+        before = "native" if naive is None else f"BertForSequenceClassification off by {naive:.2e}"
+        print(f"{name:16} worst |p - p_issuebert| {worst:.2e}  ({truncated} truncated; {before})"
+              f"  {'ok' if not problems else 'FAILED'}")
+        for problem in problems:
+            print(f"  FAIL {name}: {problem}")
+        failed += bool(problems)
+    print(f"{len(cases) - failed} passed, {failed} failed")
+    sys.exit(1 if failed or not cases else 0)
+
+
+if __name__ == "__main__":
+    main()
