@@ -3,7 +3,9 @@
 #include "app/cli/args.h"
 #include "app/cli/commands.h"
 #include "core/io/errors.h"
+#include "core/model/saved_settings.h"
 #include "core/text/encoder.h"
+#include "core/text/issue_cleanup.h"
 #include "core/text/tokenizer.h"
 
 #include <fstream>
@@ -27,8 +29,13 @@ Options:
   --model DIR    a Hugging Face model folder with vocab.txt
   --max-len N    show what the model sees: [CLS] tokens [SEP], truncated to N
                  tokens (8 to 512)
+  --clean none|all|STEPS
+                 clean the text first, as training does (steps: comments,
+                 checklists, code, traces, urls; see `train --help`); default:
+                 the clean-up a fine-tuned model was trained with, else none
   --ids          print token ids instead of tokens
-  --json         one JSON object per text: text, tokens, ids, truncated,
+  --json         one JSON object per text: text, cleaned (the text the model
+                 sees, when clean-up changed it), tokens, ids, truncated,
                  token_count
   --help         show this help
 )";
@@ -85,18 +92,21 @@ Shown shape(const Tokenizer& tokenizer, const std::optional<Encoder>& encoder,
     return shown;
 }
 
-void print(const Tokenizer& tokenizer, const std::string& text, const Shown& shown, bool ids,
-           bool json) {
+void print(const Tokenizer& tokenizer, const std::string& text, const std::string& cleaned,
+           const Shown& shown, bool ids, bool json) {
     if (json) {
         nlohmann::ordered_json tokens = nlohmann::ordered_json::array();
         for (const std::int32_t id : shown.ids) {
             tokens.push_back(tokenizer.vocab().token(id));
         }
-        const nlohmann::ordered_json line = {{"text", text},
-                                             {"tokens", tokens},
-                                             {"ids", shown.ids},
-                                             {"truncated", shown.truncated},
-                                             {"token_count", shown.tokenCount}};
+        nlohmann::ordered_json line = {{"text", text}};
+        if (cleaned != text) {
+            line["cleaned"] = cleaned;
+        }
+        line["tokens"] = tokens;
+        line["ids"] = shown.ids;
+        line["truncated"] = shown.truncated;
+        line["token_count"] = shown.tokenCount;
         // Invalid UTF-8 in the input text is shown as U+FFFD rather than failing.
         std::cout << line.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
                   << '\n';
@@ -116,7 +126,7 @@ void print(const Tokenizer& tokenizer, const std::string& text, const Shown& sho
 }
 
 int runTokenize(const std::vector<std::string>& words) {
-    const Args args(words, {"model", "max-len", "input"}, {"ids", "json"});
+    const Args args(words, {"model", "max-len", "input", "clean"}, {"ids", "json"});
     const auto model = args.value("model");
     if (!model) {
         throw UsageError("tokenize needs --model DIR (a folder with vocab.txt)");
@@ -136,10 +146,23 @@ int runTokenize(const std::vector<std::string>& words) {
         options.padToMaxLength = false;
         encoder.emplace(tokenizer, options);
     }
+    TextCleanup cleanup;
+    if (const auto clean = args.value("clean")) {
+        const auto parsed = parseCleanup(*clean);
+        if (!parsed) {
+            throw UsageError("--clean: \"" + *clean +
+                             "\" is not none, all or a comma-separated list of comments, "
+                             "checklists, code, traces, urls");
+        }
+        cleanup = *parsed;
+    } else if (const auto saved = readSavedSettings(*model)) {
+        cleanup = saved->encoder.cleanup;
+    }
     const bool ids = args.flag("ids");
     const bool json = args.flag("json");
     const auto one = [&](const std::string& text) {
-        print(tokenizer, text, shape(tokenizer, encoder, text), ids, json);
+        const std::string cleaned = cleanIssueText(text, cleanup);
+        print(tokenizer, text, cleaned, shape(tokenizer, encoder, cleaned), ids, json);
     };
 
     if (!input) {

@@ -15,7 +15,7 @@ std::set<std::string> trainValueOptions() {
             "head",          "pooling",   "dropout",     "epochs",       "batch-size",
             "grad-accum",    "lr",        "warmup",      "weight-decay", "max-grad-norm",
             "class-weights", "seed",      "eval-every",  "early-stop",   "patience",
-            "save-dtype",    "device",    "precision"};
+            "save-dtype",    "clean",     "device",      "precision"};
 }
 
 double parseNumber(const Args& args, const std::string& name, double fallback) {
@@ -61,6 +61,15 @@ TrainOptions optionsFromArgs(const Args& args) {
         } else {
             throw UsageError("--truncation: \"" + *truncation + "\" is not one of head, head_tail");
         }
+    }
+    if (const auto clean = args.value("clean")) {
+        const auto cleanup = parseCleanup(*clean);
+        if (!cleanup) {
+            throw UsageError("--clean: \"" + *clean +
+                             "\" is not none, all or a comma-separated list of comments, "
+                             "checklists, code, traces, urls");
+        }
+        o.encoder.cleanup = *cleanup;
     }
     if (args.flag("pair-title-body")) {
         o.encoder.pairTitleBody = true;

@@ -50,6 +50,12 @@ Inputs:
   --truncation head|head_tail
                              what to keep of long issues (default head)
   --pair-title-body          title and body as a sentence pair
+  --clean none|all|STEPS     clean issue text before tokenizing; STEPS is a
+                             comma-separated list of: comments (hidden <!-- -->),
+                             checklists (unticked "- [ ]" lines), code (fenced
+                             blocks cut to 200 bytes), traces (stack frames past
+                             the third), urls (URLs to their host, long paths to
+                             their last two parts) (default none)
 
 Model:
   --head linear|mlp          classifier head (mlp: the tutorial's 64-32 head)

@@ -78,6 +78,7 @@ std::string savedSettingsJson(const SavedSettings& settings) {
     root["max_length"] = settings.encoder.maxLength;
     root["truncation"] = truncationName(settings.encoder.truncation);
     root["pair_title_body"] = settings.encoder.pairTitleBody;
+    root["text_cleanup"] = cleanupName(settings.encoder.cleanup);
     root["dtype"] = settings.dtype;
     root["base_model"] = settings.baseModel;
     root["training"] = objectOf(settings.trainingJson, "training settings");
@@ -132,6 +133,18 @@ SavedSettings parseSavedSettings(const std::string& text, const std::string& pat
     settings.encoder.truncation = truncation == "head" ? Truncation::Head : Truncation::HeadTail;
     if (const auto pair = root.find("pair_title_body"); pair != root.end() && pair->is_boolean()) {
         settings.encoder.pairTitleBody = pair->get<bool>();
+    }
+    // Models saved before text clean-up existed read their text as it is.
+    if (root.contains("text_cleanup")) {
+        const std::string words = stringOf(root, "text_cleanup", path);
+        const auto cleanup = parseCleanup(words);
+        if (!cleanup) {
+            throwFieldError(path, "text_cleanup",
+                            "\"" + words +
+                                "\" is not none, all or a list of comments, checklists, code, "
+                                "traces, urls");
+        }
+        settings.encoder.cleanup = *cleanup;
     }
     settings.dtype = root.contains("dtype") ? stringOf(root, "dtype", path) : "float32";
     settings.baseModel = root.contains("base_model") ? stringOf(root, "base_model", path) : "";

@@ -130,10 +130,14 @@ Encoding Encoder::encodePair(std::string_view first, std::string_view second) co
 }
 
 Encoding Encoder::encode(const Issue& issue) const {
-    if (m_options.pairTitleBody) {
-        return encodePair(issue.title, issue.body);
+    if (m_options.cleanup.steps == 0U) {
+        return m_options.pairTitleBody ? encodePair(issue.title, issue.body) : encode(issue.text());
     }
-    return encode(issue.text());
+    if (m_options.pairTitleBody) {
+        return encodePair(cleanIssueText(issue.title, m_options.cleanup),
+                          cleanIssueText(issue.body, m_options.cleanup));
+    }
+    return encode(cleanIssueText(issue.text(), m_options.cleanup));
 }
 
 std::vector<Encoding> encodeAll(const Encoder& encoder, const std::vector<Issue>& issues,

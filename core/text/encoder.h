@@ -3,6 +3,7 @@
 #pragma once
 
 #include "core/data/issue.h"
+#include "core/text/issue_cleanup.h"
 #include "core/text/tokenizer.h"
 
 #include <atomic>
@@ -30,6 +31,7 @@ struct EncoderOptions {
     Truncation truncation = Truncation::Head;
     bool pairTitleBody = false; // title as segment A, body as segment B
     bool padToMaxLength = true; // false: no padding (batchers pad per batch)
+    TextCleanup cleanup;        // applied to an Issue's text before tokenizing
 };
 
 struct Encoding {
@@ -49,7 +51,7 @@ public:
     // [CLS] A [SEP] B [SEP], token types 0 then 1; truncated as HF's
     // "longest_first" (from the end of the longer one), whatever `truncation` says.
     Encoding encodePair(std::string_view first, std::string_view second) const;
-    // Issue.text() or, with pairTitleBody, (title, body).
+    // Issue.text() or, with pairTitleBody, (title, body), cleaned by options().cleanup.
     Encoding encode(const Issue& issue) const;
 
     const EncoderOptions& options() const { return m_options; }

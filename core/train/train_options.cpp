@@ -134,6 +134,15 @@ const Field kFields[] = {
      }},
     {"pair_title_body", [](const TrainOptions& o) -> json { return o.encoder.pairTitleBody; },
      [](TrainOptions& o, const Reader& r) { o.encoder.pairTitleBody = r.boolean(); }},
+    {"text_cleanup", [](const TrainOptions& o) -> json { return cleanupName(o.encoder.cleanup); },
+     [](TrainOptions& o, const Reader& r) {
+         const auto cleanup = parseCleanup(r.string());
+         if (!cleanup) {
+             r.fail("\"" + r.string() +
+                    "\" is not none, all or a list of comments, checklists, code, traces, urls");
+         }
+         o.encoder.cleanup = *cleanup;
+     }},
     {"head",
      [](const TrainOptions& o) -> json { return o.head ? json(headName(*o.head)) : json(); },
      [](TrainOptions& o, const Reader& r) {

@@ -272,6 +272,7 @@ TEST_CASE("save: every Hugging Face file, id2label/label2id and issuebert.json a
     options.dtype = SaveDtype::BFloat16;
     options.encoder.maxLength = 256;
     options.encoder.truncation = Truncation::HeadTail;
+    options.encoder.cleanup.steps = kCleanComments | kCleanUrls;
     options.baseModel = "sentence-transformers/all-MiniLM-L6-v2";
     options.trainingJson = R"({"epochs": 4, "learning_rate": 3e-05})";
     options.metricsJson = R"({"macro_f1": 0.81})";
@@ -297,6 +298,15 @@ TEST_CASE("save: every Hugging Face file, id2label/label2id and issuebert.json a
     CHECK_EQ(saved["pooling"], "mean");
     CHECK_EQ(saved["max_length"], 256);
     CHECK_EQ(saved["truncation"], "head_tail");
+    CHECK_EQ(saved["text_cleanup"], "comments,urls");
+    // The Predictor reads the clean-up back, so prediction cleans as training did.
+    CHECK(readSavedSettings(out.string())->encoder.cleanup == options.encoder.cleanup);
+    auto broken = saved;
+    broken["text_cleanup"] = "comments,typo";
+    CHECK_THROWS_WITH(parseSavedSettings(broken.dump(), "m/issuebert.json"), ModelError,
+                      "m/issuebert.json: field \"text_cleanup\": \"comments,typo\" is not none");
+    broken.erase("text_cleanup"); // a model saved before clean-up existed: none
+    CHECK(parseSavedSettings(broken.dump(), "m/issuebert.json").encoder.cleanup == TextCleanup{});
     CHECK_EQ(saved["labels"], nlohmann::json(kLabels));
     CHECK_EQ(saved["training"]["epochs"], 4);
     CHECK_EQ(saved["metrics"]["macro_f1"], 0.81);

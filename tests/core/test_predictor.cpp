@@ -100,7 +100,8 @@ std::string toyModel(double* finalLoss = nullptr) {
             parseBertConfig(tinyConfig(static_cast<int>(vocabulary().size())), "toy config.json"),
             ClassifierOptions{HeadKind::Linear, Pooling::Mean, kLabels});
         const Tokenizer tokenizer(Vocab::fromTokens(vocabulary()), {});
-        const Encoder encoder(tokenizer, EncoderOptions{kMaxLength, Truncation::Head, false, true});
+        const Encoder encoder(tokenizer,
+                              EncoderOptions{kMaxLength, Truncation::Head, false, true, {}});
         std::vector<std::int64_t> ids;
         std::vector<std::int64_t> mask;
         std::vector<std::int64_t> targets;

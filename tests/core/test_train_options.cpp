@@ -46,6 +46,7 @@ TrainOptions everyFieldChanged() {
     o.encoder.maxLength = 256;
     o.encoder.truncation = Truncation::HeadTail;
     o.encoder.pairTitleBody = true;
+    o.encoder.cleanup.steps = kCleanComments | kCleanCode;
     o.head = HeadKind::Mlp;
     o.pooling = Pooling::Mean;
     o.dropout = 0.3;
@@ -227,7 +228,9 @@ TEST_CASE("options: config.json uses snake_case keys and readable values") {
     CHECK(defaults.at("head").is_null());
     CHECK(defaults.at("pooling").is_null());
     CHECK_EQ(defaults.size(), json.size());
-    CHECK_EQ(defaults.size(), std::size_t{27});
+    CHECK_EQ(defaults.size(), std::size_t{28});
+    CHECK_EQ(defaults.at("text_cleanup").get<std::string>(), std::string("none"));
+    CHECK_EQ(json.at("text_cleanup").get<std::string>(), std::string("comments,code"));
 }
 
 TEST_CASE("options: a partial settings file keeps the other values") {
@@ -256,6 +259,8 @@ TEST_CASE("options: unknown keys and wrong values name the file, the key and the
                       "key \"epochs\": expected a whole number, found 2.5");
     CHECK_THROWS_WITH(trainOptionsFromJson(R"({"batch_size": 99999999999})", "c.json"), DataError,
                       "key \"batch_size\": 99999999999 is out of range");
+    CHECK_THROWS_WITH(trainOptionsFromJson(R"({"text_cleanup": "code,typo"})", "c.json"), DataError,
+                      "key \"text_cleanup\": \"code,typo\" is not none, all");
     CHECK_THROWS_WITH(trainOptionsFromJson(R"({"device": "tpu"})", "c.json"), DataError,
                       "c.json: key \"device\": \"tpu\" is not auto, cpu or cuda");
     CHECK_THROWS_WITH(trainOptionsFromJson(R"({"truncation": "tail"})", "c.json"), DataError,

@@ -65,4 +65,21 @@ else
     printf 'FAIL tokenize --help: %s\n' "$(cat "$work/stdout" "$work/stderr")"
 fi
 
+# --clean: the text the model sees, in the JSON and in the tokens.
+"$cli" tokenize --model "$model" --clean comments,urls --json \
+    "Crash <!-- describe the bug --> see https://example.org/a/b" >"$work/stdout" 2>"$work/stderr"
+if [[ $? -eq 0 ]] && python3 - "$work/stdout" <<'EOF'; then
+import json, sys
+line = json.loads(open(sys.argv[1]).read())
+assert "describe" not in line["tokens"] and "describe" in line["text"], line
+assert line["cleaned"].split() == ["Crash", "see", "example.org"], line["cleaned"]
+EOF
+    passed=$((passed + 1))
+else
+    failed=$((failed + 1))
+    printf 'FAIL tokenize --clean: %s\n' "$(cat "$work/stdout" "$work/stderr")"
+fi
+expect_error "an unknown clean-up step" 2 "--clean: \"comments,typo\"" \
+    "$cli" tokenize --model "$model" --clean comments,typo hi
+
 report
