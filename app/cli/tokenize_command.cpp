@@ -2,6 +2,7 @@
 // output line per text (each TEXT argument, or each line of --input FILE).
 #include "app/cli/args.h"
 #include "app/cli/commands.h"
+#include "app/cli/train_args.h"
 #include "core/io/errors.h"
 #include "core/model/saved_settings.h"
 #include "core/text/encoder.h"
@@ -147,14 +148,8 @@ int runTokenize(const std::vector<std::string>& words) {
         encoder.emplace(tokenizer, options);
     }
     TextCleanup cleanup;
-    if (const auto clean = args.value("clean")) {
-        const auto parsed = parseCleanup(*clean);
-        if (!parsed) {
-            throw UsageError("--clean: \"" + *clean +
-                             "\" is not none, all or a comma-separated list of comments, "
-                             "checklists, code, traces, urls");
-        }
-        cleanup = *parsed;
+    if (const auto asked = cleanupOption(args)) {
+        cleanup = *asked;
     } else if (const auto saved = readSavedSettings(*model)) {
         cleanup = saved->encoder.cleanup;
     }

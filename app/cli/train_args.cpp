@@ -35,6 +35,20 @@ double parseNumber(const Args& args, const std::string& name, double fallback) {
 }
 
 // TrainOptions from --config and then the flags.
+std::optional<TextCleanup> cleanupOption(const Args& args) {
+    const auto clean = args.value("clean");
+    if (!clean) {
+        return std::nullopt;
+    }
+    const auto cleanup = parseCleanup(*clean);
+    if (!cleanup) {
+        throw UsageError("--clean: \"" + *clean +
+                         "\" is not none, all or a comma-separated list of comments, "
+                         "checklists, code, traces, urls");
+    }
+    return cleanup;
+}
+
 TrainOptions optionsFromArgs(const Args& args) {
     TrainOptions o;
     if (const auto config = args.value("config")) {
@@ -62,15 +76,7 @@ TrainOptions optionsFromArgs(const Args& args) {
             throw UsageError("--truncation: \"" + *truncation + "\" is not one of head, head_tail");
         }
     }
-    if (const auto clean = args.value("clean")) {
-        const auto cleanup = parseCleanup(*clean);
-        if (!cleanup) {
-            throw UsageError("--clean: \"" + *clean +
-                             "\" is not none, all or a comma-separated list of comments, "
-                             "checklists, code, traces, urls");
-        }
-        o.encoder.cleanup = *cleanup;
-    }
+    o.encoder.cleanup = cleanupOption(args).value_or(o.encoder.cleanup);
     if (args.flag("pair-title-body")) {
         o.encoder.pairTitleBody = true;
     }

@@ -5,6 +5,7 @@
 #include "app/cli/args.h"
 #include "core/train/train_options.h"
 
+#include <optional>
 #include <set>
 #include <string>
 
@@ -15,6 +16,9 @@ std::set<std::string> trainValueOptions();
 
 // A number option's value, fallback when not given; UsageError for a non-number.
 double parseNumber(const Args& args, const std::string& name, double fallback);
+
+// --clean's steps; nullopt when not given, UsageError for an unknown word.
+std::optional<TextCleanup> cleanupOption(const Args& args);
 
 // TrainOptions from --config and then the flags; UsageError for bad values.
 TrainOptions optionsFromArgs(const Args& args);
