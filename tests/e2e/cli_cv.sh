@@ -13,9 +13,7 @@ unset HF_HOME
 source "$(dirname "${BASH_SOURCE[0]}")/lib/expect.sh"
 
 model="$work/tiny"
-mkdir -p "$model"
-cp "$root/tests/fixtures/model/tiny/"{config.json,model.safetensors} "$model/"
-cp "$root/tests/fixtures/minilm/"{vocab.txt,tokenizer_config.json,special_tokens_map.json} "$model/"
+tiny_model "$model" "$root"
 data="$root/resources/sample/train.json"
 quick=(--model "$model" --max-len 64 --batch-size 16 --lr 2e-3 --max-records 240 --epochs 4)
 

@@ -22,9 +22,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/expect.sh"
 # The tiny BERT (hidden 32, 2 layers) with MiniLM's vocabulary: a model folder
 # the trainer starts from.
 model="$work/tiny"
-mkdir -p "$model"
-cp "$root/tests/fixtures/model/tiny/"{config.json,model.safetensors} "$model/"
-cp "$root/tests/fixtures/minilm/"{vocab.txt,tokenizer_config.json,special_tokens_map.json} "$model/"
+tiny_model "$model" "$root"
 train="$root/resources/sample/train.json"
 # Half the sample, short inputs: 9 steps an epoch.
 quick=(--model "$model" --max-len 64 --batch-size 16 --lr 1e-3 --max-records 160)

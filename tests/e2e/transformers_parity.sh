@@ -30,9 +30,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/expect.sh"
 
 # The tiny BERT (hidden 32, 2 layers) with MiniLM's vocabulary, as cli_train.sh.
 model="$work/tiny"
-mkdir -p "$model"
-cp "$root/tests/fixtures/model/tiny/"{config.json,model.safetensors} "$model/"
-cp "$root/tests/fixtures/minilm/"{vocab.txt,tokenizer_config.json,special_tokens_map.json} "$model/"
+tiny_model "$model" "$root"
 # Most sample issues are longer than max_len (head truncation is checked), a
 # few short ones are not.
 max_len=32

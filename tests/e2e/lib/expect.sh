@@ -22,3 +22,11 @@ report() {
     echo "$passed passed, $failed failed"
     [[ $failed -eq 0 ]]
 }
+
+# tiny_model DIR ROOT: the tiny BERT (hidden 32, 2 layers) with MiniLM's
+# vocabulary, a model folder the trainer starts from, made in DIR.
+tiny_model() {
+    mkdir -p "$1"
+    cp "$2/tests/fixtures/model/tiny/"{config.json,model.safetensors} "$1/"
+    cp "$2/tests/fixtures/minilm/"{vocab.txt,tokenizer_config.json,special_tokens_map.json} "$1/"
+}
