@@ -104,6 +104,11 @@ void printSummary(const CrossValidationResult& result, const std::string& outDir
     for (const FoldResult& fold : result.folds) {
         out << "  " << foldLine(fold) << '\n';
     }
+    if (result.folds.empty()) {
+        out << "No fold finished: nothing measured.\n";
+        std::cout << out.str();
+        return;
+    }
     out << "macro-F1  " << fixed(result.macroF1.mean, 4) << " ± " << fixed(result.macroF1.std, 4)
         << "\naccuracy  " << fixed(result.accuracy.mean, 4) << " ± "
         << fixed(result.accuracy.std, 4) << "\ntraining  "

@@ -47,8 +47,14 @@ std::string removeComments(std::string_view text) {
         }
         out.append(text.substr(at, open - at));
         const std::size_t close = text.find("-->", open + 4);
-        // GitHub hides an unterminated comment to the end as well.
-        at = close == std::string_view::npos ? text.size() : close + 3;
+        if (close == std::string_view::npos) {
+            // GitHub would hide the rest, unless the "<!--" sits in code:
+            // never risk dropping the whole description.
+            out.append(text.substr(open));
+            at = text.size();
+            break;
+        }
+        at = close + 3;
         out += ' ';
     }
     if (at < text.size()) {
@@ -106,9 +112,14 @@ std::string shortenCode(std::string_view text) {
         // The closing fence: the next run of at least 3 of the same character.
         std::size_t close = open + n;
         std::size_t closeLength = 0;
+        // ... at least as long as the opening one (CommonMark), so a nested
+        // shorter fence stays inside.
         while ((close = text.find(std::string(3, fence), close)) != std::string_view::npos) {
             closeLength = runLength(text, close, fence);
-            break;
+            if (closeLength >= n) {
+                break;
+            }
+            close += closeLength;
         }
         if (close == std::string_view::npos) {
             // Unclosed: not reliably code (flattened text loses its lines); keep it.
@@ -157,8 +168,9 @@ std::size_t jvmFrameEnd(std::string_view text, std::size_t at) {
     if (startsWith(text, i, "(Native Method)") || startsWith(text, i, "(Unknown Source)")) {
         return text.find(')', i) + 1;
     }
-    const std::size_t close = text.find(')', i);
-    if (close == std::string_view::npos || close - i > kMaxCallSite) {
+    // Bounded, so text full of "at a(" stays linear.
+    const std::size_t close = text.substr(0, i + kMaxCallSite + 1).find(')', i);
+    if (close == std::string_view::npos) {
         return std::string_view::npos;
     }
     const std::string_view site = text.substr(i, close - i);
@@ -214,7 +226,13 @@ std::string shortenTraces(std::string_view text) {
             if (python) {
                 const std::size_t limit = std::min(text.size(), next + kPythonFrameGap);
                 const std::size_t candidate = text.substr(0, limit).find("File \"", next);
-                if (candidate != std::string_view::npos) {
+                // A new traceback (chained exceptions) starts a new run: the
+                // exception line between them must stay.
+                const std::string_view gap =
+                    text.substr(next, candidate == std::string_view::npos ? 0 : candidate - next);
+                if (candidate != std::string_view::npos &&
+                    gap.find("Traceback") == std::string_view::npos &&
+                    gap.find("\n\n") == std::string_view::npos) {
                     found = candidate;
                 }
             } else {
@@ -237,8 +255,9 @@ std::string shortenTraces(std::string_view text) {
             const std::size_t cutFrom = frames[kTraceKeepFrames].first;
             out.append(text.substr(at, cutFrom - at));
             out.append(kCut);
-            // Python keeps the last frame's source line: it is the failing one.
-            at = frames.back().second;
+            // Python keeps its last frame whole, with its source line: it is
+            // the failing one.
+            at = python ? frames.back().first : frames.back().second;
         }
         scan = frames.back().second;
     }

@@ -161,12 +161,25 @@ CrossValidationResult crossValidate(const TrainOptions& options, const Dataset& 
             trainData.train = subset(labelled, allBut(labelled.size(), held));
             const Dataset test = subset(labelled, held);
 
-            const FinishedEvent finished = trainer.run(trainData, training, cancel);
+            // A stopped or failed fold leaves no folder behind unless asked.
+            const auto dropRun = [&] {
+                if (!cv.keepRuns) {
+                    fs::remove_all(foldOptions.outDir, ec);
+                }
+            };
+            FinishedEvent finished;
+            try {
+                finished = trainer.run(trainData, training, cancel);
+            } catch (const CancelledError&) { // stopped while tokenizing
+                finished.outcome = RunOutcome::Cancelled;
+            }
             if (finished.outcome == RunOutcome::Cancelled) {
+                dropRun();
                 result.cancelled = true;
                 break;
             }
             if (finished.outcome == RunOutcome::Failed || finished.bestPath.empty()) {
+                dropRun();
                 throw Error(ErrorKind::Internal,
                             foldName(repeat, k) + ": training failed: " + finished.message);
             }
@@ -185,6 +198,7 @@ CrossValidationResult crossValidate(const TrainOptions& options, const Dataset& 
                 const Predictor predictor(finished.bestPath, predictorOptions);
                 predictions = predictor.predict(test.issues, {}, cancel);
             } catch (const CancelledError&) {
+                dropRun();
                 result.cancelled = true;
                 break;
             }
@@ -205,9 +219,7 @@ CrossValidationResult crossValidate(const TrainOptions& options, const Dataset& 
             summarise(result);
             writeSummary();
             listener.onFoldEnd(fold);
-            if (!cv.keepRuns) {
-                fs::remove_all(foldOptions.outDir, ec);
-            }
+            dropRun();
         }
     }
     summarise(result);

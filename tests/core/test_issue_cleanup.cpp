@@ -35,8 +35,10 @@ TEST_CASE("cleanup: template comments go, the words around them stay") {
     CHECK(contains(out, "Crash on start"));
     CHECK(contains(out, "It segfaults"));
     CHECK(contains(out, "!"));
-    // GitHub hides an unterminated comment to the end, and so do we.
-    CHECK_EQ(clean("keep <!-- hidden forever", kCleanComments), "keep  ");
+    // Unterminated: GitHub hides the rest unless it sits in code; we keep it
+    // rather than risk dropping a whole description.
+    const std::string unclosed = "```html\n<!-- unterminated\n```\nThe real description";
+    CHECK_EQ(clean(unclosed, kCleanComments), unclosed);
 }
 
 TEST_CASE("cleanup: unticked checklist lines go, ticked ones and prose stay") {
@@ -57,7 +59,8 @@ TEST_CASE("cleanup: long code blocks are cut, short ones and unclosed fences kep
     CHECK(contains(out, " ... ```"));
     CHECK(contains(out, " after"));
     CHECK(out.size() < 260);
-    const std::string shortCode = "a ```\nint x;\n``` b ~~~\ny\n~~~ c";
+    const std::string shortCode =
+        "a ```\nint x;\n``` b ~~~\ny\n~~~ c ````\n```\nnested\n```\n```` d";
     CHECK_EQ(clean(shortCode, kCleanCode), shortCode);
     // Flattened text loses its lines: an unclosed fence may not be code at all.
     const std::string unclosed = "see ``` " + longCode;
@@ -112,13 +115,16 @@ TEST_CASE("cleanup: Python tracebacks keep their first frames and the failing li
         trace += "  File \"/src/mod" + std::to_string(i) + ".py\", line " + std::to_string(i) +
                  ", in f" + std::to_string(i) + "\n    call" + std::to_string(i) + "()\n";
     }
-    trace += "ValueError: bad";
+    trace += "ValueError: bad\n\nDuring handling of the above exception, another occurred:\n"
+             "Traceback (most recent call last):\n  File \"/app/x.py\", line 9, in g\n";
     const std::string out = clean(trace, kCleanTraces);
     CHECK(contains(out, "mod3.py"));
     CHECK(!contains(out, "mod4.py"));
     CHECK(!contains(out, "mod5.py"));
+    CHECK(contains(out, "mod6.py\", line 6, in f6"));
     CHECK(contains(out, "call6()"));
     CHECK(contains(out, "ValueError: bad"));
+    CHECK(contains(out, "/app/x.py\", line 9, in g"));
 }
 
 TEST_CASE("cleanup: URLs become their host, long paths their last two parts") {
