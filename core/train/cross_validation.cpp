@@ -130,6 +130,8 @@ CrossValidationResult crossValidate(const TrainOptions& options, const Dataset& 
         }
     }
     const Dataset labelled = subset(data, labelledRows);
+    // Data that cannot fill the folds is refused before any folder is made.
+    stratifiedFolds(labels, cv.folds, options.seed);
     std::error_code ec;
     fs::create_directories(options.outDir, ec);
     if (ec) {

@@ -77,6 +77,7 @@ expect_error "a validation file" 2 "--val does not apply" \
 expect_error "a folder in use" 2 "not empty" "$cli" cv --data "$data" --out "$work/cv" "${quick[@]}"
 expect_error "more folds than issues" 2 "cannot fill 5 folds" \
     "$cli" cv --data "$data" --out "$work/x4" --folds 5 "${quick[@]}" --max-records 3
+if [[ ! -e "$work/x4" ]]; then pass; else fail "refused data left its folder $work/x4"; fi
 expect_error "a bad setting" 2 "learning rate" \
     "$cli" cv --data "$data" --out "$work/x5" "${quick[@]}" --lr 0
 expect_error "a missing file" 2 "nope.json" "$cli" cv --data "$work/nope.json" --out "$work/x6"
