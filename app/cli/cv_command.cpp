@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <iostream>
 #include <sstream>
 
@@ -37,6 +38,11 @@ Options:
   --out DIR                  a new or empty folder
   --folds K                  (default 5)
   --repeats R                repeat with reshuffled folds, seeds seed..seed+R-1 (default 1)
+  --per-class N               train each fold on a seeded sample of at most N
+                             issues per class of its training folds, tested on
+                             the whole held-out fold: a point of a learning curve
+  --only-folds LIST           run only these folds, e.g. 2,3 (the same folds a
+                             full run makes: finish a stopped cross-validation)
   --keep-runs                keep every fold's run folder (best/, last/)
   --json                     one JSON line per fold, then the summary, on stdout
   --help                     show this help
@@ -120,7 +126,7 @@ void printSummary(const CrossValidationResult& result, const std::string& outDir
 
 int runCv(const std::vector<std::string>& words) {
     std::set<std::string> values = withDatasetOptions(trainValueOptions());
-    values.insert({"data", "folds", "repeats"});
+    values.insert({"data", "folds", "repeats", "per-class", "only-folds"});
     const Args args(words, values, {"json", "pair-title-body", "keep-runs"});
     if (!args.positional().empty()) {
         throw UsageError("cv: unexpected \"" + args.positional().front() + "\"");
@@ -144,6 +150,20 @@ int runCv(const std::vector<std::string>& words) {
     cv.folds = args.intValue("folds", cv.folds, 2, 100);
     cv.repeats = args.intValue("repeats", cv.repeats, 1, 100);
     cv.keepRuns = args.flag("keep-runs");
+    cv.trainPerClass = args.intValue("per-class", 0, 1, 10'000'000);
+    if (const auto list = args.value("only-folds")) {
+        std::stringstream words(*list);
+        for (std::string word; std::getline(words, word, ',');) {
+            const bool digits =
+                !word.empty() && word.size() < 4 &&
+                std::all_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; });
+            if (!digits || std::stoi(word) < 1 || std::stoi(word) > cv.folds) {
+                throw UsageError("--only-folds: \"" + *list + "\" is not a list of folds 1 to " +
+                                 std::to_string(cv.folds) + " such as 2,3");
+            }
+            cv.onlyFolds.push_back(std::stoi(word));
+        }
+    }
 
     const bool json = args.flag("json");
     ProgressOptions progress;

@@ -34,6 +34,22 @@ std::size_t validationCount(std::size_t members, double fraction) {
     return std::clamp<std::size_t>(count, 1, members - 1);
 }
 
+// Row indices by class, classes in order, so a generator's draws go to the
+// classes in a fixed order. A negative label is an error naming the 1-based
+// row and what needs the class (`purpose`).
+std::map<int, std::vector<std::size_t>> classMembers(const std::vector<int>& labels,
+                                                     const char* purpose) {
+    std::map<int, std::vector<std::size_t>> members;
+    for (std::size_t row = 0; row < labels.size(); ++row) {
+        if (labels[row] < 0) {
+            throw DataError("row " + std::to_string(row + 1) + ": no label; " + purpose +
+                            " needs a class for every row");
+        }
+        members[labels[row]].push_back(row);
+    }
+    return members;
+}
+
 } // namespace
 
 SplitIndices stratifiedSplit(const std::vector<int>& labels, double fraction, std::uint64_t seed) {
@@ -43,15 +59,7 @@ SplitIndices stratifiedSplit(const std::vector<int>& labels, double fraction, st
         message << "validation fraction " << fraction << " is outside [0, 1)";
         throw DataError(message.str());
     }
-    // Ordered by class, so the generator's draws go to the classes in a fixed order.
-    std::map<int, std::vector<std::size_t>> members;
-    for (std::size_t row = 0; row < labels.size(); ++row) {
-        if (labels[row] < 0) {
-            throw DataError("row " + std::to_string(row + 1) + ": no label (" +
-                            std::to_string(labels[row]) + "); a split needs a class for every row");
-        }
-        members[labels[row]].push_back(row);
-    }
+    auto members = classMembers(labels, "a split");
     std::mt19937_64 gen(seed);
     SplitIndices split;
     split.train.reserve(labels.size());
@@ -80,14 +88,7 @@ std::vector<std::vector<std::size_t>> stratifiedFolds(const std::vector<int>& la
         throw DataError(std::to_string(labels.size()) + " labelled issues cannot fill " +
                         std::to_string(folds) + " folds");
     }
-    std::map<int, std::vector<std::size_t>> members;
-    for (std::size_t row = 0; row < labels.size(); ++row) {
-        if (labels[row] < 0) {
-            throw DataError("row " + std::to_string(row + 1) +
-                            ": no label; cross-validation needs a class for every row");
-        }
-        members[labels[row]].push_back(row);
-    }
+    auto members = classMembers(labels, "cross-validation");
     std::mt19937_64 gen(seed);
     std::vector<std::vector<std::size_t>> result(static_cast<std::size_t>(folds));
     std::size_t next = 0;
@@ -102,6 +103,28 @@ std::vector<std::vector<std::size_t>> stratifiedFolds(const std::vector<int>& la
         std::sort(fold.begin(), fold.end());
     }
     return result;
+}
+
+} // namespace issuebert
+
+namespace issuebert {
+
+std::vector<std::size_t> stratifiedSample(const std::vector<int>& labels, int perClass,
+                                          std::uint64_t seed) {
+    if (perClass < 1) {
+        throw DataError("a sample needs at least 1 issue per class, not " +
+                        std::to_string(perClass));
+    }
+    auto members = classMembers(labels, "a per-class sample");
+    std::mt19937_64 gen(seed);
+    std::vector<std::size_t> sample;
+    for (auto& [label, rows] : members) {
+        shuffle(rows, gen);
+        const std::size_t take = std::min(rows.size(), static_cast<std::size_t>(perClass));
+        sample.insert(sample.end(), rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(take));
+    }
+    std::sort(sample.begin(), sample.end());
+    return sample;
 }
 
 } // namespace issuebert

@@ -32,3 +32,13 @@ std::vector<std::vector<std::size_t>> stratifiedFolds(const std::vector<int>& la
                                                       std::uint64_t seed);
 
 } // namespace issuebert
+
+namespace issuebert {
+
+// A seeded sample of at most perClass rows of each class (all of a smaller
+// class), row indices ascending: the small training sets of a learning curve.
+// Throws DataError when perClass < 1 or a label is negative.
+std::vector<std::size_t> stratifiedSample(const std::vector<int>& labels, int perClass,
+                                          std::uint64_t seed);
+
+} // namespace issuebert

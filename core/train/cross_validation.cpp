@@ -67,6 +67,16 @@ void checkOptions(const TrainOptions& options, const CrossValidationOptions& cv)
                         " runs in all (asked: " + std::to_string(cv.folds) + " folds x " +
                         std::to_string(cv.repeats) + " repeats)");
     }
+    if (cv.trainPerClass < 0) {
+        throw DataError("issues per class " + std::to_string(cv.trainPerClass) +
+                        " must be 0 (all) or more");
+    }
+    for (const int fold : cv.onlyFolds) {
+        if (fold < 1 || fold > cv.folds) {
+            throw DataError("fold " + std::to_string(fold) + " is not one of the " +
+                            std::to_string(cv.folds) + " folds");
+        }
+    }
     if (options.outDir.empty()) {
         throw DataError("cross-validation needs a folder for its runs");
     }
@@ -140,7 +150,15 @@ CrossValidationResult crossValidate(const TrainOptions& options, const Dataset& 
 
     CrossValidationResult result;
     result.labels = data.labels.names();
-    const int runs = cv.folds * cv.repeats;
+    const auto runsFold = [&](int k) {
+        return cv.onlyFolds.empty() ||
+               std::find(cv.onlyFolds.begin(), cv.onlyFolds.end(), k + 1) != cv.onlyFolds.end();
+    };
+    int foldsPerRepeat = 0;
+    for (int k = 0; k < cv.folds; ++k) {
+        foldsPerRepeat += runsFold(k) ? 1 : 0;
+    }
+    const int runs = foldsPerRepeat * cv.repeats;
     const auto writeSummary = [&] {
         writeFileAtomically(options.outDir + "/cv.json", [&](std::ostream& out) {
             out << crossValidationJson(result, options, cv) << '\n';
@@ -149,6 +167,9 @@ CrossValidationResult crossValidate(const TrainOptions& options, const Dataset& 
     for (int repeat = 0; repeat < cv.repeats && !result.cancelled; ++repeat) {
         const auto folds = stratifiedFolds(labels, cv.folds, options.seed + repeat);
         for (int k = 0; k < cv.folds; ++k) {
+            if (!runsFold(k)) {
+                continue;
+            }
             if (cancel != nullptr && cancel->load()) {
                 result.cancelled = true;
                 break;
@@ -160,7 +181,21 @@ CrossValidationResult crossValidate(const TrainOptions& options, const Dataset& 
             foldOptions.seed = options.seed + static_cast<std::uint64_t>(repeat);
             Trainer trainer(foldOptions);
             TrainData trainData;
-            trainData.train = subset(labelled, allBut(labelled.size(), held));
+            std::vector<std::size_t> trainRows = allBut(labelled.size(), held);
+            if (cv.trainPerClass > 0) {
+                std::vector<int> trainLabels;
+                trainLabels.reserve(trainRows.size());
+                for (const std::size_t row : trainRows) {
+                    trainLabels.push_back(labels[row]);
+                }
+                std::vector<std::size_t> sampled;
+                for (const std::size_t i :
+                     stratifiedSample(trainLabels, cv.trainPerClass, foldOptions.seed + k)) {
+                    sampled.push_back(trainRows[i]);
+                }
+                trainRows = std::move(sampled);
+            }
+            trainData.train = subset(labelled, trainRows);
             const Dataset test = subset(labelled, held);
 
             // A stopped or failed fold leaves no folder behind unless asked.
@@ -247,6 +282,8 @@ std::string crossValidationJson(const CrossValidationResult& result, const Train
     const auto pair = [](const MeanStd& v) { return json{{"mean", v.mean}, {"std", v.std}}; };
     const json out = {{"folds_per_repeat", cv.folds},
                       {"repeats", cv.repeats},
+                      {"train_per_class", cv.trainPerClass},
+                      {"only_folds", cv.onlyFolds},
                       {"labels", result.labels},
                       {"cancelled", result.cancelled},
                       {"runs", folds.size()},

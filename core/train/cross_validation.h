@@ -18,6 +18,14 @@ struct CrossValidationOptions {
     int folds = 5;
     int repeats = 1;       // each repeat reshuffles the folds (seed + repeat)
     bool keepRuns = false; // keep each fold's run folder (best/, last/); else removed
+    // > 0: each fold trains on a seeded sample of at most this many issues per
+    // class of its training folds (a learning curve's point); the held-out
+    // folds stay whole, so every size is tested on the same issues.
+    int trainPerClass = 0;
+    // Non-empty: only these folds (1-based) of each repeat run, e.g. to finish
+    // a cross-validation that was stopped; the folds are the same as in a
+    // full run, so results from the two combine.
+    std::vector<int> onlyFolds;
 };
 
 struct FoldResult {

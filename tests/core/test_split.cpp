@@ -197,3 +197,20 @@ TEST_CASE("folds: too few folds or rows, or an unlabelled row, is an error") {
     CHECK_THROWS_WITH(stratifiedFolds({0, 1}, 3, 1), DataError, "cannot fill 3 folds");
     CHECK_THROWS_WITH(stratifiedFolds({0, 1, -1, 0}, 2, 1), DataError, "row 3");
 }
+
+TEST_CASE("sample: at most perClass rows of each class, seeded, ascending") {
+    const std::vector<int> labels = makeLabels({30, 8, 20});
+    const auto sample = stratifiedSample(labels, 10, 5);
+    CHECK(std::is_sorted(sample.begin(), sample.end()));
+    CHECK(std::adjacent_find(sample.begin(), sample.end()) == sample.end());
+    // The class of 8 gives all it has.
+    const std::map<int, std::size_t> expected = {{0, 10}, {1, 8}, {2, 10}};
+    CHECK(countByClass(labels, sample) == expected);
+    CHECK(stratifiedSample(labels, 10, 5) == sample);
+    CHECK(stratifiedSample(labels, 10, 6) != sample);
+}
+
+TEST_CASE("sample: fewer than one per class, or an unlabelled row, is an error") {
+    CHECK_THROWS_WITH(stratifiedSample({0, 1}, 0, 1), DataError, "at least 1 issue per class");
+    CHECK_THROWS_WITH(stratifiedSample({0, -1}, 1, 1), DataError, "row 2");
+}

@@ -68,6 +68,44 @@ else
     fail "cv summary: exit $rc; $(cat "$work/cv2.out") $(tail -5 "$work/cv2.err")"
 fi
 
+# --- --per-class: a learning curve's point trains on few, tests on all -------
+"$cli" cv --data "$data" --out "$work/cv3" --folds 2 --per-class 10 --json "${quick[@]}" \
+    --epochs 1 >"$work/cv3.out" 2>"$work/cv3.err"
+rc=$?
+if [[ $rc -eq 0 ]] && python3 - "$work/cv3.out" "$work/cv3/cv.json" <<'EOF'; then
+import json, sys
+folds = [json.loads(l) for l in open(sys.argv[1])]
+folds = [f for f in folds if f["event"] == "fold"]
+assert len(folds) == 2, folds
+assert all(f["train_issues"] == 30 for f in folds), folds  # 10 of each of 3 classes
+assert sum(f["test_issues"] for f in folds) == 240, folds  # held-out folds stay whole
+assert json.load(open(sys.argv[2]))["train_per_class"] == 10
+EOF
+    pass
+else
+    fail "cv --per-class: exit $rc; $(cat "$work/cv3.out") $(tail -5 "$work/cv3.err")"
+fi
+
+# --- --only-folds: a stopped cross-validation finished with the same folds ----
+"$cli" cv --data "$data" --out "$work/cv4" --folds 3 --only-folds 2 --json "${quick[@]}" \
+    >"$work/cv4.out" 2>"$work/cv4.err"
+rc=$?
+if [[ $rc -eq 0 ]] && python3 - "$work/cv4.out" "$work/cv.out" <<'EOF'; then
+import json, sys
+only = [json.loads(l) for l in open(sys.argv[1])]
+only = [f for f in only if f["event"] == "fold"]
+full = [json.loads(l) for l in open(sys.argv[2])]
+full = [f for f in full if f["event"] == "fold"]
+assert [f["fold"] for f in only] == [2], only
+# The same fold of the full run: the same issues, the same seed, the same scores.
+assert only[0]["test_issues"] == full[1]["test_issues"], (only, full)
+assert abs(only[0]["macro_f1"] - full[1]["macro_f1"]) < 1e-9, (only, full)
+EOF
+    pass
+else
+    fail "cv --only-folds: exit $rc; $(cat "$work/cv4.out") $(tail -5 "$work/cv4.err")"
+fi
+
 # --- Bad input ----------------------------------------------------------------
 expect_error "no data" 2 "--data FILE is required" "$cli" cv --out "$work/x1"
 expect_error "no out" 2 "--out DIR is required" "$cli" cv --data "$data"
@@ -80,6 +118,10 @@ expect_error "more folds than issues" 2 "cannot fill 5 folds" \
 if [[ ! -e "$work/x4" ]]; then pass; else fail "refused data left its folder $work/x4"; fi
 expect_error "a bad setting" 2 "learning rate" \
     "$cli" cv --data "$data" --out "$work/x5" "${quick[@]}" --lr 0
+expect_error "zero per class" 2 "--per-class" \
+    "$cli" cv --data "$data" --out "$work/x7" "${quick[@]}" --per-class 0
+expect_error "a fold past the last" 2 "--only-folds" \
+    "$cli" cv --data "$data" --out "$work/x8" --folds 3 "${quick[@]}" --only-folds 2,4
 expect_error "a missing file" 2 "nope.json" "$cli" cv --data "$work/nope.json" --out "$work/x6"
 
 report
