@@ -313,6 +313,14 @@ std::string shortenUrlsAndPaths(std::string_view text) {
             at = end;
             continue;
         }
+        // "url=https://..." or "--log=/var/...": the value after '=' is a
+        // token of its own.
+        const std::size_t equals = token.find('=');
+        if (equals != std::string_view::npos && equals + 1 < token.size()) {
+            out.append(token.substr(0, equals + 1));
+            at += equals + 1;
+            continue;
+        }
         out.append(token.empty() ? text.substr(at, 1) : token);
         at = token.empty() ? at + 1 : end;
     }

@@ -141,6 +141,13 @@ TEST_CASE("cleanup: URLs become their host, long paths their last two parts") {
     CHECK(!contains(out, "psp"));
 }
 
+TEST_CASE("cleanup: a URL or path after '=' is shortened; '=' in a URL's query is not cut") {
+    const std::string out =
+        clean("url=https://www.example.com/a/b?c=d --log=/var/lib/app/logs/today.log key=value",
+              kCleanUrls);
+    CHECK_EQ(out, std::string("url=example.com --log=logs/today.log key=value"));
+}
+
 TEST_CASE("cleanup: the settings word round-trips; unknown words are refused") {
     CHECK_EQ(cleanupName(TextCleanup{}), std::string("none"));
     CHECK_EQ(cleanupName(TextCleanup{kCleanAll}), std::string("all"));
