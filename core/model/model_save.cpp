@@ -92,6 +92,12 @@ void writeFiles(BertClassifierImpl& model, const fs::path& source, const fs::pat
         file += ".py";
         writeText(file, std::string(modelingIssueBertPy()));
     }
+    if (options.encoder.cleanup.steps != 0U) {
+        // The tokenizer cleans issue text as training did.
+        fs::path file = dir / kTokenizationModule;
+        file += ".py";
+        writeText(file, std::string(tokenizationIssueBertPy()));
+    }
     std::error_code ec;
     if (!fs::is_regular_file(source / "vocab.txt", ec)) {
         throw ModelError((source / "vocab.txt").string() +

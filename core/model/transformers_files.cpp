@@ -37,8 +37,18 @@ std::string savedTokenizerConfigJson(const std::string& sourceText, const Encode
     if (!root.is_object()) {
         throw ModelError(path + ": not a JSON object; a saved model needs its tokenizer settings");
     }
-    if (!root.contains("tokenizer_class") || root["tokenizer_class"].is_null()) {
+    if (!root.contains("tokenizer_class") || root["tokenizer_class"].is_null() ||
+        root["tokenizer_class"] == kIssueBertTokenizerClass) {
         root["tokenizer_class"] = "BertTokenizer";
+    }
+    root.erase("auto_map");
+    root.erase("issuebert_text_cleanup");
+    if (encoder.cleanup.steps != 0U) {
+        const std::string module = kTokenizationModule;
+        root["tokenizer_class"] = kIssueBertTokenizerClass;
+        root["auto_map"] = {{"AutoTokenizer",
+                             {module + ".IssueBertTokenizer", module + ".IssueBertTokenizerFast"}}};
+        root["issuebert_text_cleanup"] = cleanupName(encoder.cleanup);
     }
     root["model_max_length"] = encoder.maxLength;
     root["truncation_side"] = "right";

@@ -33,15 +33,27 @@ bool isNativeLayout(const ClassifierOptions& options);
 std::string savedConfigJson(const BertConfig& config, const ClassifierOptions& options,
                             const std::string& dtypeName);
 
+// The tokenizer file's module name (saved as tokenization_issuebert.py) and
+// its slow class, which tokenizer_config.json names for cleaned models.
+inline constexpr const char* kTokenizationModule = "tokenization_issuebert";
+inline constexpr const char* kIssueBertTokenizerClass = "IssueBertTokenizer";
+
 // tokenizer_config.json of a saved model: sourceText's fields (a JSON object;
 // `path` names it in errors) with model_max_length = the trained max length,
 // truncation_side "right" (head truncation; head+tail has no Hugging Face
 // equivalent, see README) and tokenizer_class BertTokenizer when absent, so
-// AutoTokenizer needs no config.json. Throws ModelError for invalid JSON.
+// AutoTokenizer needs no config.json. A model trained with a text clean-up
+// gets tokenizer_class IssueBertTokenizer, an auto_map to
+// tokenization_issuebert.py and issuebert_text_cleanup (its steps), so the
+// tokenizer cleans as training did and refuses to load without
+// trust_remote_code; one without loses any such fields its source had.
+// Throws ModelError for invalid JSON.
 std::string savedTokenizerConfigJson(const std::string& sourceText, const EncoderOptions& encoder,
                                      const std::string& path);
 
 // core/model/modeling_issuebert.py's text, embedded at build time.
 std::string_view modelingIssueBertPy();
+// core/model/tokenization_issuebert.py's text, embedded at build time.
+std::string_view tokenizationIssueBertPy();
 
 } // namespace issuebert

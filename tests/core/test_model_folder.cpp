@@ -7,6 +7,7 @@
 #include "core/model/model_info.h"
 #include "core/model/model_save.h"
 #include "core/model/safetensors.h"
+#include "core/model/transformers_files.h"
 
 #include <torch/torch.h>
 
@@ -291,7 +292,27 @@ TEST_CASE("save: every Hugging Face file, id2label/label2id and issuebert.json a
     CHECK_EQ(config["label2id"], nlohmann::json({{"bug", 0}, {"feature", 1}, {"question", 2}}));
     CHECK_EQ(config["torch_dtype"], "bfloat16");
     CHECK_EQ(readFile(out / "vocab.txt"), readFile(temp.path() / "vocab.txt"));
-    CHECK(readFile(out / "tokenizer_config.json").find("BertTokenizer") != std::string::npos);
+    // Trained with a clean-up: the tokenizer brings its own, and names it.
+    const auto tokenizer = nlohmann::json::parse(readFile(out / "tokenizer_config.json"));
+    CHECK_EQ(tokenizer["tokenizer_class"], "IssueBertTokenizer");
+    CHECK_EQ(tokenizer["issuebert_text_cleanup"], "comments,urls");
+    CHECK_EQ(tokenizer["auto_map"]["AutoTokenizer"][1],
+             "tokenization_issuebert.IssueBertTokenizerFast");
+    CHECK_EQ(tokenizer["model_max_length"], 256);
+    CHECK_EQ(readFile(out / "tokenization_issuebert.py"), std::string(tokenizationIssueBertPy()));
+    CHECK(readFile(out / "tokenization_issuebert.py").find("def clean_issue_text") !=
+          std::string::npos);
+
+    // Saved again from that folder without a clean-up: plain BERT again.
+    options.encoder.cleanup = TextCleanup{};
+    const fs::path plain = temp.path() / "plain";
+    saveModelFolder(*model, out.string(), plain.string(), options);
+    const auto plainTokenizer = nlohmann::json::parse(readFile(plain / "tokenizer_config.json"));
+    CHECK_EQ(plainTokenizer["tokenizer_class"], "BertTokenizer");
+    CHECK(!plainTokenizer.contains("auto_map"));
+    CHECK(!plainTokenizer.contains("issuebert_text_cleanup"));
+    CHECK(!fs::exists(plain / "tokenization_issuebert.py"));
+    options.encoder.cleanup.steps = kCleanComments | kCleanUrls;
 
     const auto saved = nlohmann::json::parse(readFile(out / "issuebert.json"));
     CHECK_EQ(saved["head"], "mlp");

@@ -41,18 +41,35 @@ issues += [{"Title": t, "Body": b, "Label": 0} for t, b in [
     ("Crash on start", ""), ("How do I export?", "  "), ("Add dark mode", "Please."),
     ("", "Café crashes: naïve UTF-8 handling 😀"), ("Feature: CSV import", "like Excel"),
     ("Question", "why\ttabs\nand newlines?")]]
+# Issues the default clean-up changes: template comments, long code, traces,
+# URLs and paths, UTF-8 at the code cut.
+java = "".join(f"\n\tat org.app.Mod{i}.run(Mod{i}.java:{i})" for i in range(7))
+python_trace = "Traceback (most recent call last):\n" + "".join(
+    f'  File "/srv/app/mod{i}.py", line {i}, in f{i}\n    call{i}()\n' for i in range(6))
+issues += [{"Title": t, "Body": b, "Label": 1} for t, b in [
+    ("Crash <!-- template -->", "<!-- Describe the bug -->It fails at start\n- [ ] searched"),
+    ("NPE in parser", "java.lang.NullPointerException" + java + "\nCaused by: x"),
+    ("Python error", python_trace + "ValueError: bad"),
+    ("Slow build", "```\n" + "é" * 150 + "\n```\nsee https://www.example.com/a/b?c=d"),
+    ("Config", "url=https://ci.example.org/job/42 --log=/var/lib/app/logs/today.log and "
+               "C:\\Users\\me\\app\\bin\\run.exe ~~~\nshort\n~~~")]]
 json.dump(issues, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)
 PY
 
-# One model per head × pooling, and one with title/body pairs (the README's
-# use_fast=False advice). An even max length leaves the pair an odd budget.
+# One model per head × pooling (each with every clean-up step), one with
+# title/body pairs (the README's use_fast=False advice; an even max length
+# leaves the pair an odd budget), and one without clean-up (plain BERT files).
 cases=()
-for name in linear-pooler linear-cls linear-mean mlp-pooler mlp-cls mlp-mean linear-mean-pair; do
-    IFS=- read -r head pooling pair <<<"$name"
+for name in linear-pooler linear-cls linear-mean mlp-pooler mlp-cls mlp-mean linear-mean-pair \
+    linear-pooler-plain; do
+    IFS=- read -r head pooling variant <<<"$name"
+    flags=(--clean all)
+    [[ $variant == pair ]] && flags+=(--pair-title-body)
+    [[ $variant == plain ]] && flags=(--clean none)
     run="$work/run-$name"
     if ! "$cli" train --train "$root/resources/sample/train.json" --max-records 96 \
         --out "$run" --model "$model" --epochs 1 --max-len $max_len --batch-size 16 \
-        --lr 1e-3 --head "$head" --pooling "$pooling" ${pair:+--pair-title-body} \
+        --lr 1e-3 --head "$head" --pooling "$pooling" "${flags[@]}" \
         >"$work/stdout" 2>"$work/stderr"; then
         failed=$((failed + 1))
         printf 'FAIL train %s: %s\n' "$name" "$(cat "$work/stderr")"

@@ -1,7 +1,7 @@
 """Checks that model folders IssueBERT saved compute IssueBERT's answers in
 Hugging Face transformers, loaded the way the README tells Python users to:
 
-    tokenizer = AutoTokenizer.from_pretrained(folder)
+    tokenizer = AutoTokenizer.from_pretrained(folder, trust_remote_code=True)
     model = AutoModelForSequenceClassification.from_pretrained(folder, trust_remote_code=True)
     probabilities = model(**tokenizer(texts, truncation=True, padding=True,
                                       return_tensors="pt")).logits.softmax(-1)
@@ -19,7 +19,12 @@ For each folder (one per head x pooling, saved by `issuebert-cli train`):
   without trust_remote_code, and BertForSequenceClassification on them — what
   transformers ran before — would indeed be off by more than TOLERANCE (so this
   check can tell the layouts apart).
-A folder named HEAD-POOLING-pair was trained with --pair-title-body: it is
+Folders are trained with every text clean-up step: their tokenizer is
+IssueBERT's (tokenization_issuebert.py, the repository's byte for byte,
+loaded with trust_remote_code and refused without). One named
+HEAD-POOLING-plain was trained with --clean none and has BERT's own tokenizer.
+The Python clean-up is also checked against IssueBERT's on every issue with
+every step. A folder named HEAD-POOLING-pair was trained with --pair-title-body: it is
 fed (titles, bodies) through the Python BertTokenizer (use_fast=False, as the
 README says: the fast one splits an odd budget between the two the other way)
 and only its probabilities are compared.
@@ -83,7 +88,7 @@ def check_folder(name, folder, predictions, cli, root, issues, max_len):
     problems = []
     config = json.loads((folder / "config.json").read_text())
     head, pooling, *rest = name.split("-")
-    pair = rest == ["pair"]
+    pair = "pair" in rest
     titles, bodies, texts = issues
     inputs = (titles, bodies) if pair else (texts,)
     if (config.get("issuebert_head"), config.get("issuebert_pooling")) != (head, pooling):
@@ -97,7 +102,28 @@ def check_folder(name, folder, predictions, cli, root, issues, max_len):
                        (root / "core/model/modeling_issuebert.py").read_bytes()):
         problems.append("modeling_issuebert.py is missing or not the repository's")
 
-    tokenizer = AutoTokenizer.from_pretrained(folder, use_fast=not pair)
+    # Trained with a clean-up (the default): the tokenizer brings it and must
+    # not load without trust_remote_code; without one, plain BERT files.
+    cleaned = "plain" not in rest
+    tokenization = folder / "tokenization_issuebert.py"
+    if cleaned and (not tokenization.exists() or tokenization.read_bytes() !=
+                    (root / "core/model/tokenization_issuebert.py").read_bytes()):
+        problems.append("tokenization_issuebert.py is missing or not the repository's")
+    if not cleaned and tokenization.exists():
+        problems.append("a model trained without clean-up should need no tokenization_issuebert.py")
+    if cleaned:
+        try:
+            with contextlib.redirect_stdout(io.StringIO()):
+                AutoTokenizer.from_pretrained(folder)
+            problems.append("the tokenizer loaded without trust_remote_code: it must refuse, "
+                            "not silently skip the clean-up")
+        except Exception:  # transformers' wording and type vary by release
+            pass
+    tokenizer = AutoTokenizer.from_pretrained(folder, use_fast=not pair,
+                                              trust_remote_code=cleaned)
+    want_class = ("IssueBertTokenizer" if cleaned else "BertTokenizer") + ("" if pair else "Fast")
+    if type(tokenizer).__name__ != want_class:
+        problems.append(f"tokenizer {type(tokenizer).__name__}, want {want_class}")
     if tokenizer.model_max_length != max_len or tokenizer.truncation_side != "right":
         problems.append(f"tokenizer: model_max_length {tokenizer.model_max_length}, "
                         f"truncation_side {tokenizer.truncation_side!r}; want {max_len}, 'right'")
@@ -148,6 +174,32 @@ def check_folder(name, folder, predictions, cli, root, issues, max_len):
     return problems, worst, naive, truncated
 
 
+def check_cleanup_port(cli, folder, root, texts):
+    """tokenization_issuebert.clean_issue_text against IssueBERT's own clean-up
+    (`tokenize --clean all --json`), every step, on every text."""
+    sys.path.insert(0, str(root / "core/model"))
+    from tokenization_issuebert import STEPS, clean_issue_text
+    out = subprocess.run([cli, "tokenize", "--model", str(folder), "--clean", "all", "--json",
+                          "--", *texts], capture_output=True, text=True)
+    if out.returncode != 0:
+        return [f"issuebert-cli tokenize --clean all failed: {out.stderr}"]
+    lines = [json.loads(line) for line in out.stdout.splitlines()]
+    problems = []
+    changed = 0
+    for text, line in zip(texts, lines):
+        want = line.get("cleaned", text)
+        got = clean_issue_text(text, frozenset(STEPS))
+        changed += want != text
+        if got != want:
+            problems.append(f"clean-up differs for {text[:50]!r}: Python {got[:120]!r} "
+                            f"IssueBERT {want[:120]!r}")
+    if changed < 5:
+        problems.append(f"only {changed} texts changed by the clean-up: the check proves little")
+    print(f"clean-up port: {len(texts)} texts, {changed} changed, "
+          f"{len(problems)} differing  {'ok' if not problems else 'FAILED'}")
+    return problems
+
+
 def main():
     cli, root, issues, max_len = sys.argv[1], Path(sys.argv[2]), sys.argv[3], int(sys.argv[4])
     cases = [arg.partition("=") for arg in sys.argv[5:]]
@@ -160,6 +212,11 @@ def main():
     print(f"transformers {transformers.__version__}, torch {torch.__version__}; "
           f"{len(issues[2])} issues, max length {max_len}, tolerance {TOLERANCE}")
     failed = 0
+    port_problems = check_cleanup_port(cli, Path(cases[0][2].split(",")[0]), root,
+                                       issues[2]) if cases else []
+    for problem in port_problems[:5]:
+        print(f"  FAIL clean-up: {problem}")
+    failed += bool(port_problems)
     for name, _, paths in cases:
         folder, predictions = (Path(p) for p in paths.split(","))
         problems, worst, naive, truncated = check_folder(name, folder, predictions, cli, root,
@@ -170,7 +227,7 @@ def main():
         for problem in problems:
             print(f"  FAIL {name}: {problem}")
         failed += bool(problems)
-    print(f"{len(cases) - failed} passed, {failed} failed")
+    print(f"{len(cases) + 1 - failed} passed, {failed} failed")
     sys.exit(1 if failed or not cases else 0)
 
 
