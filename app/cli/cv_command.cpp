@@ -152,8 +152,8 @@ int runCv(const std::vector<std::string>& words) {
     cv.keepRuns = args.flag("keep-runs");
     cv.trainPerClass = args.intValue("per-class", 0, 1, 10'000'000);
     if (const auto list = args.value("only-folds")) {
-        std::stringstream words(*list);
-        for (std::string word; std::getline(words, word, ',');) {
+        std::stringstream items(*list);
+        for (std::string word; std::getline(items, word, ',');) {
             const bool digits =
                 !word.empty() && word.size() < 4 &&
                 std::all_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; });
