@@ -11,6 +11,8 @@
 #include "ui/pages/predictionspage.h"
 #include "ui/pages/trainpage.h"
 #include "ui/settings.h"
+#include "ui/widgets/datasetpreview.h"
+#include "ui/widgets/trainsettingsform.h"
 #include "ui/workers/datasetloadworker.h"
 
 #include <QAction>
@@ -93,6 +95,12 @@ MainWindow::MainWindow(QWidget* parent)
             [this](const QString& message) { showError(tr("Training"), message); });
     connect(m_trainPage, &TrainPage::statusMessage, this,
             [this](const QString& message) { statusBar()->showMessage(message, kStatusMs); });
+    // The Data page shows issues cleaned as the Train page's settings say.
+    const auto showCleanup = [this] {
+        m_dataPage->preview()->setCleanup(m_trainPage->form()->cleanup());
+    };
+    connect(m_trainPage->form(), &TrainSettingsForm::changed, this, showCleanup);
+    showCleanup();
 
     addPage(m_evaluatePage, tr("Evaluate"), pageIcon(QStringLiteral("evaluate"), QString()));
     addPage(m_predictionsPage, tr("Predictions"),

@@ -93,10 +93,18 @@ TrainOptions optionsFromArgs(const Args& args) {
         }
     }
     o.dropout = parseNumber(args, "dropout", o.dropout);
-    o.epochs = args.intValue("epochs", o.epochs, 1, 1000);
+    if (args.value("epochs") == "auto") {
+        o.epochs = kAutoEpochs;
+    } else {
+        o.epochs = args.intValue("epochs", o.epochs, 1, 1000);
+    }
     o.batchSize = args.intValue("batch-size", o.batchSize, 1, 4096);
     o.gradAccumulation = args.intValue("grad-accum", o.gradAccumulation, 1, 1024);
-    o.learningRate = parseNumber(args, "lr", o.learningRate);
+    o.learningRate =
+        args.value("lr") == "auto" ? kAutoLearningRate : parseNumber(args, "lr", o.learningRate);
+    if (args.value("lr") && o.learningRate == 0.0 && *args.value("lr") != "auto") {
+        throw UsageError("--lr: learning rate 0 must be above 0 (or auto)");
+    }
     o.warmupFraction = parseNumber(args, "warmup", o.warmupFraction);
     o.weightDecay = parseNumber(args, "weight-decay", o.weightDecay);
     o.maxGradNorm = parseNumber(args, "max-grad-norm", o.maxGradNorm);

@@ -63,10 +63,13 @@ Model:
   --dropout P                hidden and attention dropout (default: the config's)
 
 Optimisation:
-  --epochs N                 (default 3)
+  --epochs N|auto            (default auto: enough passes for 350 optimizer
+                             steps, 1 to 10; 5 for 2,200 issues, 1 for 15,000)
   --batch-size N             (default 32)
   --grad-accum N             batches per optimizer step (default 1)
-  --lr X                     peak learning rate (default 2e-5)
+  --lr X|auto                peak learning rate (default auto: 1e-4 x 384 /
+                             the model's hidden size; 1e-4 for MiniLM, 5e-5
+                             for BERT-base)
   --warmup F                 share of steps warming up linearly (default 0.1)
   --weight-decay X           AdamW's decoupled weight decay (default 0.01)
   --max-grad-norm X          gradient clipping, 0 for none (default 1.0)
@@ -76,7 +79,7 @@ Optimisation:
 Evaluation and checkpoints:
   --eval-every N             also evaluate every N steps (default: each epoch)
   --early-stop accuracy|macro_f1
-                             the metric that picks the best model (default accuracy)
+                             the metric that picks the best model (default macro_f1)
   --patience N               evaluations without improvement before stopping,
                              0 never (default 5)
   --save-dtype fp32|fp16|bf16

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <sstream>
@@ -316,12 +317,12 @@ std::vector<std::string> validateOptions(const TrainOptions& o) {
         problems.push_back("dropout " + show(o.dropout) +
                            " must be below 1 (below 0: the model's own)");
     }
-    between("epochs", o.epochs, 1, kMaxEpochs);
+    between("epochs", o.epochs, kAutoEpochs, kMaxEpochs); // 0: auto
     between("batch size", o.batchSize, 1, kMaxBatchSize);
     between("gradient accumulation", o.gradAccumulation, 1, kMaxGradAccumulation);
-    if (!(o.learningRate > 0.0 && o.learningRate <= 1.0)) {
+    if (!(o.learningRate >= 0.0 && o.learningRate <= 1.0)) {
         problems.push_back("learning rate " + show(o.learningRate) +
-                           " must be above 0 and at most 1");
+                           " must be above 0 and at most 1 (0: auto)");
     }
     if (!(o.warmupFraction >= 0.0 && o.warmupFraction < 1.0)) {
         problems.push_back("warmup fraction " + show(o.warmupFraction) +
@@ -344,6 +345,29 @@ std::vector<std::string> validateOptions(const TrainOptions& o) {
                            " must be 0 (never stop early) or more");
     }
     return problems;
+}
+
+int autoEpochs(std::size_t trainIssues, int batchSize, int gradAccumulation) {
+    const long long batches =
+        (static_cast<long long>(trainIssues) + batchSize - 1) / std::max(1, batchSize);
+    const long long steps =
+        std::max(1LL, (batches + gradAccumulation - 1) / std::max(1, gradAccumulation));
+    const long long epochs = (kAutoTargetSteps + steps - 1) / steps;
+    return static_cast<int>(std::clamp<long long>(epochs, 1, kAutoMaxEpochs));
+}
+
+double autoLearningRate(int hiddenSize) {
+    return hiddenSize > 0 ? kAutoLearningRate384 * 384.0 / hiddenSize : kAutoLearningRate384;
+}
+
+TrainOptions resolveAuto(TrainOptions options, std::size_t trainIssues, int hiddenSize) {
+    if (options.epochs == kAutoEpochs) {
+        options.epochs = autoEpochs(trainIssues, options.batchSize, options.gradAccumulation);
+    }
+    if (options.learningRate == kAutoLearningRate) {
+        options.learningRate = autoLearningRate(hiddenSize);
+    }
+    return options;
 }
 
 std::string trainOptionsToJson(const TrainOptions& options) {

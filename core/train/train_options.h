@@ -38,16 +38,19 @@ struct TrainOptions {
     double valFraction = 0.1; // of the training data, when valPath is empty
     long long maxRecords = 0; // per file; 0: all
     // Inputs.
-    EncoderOptions encoder; // max length 150 (the tutorial's), head truncation
+    // Max length 150 (the tutorial's), head truncation, no clean-up: each
+    // cross-validated against the alternatives in docs/QUALITY.md.
+    EncoderOptions encoder;
     // Model.
     std::optional<HeadKind> head;   // unset: a saved fine-tune's, else linear
     std::optional<Pooling> pooling; // unset: what the checkpoint suggests
     double dropout = -1.0;          // hidden and attention dropout; < 0: the config's
-    // Optimisation.
-    int epochs = 3;
+    // Optimisation. 0 (kAuto…) for epochs or the learning rate: chosen from
+    // the data's and the model's size when the run starts (resolveAuto).
+    int epochs = 0;
     int batchSize = 32;
     int gradAccumulation = 1;
-    double learningRate = 2e-5;
+    double learningRate = 0.0;
     double warmupFraction = 0.1; // of all steps, linear; then linear decay to 0
     double weightDecay = 0.01;   // decoupled; none on biases and LayerNorm
     double maxGradNorm = 1.0;    // <= 0: no clipping
@@ -55,13 +58,33 @@ struct TrainOptions {
     std::uint64_t seed = 42;
     // Evaluation, early stopping, checkpoints.
     int evalEverySteps = 0; // 0: at each epoch's end only
-    StopMetric stopMetric = StopMetric::Accuracy;
+    StopMetric stopMetric = StopMetric::MacroF1;
     int patience = 5; // evaluations without improvement before stopping; 0: never stop early
     SaveDtype saveDtype = SaveDtype::Float32;
     // Hardware.
     DeviceChoice device = DeviceChoice::Auto;
     Precision precision = Precision::Auto;
 };
+
+// "Auto" values of TrainOptions::epochs and ::learningRate.
+inline constexpr int kAutoEpochs = 0;
+inline constexpr double kAutoLearningRate = 0.0;
+// Auto epochs give a run at least this many optimizer steps (docs/QUALITY.md)…
+inline constexpr long long kAutoTargetSteps = 350;
+// …within these bounds: a small dataset is not trained forever, a large one
+// gets at least one pass.
+inline constexpr int kAutoMaxEpochs = 10;
+// The auto learning rate at hidden size 384 (MiniLM-L6, the default model);
+// wider models get it scaled by 384 / hidden (768: 5e-5, BERT-base's usual).
+inline constexpr double kAutoLearningRate384 = 1e-4;
+
+// Epochs that reach kAutoTargetSteps optimizer steps on trainIssues, between
+// 1 and kAutoMaxEpochs.
+int autoEpochs(std::size_t trainIssues, int batchSize, int gradAccumulation);
+double autoLearningRate(int hiddenSize);
+// options with auto epochs and learning rate replaced by their values for
+// this data and model; explicit values are kept.
+TrainOptions resolveAuto(TrainOptions options, std::size_t trainIssues, int hiddenSize);
 
 const char* classWeightingName(ClassWeighting value); // "none" / "balanced"
 const char* stopMetricName(StopMetric value);         // "accuracy" / "macro_f1"

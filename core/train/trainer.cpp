@@ -386,6 +386,26 @@ Trainer::Trainer(TrainOptions options) : m_options(std::move(options)) {
 
 Trainer::~Trainer() = default;
 
+void Trainer::resolveAutoSettings(const Session& session, TrainingListener& listener) {
+    const TrainOptions resolved =
+        resolveAuto(m_options, session.train.size(), session.model->config().hiddenSize);
+    std::ostringstream message;
+    if (m_options.epochs == kAutoEpochs) {
+        message << "Epochs (auto): " << resolved.epochs << ", for at least " << kAutoTargetSteps
+                << " optimizer steps on " << session.train.size() << " issues (at most "
+                << kAutoMaxEpochs << ")";
+    }
+    if (m_options.learningRate == kAutoLearningRate) {
+        message << (message.tellp() > 0 ? "; " : "")
+                << "learning rate (auto): " << resolved.learningRate << " for hidden size "
+                << session.model->config().hiddenSize;
+    }
+    if (message.tellp() > 0) {
+        listener.onMessage(message.str());
+    }
+    m_options = resolved;
+}
+
 FinishedEvent Trainer::run(const TrainData& data, TrainingListener& listener,
                            const std::atomic<bool>* cancel) {
     const RunFolder folder{m_options.outDir};
@@ -400,6 +420,7 @@ FinishedEvent Trainer::run(const TrainData& data, TrainingListener& listener,
     }
     const std::string modelSource = m_options.model.empty() ? defaultModelDir() : m_options.model;
     Session session = setUpSession(m_options, data, modelSource, listener, cancel);
+    resolveAutoSettings(session, listener);
     // Created once the data and the model are known to be usable, so a
     // mistyped path leaves no empty run folder behind.
     fs::create_directories(m_options.outDir, ec);
@@ -420,6 +441,7 @@ FinishedEvent Trainer::resume(const TrainData& data, TrainingListener& listener,
     const RunFolder folder{m_options.outDir};
     const TrainerState state = readLastState(folder.lastDir());
     Session session = setUpSession(m_options, data, folder.lastDir(), listener, cancel);
+    resolveAutoSettings(session, listener);
     if (session.fingerprint != state.fingerprint) {
         throw DataError(m_options.outDir +
                         ": the training or validation data differ from the data this run "

@@ -14,6 +14,8 @@
 
 namespace issuebert {
 
+struct Session;
+
 // What a run trains and validates on: datasets already loaded (the GUI has
 // them; the CLI loads options.trainPath / valPath). validation empty: a
 // stratified split of train by options.valFraction and options.seed.
@@ -66,6 +68,10 @@ public:
                          const std::atomic<bool>* cancel = nullptr);
 
 private:
+    // Auto epochs and learning rate replaced by their values for the session's
+    // training data and model, said in a message.
+    void resolveAutoSettings(const Session& session, TrainingListener& listener);
+
     TrainOptions m_options;
 };
 

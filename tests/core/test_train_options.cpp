@@ -74,9 +74,37 @@ TEST_CASE("options: the defaults with the two paths are usable") {
     CHECK_EQ(validateOptions(usable()), std::vector<std::string>{});
     const TrainOptions defaults;
     CHECK_EQ(defaults.encoder.maxLength, 150);
-    CHECK_EQ(defaults.epochs, 3);
+    CHECK_EQ(defaults.epochs, kAutoEpochs);
     CHECK_EQ(defaults.batchSize, 32);
-    CHECK_NEAR(defaults.learningRate, 2e-5, 1e-15);
+    CHECK_EQ(defaults.learningRate, kAutoLearningRate);
+    CHECK(defaults.stopMetric == StopMetric::MacroF1);
+}
+
+TEST_CASE("options: auto epochs reach the target steps, within 1 and the most epochs") {
+    // 2,214 issues in batches of 32: 70 steps an epoch, 5 epochs for 350 steps.
+    CHECK_EQ(autoEpochs(2214, 32, 1), 5);
+    // Gradient accumulation makes fewer steps an epoch: more epochs.
+    CHECK_EQ(autoEpochs(2214, 32, 2), 10);
+    // 150,000 issues: one epoch is already 4,688 steps.
+    CHECK_EQ(autoEpochs(150000, 32, 1), 1);
+    // 150 issues (50 per class): 5 steps an epoch, capped.
+    CHECK_EQ(autoEpochs(150, 32, 1), kAutoMaxEpochs);
+    CHECK_EQ(autoEpochs(0, 32, 1), kAutoMaxEpochs);
+}
+
+TEST_CASE("options: the auto learning rate scales with the model's width") {
+    CHECK_NEAR(autoLearningRate(384), 1e-4, 1e-15);
+    CHECK_NEAR(autoLearningRate(768), 5e-5, 1e-15);
+    TrainOptions o;
+    const TrainOptions r = resolveAuto(o, 2214, 384);
+    CHECK_EQ(r.epochs, 5);
+    CHECK_NEAR(r.learningRate, 1e-4, 1e-15);
+    // Explicit values are kept.
+    o.epochs = 2;
+    o.learningRate = 3e-5;
+    const TrainOptions kept = resolveAuto(o, 2214, 384);
+    CHECK_EQ(kept.epochs, 2);
+    CHECK_NEAR(kept.learningRate, 3e-5, 1e-15);
 }
 
 TEST_CASE("options: missing paths are named") {
@@ -94,12 +122,12 @@ TEST_CASE("options: each bad value gives its own line") {
     CHECK(onlyProblem(problemsWith([](auto& o) { o.batchSize = 0; }),
                       "batch size 0 must be between 1 and 4096"));
     CHECK(onlyProblem(problemsWith([](auto& o) { o.batchSize = 4097; }), "batch size 4097"));
-    CHECK(onlyProblem(problemsWith([](auto& o) { o.epochs = 0; }),
-                      "epochs 0 must be between 1 and 1000"));
+    CHECK(onlyProblem(problemsWith([](auto& o) { o.epochs = -1; }),
+                      "epochs -1 must be between 0 and 1000"));
     CHECK(onlyProblem(problemsWith([](auto& o) { o.gradAccumulation = 2000; }),
                       "gradient accumulation 2000 must be between 1 and 1024"));
-    CHECK(onlyProblem(problemsWith([](auto& o) { o.learningRate = 0; }),
-                      "learning rate 0 must be above 0"));
+    CHECK(onlyProblem(problemsWith([](auto& o) { o.learningRate = -1; }),
+                      "learning rate -1 must be above 0 and at most 1 (0: auto)"));
     CHECK(onlyProblem(problemsWith([](auto& o) { o.learningRate = 2; }), "learning rate 2"));
     CHECK(onlyProblem(problemsWith([](auto& o) { o.learningRate = std::nan(""); }),
                       "learning rate nan"));
@@ -120,7 +148,7 @@ TEST_CASE("options: each bad value gives its own line") {
 
 TEST_CASE("options: several bad values give several lines") {
     const auto problems = problemsWith([](auto& o) {
-        o.epochs = 0;
+        o.epochs = -1;
         o.batchSize = 0;
         o.learningRate = -1;
     });
@@ -244,7 +272,7 @@ TEST_CASE("options: a partial settings file keeps the other values") {
     CHECK(r.head == HeadKind::Mlp);
     CHECK_EQ(r.learningRate, base.learningRate);
     const TrainOptions e = trainOptionsFromJson("{}", "s.json");
-    CHECK_EQ(e.epochs, 3);
+    CHECK_EQ(e.epochs, kAutoEpochs);
     // A whole-number learning rate is still a number.
     CHECK_EQ(trainOptionsFromJson(R"({"learning_rate": 1})", "s.json").learningRate, 1.0);
 }

@@ -11,6 +11,7 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -244,6 +245,30 @@ TEST_CASE("train: early stopping ends the run after `patience` evaluations witho
     CHECK_EQ(bestSaves, 1);
     CHECK_EQ(result.bestEpoch, 1);
     CHECK(fs::exists(fs::path(result.bestPath) / "model.safetensors"));
+}
+
+TEST_CASE("train: auto epochs and learning rate are resolved for the data and the model, said, "
+          "and kept in config.json") {
+    unit::TempDir temp;
+    auto options = tinyOptions(tinyModel(temp), temp.path() / "run");
+    options.epochs = kAutoEpochs;
+    options.learningRate = kAutoLearningRate;
+    options.patience = 1; // the epochs are what config.json says, not how many ran
+    struct Messages : Recorder {
+        std::vector<std::string> lines;
+        void onMessage(const std::string& line) override { lines.push_back(line); }
+    } recorder;
+    Trainer(options).run({separable(20), {}}, recorder);
+    // 45 training issues in batches of 8: 6 steps an epoch, so the most epochs.
+    const TrainOptions saved = readRunOptions(options.outDir);
+    CHECK_EQ(saved.epochs, kAutoMaxEpochs);
+    // The tiny model is 32 wide: 1e-4 x 384 / 32.
+    CHECK_NEAR(saved.learningRate, 1.2e-3, 1e-12);
+    const bool said = std::any_of(recorder.lines.begin(), recorder.lines.end(), [](auto& line) {
+        return line.find("Epochs (auto): 10") != std::string::npos &&
+               line.find("learning rate (auto): 0.0012") != std::string::npos;
+    });
+    CHECK(said);
 }
 
 TEST_CASE("train: a separate validation file is used as it is, its labels matched by name") {

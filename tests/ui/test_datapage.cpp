@@ -18,6 +18,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLabel>
+#include <QPlainTextEdit>
 #include <QPointer>
 #include <QPushButton>
 #include <QSettings>
@@ -377,6 +379,42 @@ private slots:
         QCOMPARE(preview->countText(), QStringLiteral("2 of 10 issues"));
         preview->labelFilter()->setCurrentIndex(0);
         QCOMPARE(preview->proxy()->rowCount(), 10);
+    }
+
+    void theIssuePaneShowsTheTextTheModelReads() {
+        QJsonArray records;
+        records.append(
+            QJsonObject{{QStringLiteral("Title"), QStringLiteral("Crash on start")},
+                        {QStringLiteral("Body"),
+                         QStringLiteral("<!-- Please fill in the template --> It fails, see "
+                                        "https://github.com/org/repo/issues/12345#issuecomment-1")},
+                        {QStringLiteral("Label"), 0}});
+        DataPage page;
+        page.setModelDir(m_modelDir);
+        QVERIFY(waitLoaded(page, writeFile(m_dir, QStringLiteral("template.json"),
+                                           QJsonDocument(records).toJson())));
+        DatasetPreview* preview = page.preview();
+        QPlainTextEdit* text = preview->modelTextView();
+        QVERIFY(text->toPlainText().isEmpty()); // nothing selected yet
+        preview->view()->setCurrentIndex(preview->proxy()->index(0, 0));
+        QVERIFY(text->toPlainText().contains(QStringLiteral("Please fill in the template")));
+        QVERIFY(preview->findChild<QLabel*>(QStringLiteral("modelTextTitle"))
+                    ->text()
+                    .contains(QStringLiteral("no clean-up")));
+
+        // The Train page's clean-up: the hidden comment goes, the URL shrinks
+        // to its host, and the heading says how much is left.
+        preview->setCleanup(TextCleanup{kCleanComments | kCleanUrls});
+        const QString cleaned = text->toPlainText();
+        QVERIFY2(!cleaned.contains(QStringLiteral("Please fill")), qPrintable(cleaned));
+        QVERIFY2(cleaned.contains(QStringLiteral("github.com")), qPrintable(cleaned));
+        QVERIFY2(!cleaned.contains(QStringLiteral("issuecomment")), qPrintable(cleaned));
+        QVERIFY2(cleaned.contains(QStringLiteral("It fails")), qPrintable(cleaned));
+        const QString heading =
+            preview->findChild<QLabel*>(QStringLiteral("modelTextTitle"))->text();
+        QVERIFY2(heading.contains(QStringLiteral("clean-up: comments,urls")) &&
+                     heading.contains(QStringLiteral("characters kept")),
+                 qPrintable(heading));
     }
 
     void theBundledSampleLoads() {

@@ -14,6 +14,7 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QCheckBox>
 #include <QElapsedTimer>
 #include <QLabel>
 #include <QLineEdit>
@@ -202,6 +203,54 @@ private slots:
                  qPrintable(form.truncationLabel()->text()));
         form.maxLengthBox()->setValue(32);
         QVERIFY(form.truncationLabel()->text().startsWith(QStringLiteral("50.0 %")));
+    }
+
+    void autoEpochsAndLearningRateAreTheDefaults() {
+        TrainSettingsForm form;
+        QCOMPARE(form.epochsBox()->text(), QStringLiteral("auto"));
+        QVERIFY(form.learningRateEdit()->text().isEmpty());
+        QCOMPARE(form.learningRateEdit()->placeholderText(), QStringLiteral("auto"));
+        QCOMPARE(form.options().epochs, kAutoEpochs);
+        QCOMPARE(form.options().learningRate, kAutoLearningRate);
+        QVERIFY(form.problems().isEmpty());
+        form.learningRateEdit()->setText(QStringLiteral("fast"));
+        QVERIFY2(form.problems().join(QLatin1Char(';')).contains(QStringLiteral("\"fast\"")),
+                 qPrintable(form.problems().join(QLatin1Char(';'))));
+        form.learningRateEdit()->clear();
+        form.epochsBox()->setValue(4);
+        QCOMPARE(form.options().epochs, 4);
+        QVERIFY(form.problems().isEmpty());
+    }
+
+    void cleanupStepsRoundTripAndAreRemembered() {
+        TrainSettingsForm form;
+        QCOMPARE(form.options().encoder.cleanup, TrainOptions{}.encoder.cleanup);
+        TrainOptions o;
+        o.encoder.cleanup = TextCleanup{kCleanCode | kCleanUrls};
+        form.setOptions(o);
+        QVERIFY(form.findChild<QCheckBox*>(QStringLiteral("clean_code"))->isChecked());
+        QVERIFY(!form.findChild<QCheckBox*>(QStringLiteral("clean_comments"))->isChecked());
+        QCOMPARE(form.options().encoder.cleanup.steps, kCleanCode | kCleanUrls);
+        form.findChild<QCheckBox*>(QStringLiteral("clean_traces"))->setChecked(true);
+        QCOMPARE(form.cleanup().steps, kCleanCode | kCleanUrls | kCleanTraces);
+        form.saveSettings();
+        TrainSettingsForm restored;
+        restored.restoreSettings();
+        QCOMPARE(restored.cleanup().steps, kCleanCode | kCleanUrls | kCleanTraces);
+    }
+
+    void theDataPageShowsTheCleanUpTheFormSets() {
+        MainWindow window;
+        auto* form = window.findChild<TrainSettingsForm*>();
+        auto* heading =
+            window.findChild<DataPage*>()->findChild<QLabel*>(QStringLiteral("modelTextTitle"));
+        QVERIFY(form != nullptr && heading != nullptr);
+        form->findChild<QCheckBox*>(QStringLiteral("clean_urls"))->setChecked(true);
+        QVERIFY2(heading->text().contains(QStringLiteral("clean-up: urls")),
+                 qPrintable(heading->text()));
+        form->findChild<QCheckBox*>(QStringLiteral("clean_urls"))->setChecked(false);
+        QVERIFY2(heading->text().contains(QStringLiteral("no clean-up")),
+                 qPrintable(heading->text()));
     }
 
     void settingsAreRemembered() {

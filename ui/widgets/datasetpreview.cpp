@@ -11,6 +11,8 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
+#include <QPlainTextEdit>
+#include <QSplitter>
 #include <QTableView>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -49,7 +51,8 @@ DatasetPreview::DatasetPreview(QWidget* parent)
     : QWidget(parent), m_model(new DatasetTableModel(this)), m_proxy(new DatasetFilterProxy(this)),
       m_view(new QTableView(this)), m_search(new QLineEdit(this)),
       m_labelFilter(new QComboBox(this)), m_count(new QLabel(this)),
-      m_searchDelay(new QTimer(this)) {
+      m_searchDelay(new QTimer(this)), m_modelTextTitle(new QLabel(this)),
+      m_modelText(new QPlainTextEdit(this)) {
     m_proxy->setSourceModel(m_model);
     m_view->setObjectName(QStringLiteral("issueTable"));
     m_view->setModel(m_proxy);
@@ -72,7 +75,23 @@ DatasetPreview::DatasetPreview(QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(filters);
-    layout->addWidget(m_view, 1);
+    // The selected issue as the model reads it, below the table.
+    m_modelTextTitle->setObjectName(QStringLiteral("modelTextTitle"));
+    m_modelText->setObjectName(QStringLiteral("modelText"));
+    m_modelText->setReadOnly(true);
+    m_modelText->setPlaceholderText(tr("Select an issue to see the text the model reads."));
+    auto* pane = new QWidget(this);
+    auto* paneLayout = new QVBoxLayout(pane);
+    paneLayout->setContentsMargins(0, 4, 0, 0);
+    paneLayout->addWidget(m_modelTextTitle);
+    paneLayout->addWidget(m_modelText, 1);
+    auto* splitter = new QSplitter(Qt::Vertical, this);
+    splitter->setObjectName(QStringLiteral("previewSplitter"));
+    splitter->addWidget(m_view);
+    splitter->addWidget(pane);
+    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(1, 1);
+    layout->addWidget(splitter, 1);
 
     connect(m_search, &QLineEdit::textChanged, m_searchDelay, qOverload<>(&QTimer::start));
     connect(m_searchDelay, &QTimer::timeout, this, &DatasetPreview::applySearch);
@@ -80,6 +99,8 @@ DatasetPreview::DatasetPreview(QWidget* parent)
         m_proxy->setLabelFilter(m_labelFilter->currentData().toInt());
         updateCount();
     });
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &DatasetPreview::updateModelText);
     clear();
 }
 
@@ -100,6 +121,43 @@ void DatasetPreview::setDataset(std::shared_ptr<const Dataset> dataset, std::vec
     m_model->setDataset(std::move(dataset), std::move(characters), std::move(tokens));
     m_view->setColumnHidden(DatasetTableModel::TokensColumn, !m_model->hasTokenLengths());
     updateCount();
+    updateModelText();
+}
+
+void DatasetPreview::setCleanup(TextCleanup cleanup) {
+    if (cleanup == m_cleanup) {
+        return;
+    }
+    m_cleanup = cleanup;
+    updateModelText();
+}
+
+void DatasetPreview::updateModelText() {
+    const QModelIndex current = m_view->selectionModel()->currentIndex();
+    const QString steps =
+        m_cleanup.steps == 0U
+            ? tr("no clean-up")
+            : tr("clean-up: %1").arg(QString::fromStdString(cleanupName(m_cleanup)));
+    if (!current.isValid() || m_model->dataset() == nullptr) {
+        m_modelTextTitle->setText(tr("What the model reads (%1)").arg(steps));
+        m_modelText->clear();
+        return;
+    }
+    const int row = m_proxy->mapToSource(current).row();
+    const Issue& issue = m_model->issue(row);
+    const std::string text = issue.text();
+    const std::string cleaned = cleanIssueText(text, m_cleanup);
+    const QLocale locale;
+    QString title = tr("Issue %1 as the model reads it (%2)").arg(locale.toString(row + 1), steps);
+    if (cleaned != text) {
+        title +=
+            tr(": %1 of %2 characters kept")
+                .arg(
+                    locale.toString(static_cast<qlonglong>(QString::fromStdString(cleaned).size())),
+                    locale.toString(static_cast<qlonglong>(QString::fromStdString(text).size())));
+    }
+    m_modelTextTitle->setText(title);
+    m_modelText->setPlainText(QString::fromStdString(cleaned));
 }
 
 void DatasetPreview::clear() {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/data/dataset.h"
+#include "core/text/issue_cleanup.h"
 
 #include <QWidget>
 
@@ -11,6 +12,7 @@
 class QComboBox;
 class QLabel;
 class QLineEdit;
+class QPlainTextEdit;
 class QTableView;
 class QTimer;
 
@@ -35,18 +37,24 @@ public:
     void setDataset(std::shared_ptr<const Dataset> dataset, std::vector<int> characters,
                     std::vector<int> tokens);
     void clear();
+    // The clean-up the Train page's settings apply: the issue pane below the
+    // table shows the selected issue as the model sees it.
+    void setCleanup(TextCleanup cleanup);
 
     DatasetTableModel* model() const { return m_model; }
     DatasetFilterProxy* proxy() const { return m_proxy; }
     QTableView* view() const { return m_view; }
     QLineEdit* searchBox() const { return m_search; }
     QComboBox* labelFilter() const { return m_labelFilter; }
+    // The selected issue's text after the clean-up, with a heading line.
+    QPlainTextEdit* modelTextView() const { return m_modelText; }
     // Filters now instead of after the typing delay.
     void applySearch();
     QString countText() const;
 
 private:
     void updateCount();
+    void updateModelText();
 
     DatasetTableModel* m_model;
     DatasetFilterProxy* m_proxy;
@@ -55,6 +63,9 @@ private:
     QComboBox* m_labelFilter;
     QLabel* m_count;
     QTimer* m_searchDelay;
+    QLabel* m_modelTextTitle;
+    QPlainTextEdit* m_modelText;
+    TextCleanup m_cleanup;
 };
 
 } // namespace issuebert

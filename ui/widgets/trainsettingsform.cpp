@@ -2,6 +2,7 @@
 #include "ui/widgets/trainsettingsform.h"
 
 #include "core/io/errors.h"
+#include "core/text/issue_cleanup.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -111,6 +112,27 @@ void TrainSettingsForm::buildUi() {
     m_pairTitleBody->setToolTip(tr("[CLS] title [SEP] body [SEP] instead of the two joined (the "
                                    "tutorial joined them)."));
     inputs->addRow(QString(), m_pairTitleBody);
+    // Clean-up: one box per step of core/text/issue_cleanup.h.
+    auto* cleanupBox = new QVBoxLayout;
+    cleanupBox->setSpacing(2);
+    const std::pair<unsigned, QString> steps[] = {
+        {kCleanComments, tr("Hidden HTML comments (issue templates)")},
+        {kCleanChecklists, tr("Unticked checklist items")},
+        {kCleanCode, tr("Long code blocks, shortened")},
+        {kCleanTraces, tr("Stack traces, shortened to the top frames")},
+        {kCleanUrls, tr("URLs to their host, long paths to their end")},
+    };
+    for (const auto& [step, text] : steps) {
+        auto* check = new QCheckBox(text, this);
+        check->setObjectName(QStringLiteral("clean_") +
+                             QString::fromStdString(cleanupName(TextCleanup{step})));
+        check->setProperty("cleanupStep", step);
+        check->setToolTip(tr("Applied before tokenizing, in training and in every prediction "
+                             "of the saved model. The Data page shows the cleaned text."));
+        cleanupBox->addWidget(check);
+        m_cleanupSteps.push_back(check);
+    }
+    inputs->addRow(tr("Clean up:"), cleanupBox);
 
     // Model head.
     QFormLayout* head = group(tr("Classifier"));
@@ -141,8 +163,13 @@ void TrainSettingsForm::buildUi() {
 
     // Optimisation.
     QFormLayout* optim = group(tr("Optimisation"));
-    m_epochs = makeSpin(this, QStringLiteral("epochs"), 1, 1000,
-                        tr("Passes over the training data. Early stopping may end sooner."));
+    m_epochs = makeSpin(this, QStringLiteral("epochs"), kAutoEpochs, 1000,
+                        tr("Passes over the training data. Early stopping may end sooner. "
+                           "Auto: enough passes for %1 optimizer steps, 1 to %2 (a small "
+                           "dataset gets more passes, a large one fewer).")
+                            .arg(kAutoTargetSteps)
+                            .arg(kAutoMaxEpochs));
+    m_epochs->setSpecialValueText(tr("auto"));
     optim->addRow(tr("Epochs:"), m_epochs);
     m_batchSize =
         makeSpin(this, QStringLiteral("batchSize"), 1, 4096,
@@ -159,8 +186,11 @@ void TrainSettingsForm::buildUi() {
     validator->setNotation(QDoubleValidator::ScientificNotation);
     validator->setLocale(QLocale::c());
     m_learningRate->setValidator(validator);
-    m_learningRate->setToolTip(tr("AdamW's peak learning rate, e.g. 2e-5 (BERT's usual) or 1e-5 "
-                                  "(the tutorial's). Small models take more, e.g. 1e-4."));
+    m_learningRate->setPlaceholderText(tr("auto"));
+    m_learningRate->setClearButtonEnabled(true);
+    m_learningRate->setToolTip(
+        tr("AdamW's peak learning rate. Empty: auto, 1e-4 × 384 / the model's hidden size "
+           "(1e-4 for MiniLM, 5e-5 for BERT-base). The tutorial used 1e-5."));
     optim->addRow(tr("Learning rate:"), m_learningRate);
     m_warmup = makeDouble(this, QStringLiteral("warmup"), 0.0, 100.0, 1.0, 1,
                           tr("Share of all steps over which the learning rate rises from 0; "
@@ -288,6 +318,7 @@ TrainOptions TrainSettingsForm::options() const {
                                ? Truncation::HeadTail
                                : Truncation::Head;
     o.encoder.pairTitleBody = m_pairTitleBody->isChecked();
+    o.encoder.cleanup = cleanup();
     o.head = parseHeadKind(dataOf(m_head).toStdString());
     o.pooling = parsePooling(dataOf(m_pooling).toStdString()); // "" → unset
     o.dropout = m_dropoutOverride->isChecked() ? m_dropout->value() : -1.0;
@@ -295,8 +326,10 @@ TrainOptions TrainSettingsForm::options() const {
     o.batchSize = m_batchSize->value();
     o.gradAccumulation = m_gradAccumulation->value();
     bool ok = false;
-    const double rate = QLocale::c().toDouble(m_learningRate->text().trimmed(), &ok);
-    o.learningRate = ok ? rate : 0.0; // 0 is reported by validateOptions
+    const QString rateText = m_learningRate->text().trimmed();
+    const double rate = QLocale::c().toDouble(rateText, &ok);
+    // Empty: auto. Unreadable or 0: -1, which validateOptions reports.
+    o.learningRate = rateText.isEmpty() ? kAutoLearningRate : ok && rate > 0.0 ? rate : -1.0;
     o.warmupFraction = m_warmup->value() / 100.0;
     o.weightDecay = m_weightDecay->value();
     o.maxGradNorm = m_maxGradNorm->value();
@@ -306,7 +339,7 @@ TrainOptions TrainSettingsForm::options() const {
     o.valPath = m_valFileChoice->isChecked() ? m_valFile->text().trimmed().toStdString() : "";
     o.evalEverySteps = m_evalEvery->value();
     o.stopMetric =
-        parseStopMetric(dataOf(m_stopMetric).toStdString()).value_or(StopMetric::Accuracy);
+        parseStopMetric(dataOf(m_stopMetric).toStdString()).value_or(StopMetric::MacroF1);
     o.patience = m_patience->value();
     o.seed = static_cast<std::uint64_t>(m_seed->value());
     o.device = parseDeviceChoice(dataOf(m_device).toStdString()).value_or(DeviceChoice::Auto);
@@ -321,6 +354,10 @@ void TrainSettingsForm::setOptions(const TrainOptions& o) {
                                      ? QStringLiteral("head_tail")
                                      : QStringLiteral("head"));
     m_pairTitleBody->setChecked(o.encoder.pairTitleBody);
+    for (auto* check : m_cleanupSteps) {
+        check->setChecked((o.encoder.cleanup.steps & check->property("cleanupStep").toUInt()) !=
+                          0U);
+    }
     selectData(m_head, QLatin1String(headName(o.head.value_or(HeadKind::Linear))));
     selectData(m_pooling, o.pooling ? QLatin1String(poolingName(*o.pooling)) : QString());
     m_dropoutOverride->setChecked(o.dropout >= 0.0);
@@ -329,7 +366,9 @@ void TrainSettingsForm::setOptions(const TrainOptions& o) {
     m_epochs->setValue(o.epochs);
     m_batchSize->setValue(o.batchSize);
     m_gradAccumulation->setValue(o.gradAccumulation);
-    m_learningRate->setText(QLocale::c().toString(o.learningRate, 'g', 6));
+    m_learningRate->setText(o.learningRate == kAutoLearningRate
+                                ? QString()
+                                : QLocale::c().toString(o.learningRate, 'g', 6));
     m_warmup->setValue(o.warmupFraction * 100.0);
     m_weightDecay->setValue(o.weightDecay);
     m_maxGradNorm->setValue(o.maxGradNorm);
@@ -356,6 +395,16 @@ void TrainSettingsForm::setOptions(const TrainOptions& o) {
 
 void TrainSettingsForm::resetToDefaults() {
     setOptions(TrainOptions{});
+}
+
+TextCleanup TrainSettingsForm::cleanup() const {
+    TextCleanup out;
+    for (const auto* check : m_cleanupSteps) {
+        if (check->isChecked()) {
+            out.steps |= check->property("cleanupStep").toUInt();
+        }
+    }
+    return out;
 }
 
 void TrainSettingsForm::setTokenLengths(std::vector<int> lengths) {
@@ -386,6 +435,11 @@ QStringList TrainSettingsForm::problems() const {
     o.trainPath = "train";
     o.outDir = "run";
     QStringList out;
+    if (o.learningRate < 0.0) { // what was typed is no rate: say it as typed
+        out << tr("learning rate \"%1\" must be a number above 0 (empty: auto)")
+                   .arg(m_learningRate->text().trimmed());
+        o.learningRate = kAutoLearningRate;
+    }
     for (const auto& problem : validateOptions(o)) {
         out << QString::fromStdString(problem);
     }

@@ -30,6 +30,8 @@ public:
     TrainOptions options() const;
     // Shows options (a run folder's config.json when resuming, say).
     void setOptions(const TrainOptions& options);
+    // The clean-up steps ticked.
+    TextCleanup cleanup() const;
     // Back to TrainOptions' defaults.
     void resetToDefaults();
 
@@ -67,6 +69,7 @@ private:
     QComboBox* m_truncationMode = nullptr;
     QCheckBox* m_pairTitleBody = nullptr;
     QLabel* m_truncation = nullptr;
+    std::vector<QCheckBox*> m_cleanupSteps;
     QComboBox* m_head = nullptr;
     QComboBox* m_pooling = nullptr;
     QCheckBox* m_dropoutOverride = nullptr;
