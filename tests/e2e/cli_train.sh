@@ -80,6 +80,20 @@ else
 fi
 echo "a 1-epoch run took $((SECONDS - start)) s"
 
+# --- --epochs auto --lr auto: resolved for the data and the model, said, kept -
+"$cli" train --train "$train" --out "$work/run-auto" --model "$model" --max-len 64 \
+    --batch-size 16 --max-records 40 --epochs auto --lr auto >"$work/auto.out" 2>"$work/auto.err"
+rc=$?
+# 36 training issues in batches of 16: 3 steps an epoch, so the most epochs.
+if [[ $rc -eq 0 ]] && cat "$work/auto.out" "$work/auto.err" | grep -q "Epochs (auto): 10" &&
+    python3 -c 'import json, sys
+c = json.load(open(sys.argv[1]))
+assert c["epochs"] == 10 and c["learning_rate"] > 0, c' "$work/run-auto/config.json"; then
+    pass
+else
+    fail "train --epochs auto --lr auto: exit $rc; $(tail -5 "$work/auto.err")"
+fi
+
 # --- Bad input: exit 2 and a message naming the problem ---------------------
 expect_error "no --train" 2 "--train FILE is required" "$cli" train --out "$work/x" "${quick[@]}"
 expect_error "missing training file" 2 "no-such.json" \
