@@ -328,7 +328,7 @@ TrainOptions TrainSettingsForm::options() const {
     bool ok = false;
     const QString rateText = m_learningRate->text().trimmed();
     const double rate = QLocale::c().toDouble(rateText, &ok);
-    // Empty: auto. Unreadable or 0: -1, which validateOptions reports.
+    // Empty: auto. Unreadable or not above 0: -1, which problems() reports as typed.
     o.learningRate = rateText.isEmpty() ? kAutoLearningRate : ok && rate > 0.0 ? rate : -1.0;
     o.warmupFraction = m_warmup->value() / 100.0;
     o.weightDecay = m_weightDecay->value();
