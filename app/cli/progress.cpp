@@ -193,7 +193,9 @@ std::string finishedLine(const FinishedEvent& event) {
     }
     if (!event.bestPath.empty()) {
         line += "\nbest model: " + event.bestPath + " (epoch " + std::to_string(event.bestEpoch) +
-                ", score " + fixed(event.bestScore, 4) + ")";
+                (event.bestScore >= 0.0 ? ", score " + fixed(event.bestScore, 4)
+                                        : std::string(", no validation")) +
+                ")";
     }
     return line;
 }

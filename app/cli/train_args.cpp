@@ -10,12 +10,11 @@
 namespace issuebert::cli {
 
 std::set<std::string> trainValueOptions() {
-    return {"train",         "val",       "model",       "out",          "config",
-            "resume",        "val-split", "max-records", "max-len",      "truncation",
-            "head",          "pooling",   "dropout",     "epochs",       "batch-size",
-            "grad-accum",    "lr",        "warmup",      "weight-decay", "max-grad-norm",
-            "class-weights", "seed",      "eval-every",  "early-stop",   "patience",
-            "save-dtype",    "clean",     "device",      "precision"};
+    return {"train",        "val",           "model",       "out",           "config", "resume",
+            "val-split",    "max-records",   "max-len",     "truncation",    "head",   "pooling",
+            "dropout",      "epochs",        "batch-size",  "grad-accum",    "lr",     "warmup",
+            "weight-decay", "max-grad-norm", "layer-decay", "class-weights", "seed",   "eval-every",
+            "early-stop",   "patience",      "save-dtype",  "clean",         "device", "precision"};
 }
 
 double parseNumber(const Args& args, const std::string& name, double fallback) {
@@ -108,6 +107,7 @@ TrainOptions optionsFromArgs(const Args& args) {
     o.warmupFraction = parseNumber(args, "warmup", o.warmupFraction);
     o.weightDecay = parseNumber(args, "weight-decay", o.weightDecay);
     o.maxGradNorm = parseNumber(args, "max-grad-norm", o.maxGradNorm);
+    o.layerDecay = parseNumber(args, "layer-decay", o.layerDecay);
     parseChoice(args, "class-weights", o.classWeights, parseClassWeighting, "none, balanced");
     if (const auto seed = args.value("seed")) {
         try {

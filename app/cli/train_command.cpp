@@ -37,7 +37,9 @@ Ctrl-C stops after the current batch and keeps everything (exit code 130).
 Data and model:
   --train FILE               labelled issues (MachineHack JSON, JSON Lines, CSV, fastText)
   --val FILE                 validation issues (default: a stratified split of --train)
-  --val-split F              validation share of --train without --val (default 0.1)
+  --val-split F              validation share of --train without --val (default 0.1);
+                             0: no validation, train on all of --train and keep
+                             the last epoch's model
   --max-records N            use the first N issues of each file (default: all)
   --model DIR|ID             pretrained model folder or id (default: all-MiniLM-L6-v2)
   --out RUN_DIR              the run folder (new or empty)
@@ -73,6 +75,9 @@ Optimisation:
   --warmup F                 share of steps warming up linearly (default 0.1)
   --weight-decay X           AdamW's decoupled weight decay (default 0.01)
   --max-grad-norm X          gradient clipping, 0 for none (default 1.0)
+  --layer-decay X            layer-wise learning-rate decay: each encoder layer
+                             below the top learns X times the rate of the one
+                             above, the head at the full rate (default 1: none)
   --class-weights none|balanced
   --seed N                   (default 42)
 

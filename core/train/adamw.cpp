@@ -3,6 +3,7 @@
 
 #include "core/io/errors.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace issuebert {
@@ -15,7 +16,75 @@ bool decays(const std::string& name) {
            name.find("layer_norm") == std::string::npos;
 }
 
+// The encoder layer a parameter belongs to ("…encoder.layer.3.…" → 3), or -1.
+int encoderLayer(const std::string& name) {
+    static const std::string marker = "encoder.layer.";
+    const auto at = name.find(marker);
+    if (at == std::string::npos) {
+        return -1;
+    }
+    std::size_t pos = at + marker.size();
+    int layer = 0;
+    bool digits = false;
+    while (pos < name.size() && name[pos] >= '0' && name[pos] <= '9' && layer < 100000) {
+        layer = layer * 10 + (name[pos] - '0');
+        digits = true;
+        ++pos;
+    }
+    return digits ? layer : -1;
+}
+
 } // namespace
+
+double layerLearningRateScale(const std::string& name, int layers, double layerDecay) {
+    if (layerDecay == 1.0) {
+        return 1.0;
+    }
+    const int layer = encoderLayer(name);
+    if (layer >= 0) {
+        return std::pow(layerDecay, std::max(0, layers - 1 - layer));
+    }
+    if (name.find("embeddings") != std::string::npos) {
+        return std::pow(layerDecay, layers);
+    }
+    return 1.0; // the pooler and the head
+}
+
+std::vector<ParamGroup> layerDecayGroups(const torch::nn::Module& module, double weightDecay,
+                                         double layerDecay) {
+    if (layerDecay == 1.0) {
+        return decayGroups(module, weightDecay);
+    }
+    const auto named = module.named_parameters(/*recurse=*/true);
+    int layers = 0;
+    for (const auto& item : named) {
+        layers = std::max(layers, encoderLayer(item.key()) + 1);
+    }
+    // One group per (decay, scale), in the order first met.
+    std::vector<ParamGroup> groups;
+    const auto groupFor = [&](double decay, double scale) -> ParamGroup& {
+        for (auto& group : groups) {
+            if (group.weightDecay == decay && group.lrScale == scale) {
+                return group;
+            }
+        }
+        ParamGroup group;
+        group.weightDecay = decay;
+        group.lrScale = scale;
+        groups.push_back(std::move(group));
+        return groups.back();
+    };
+    for (const auto& item : named) {
+        if (!item.value().requires_grad()) {
+            continue;
+        }
+        ParamGroup& group = groupFor(decays(item.key()) ? weightDecay : 0.0,
+                                     layerLearningRateScale(item.key(), layers, layerDecay));
+        group.names.push_back(item.key());
+        group.params.push_back(item.value());
+    }
+    return groups;
+}
 
 std::vector<ParamGroup> decayGroups(const torch::nn::Module& module, double weightDecay) {
     ParamGroup withDecay;
@@ -42,6 +111,7 @@ AdamW::AdamW(std::vector<ParamGroup> groups, AdamWOptions options) : m_options(o
             slot.expAvg = torch::zeros_like(slot.param, torch::MemoryFormat::Preserve);
             slot.expAvgSq = torch::zeros_like(slot.param, torch::MemoryFormat::Preserve);
             slot.weightDecay = group.weightDecay;
+            slot.lrScale = group.lrScale;
             if (slot.param.is_cuda()) {
                 slot.stepTensor = torch::zeros({}, slot.param.options().dtype(torch::kFloat32));
             }
@@ -56,17 +126,26 @@ void AdamW::step(double lr) {
     const double beta1 = m_options.beta1;
     const double beta2 = m_options.beta2;
 #if TORCH_VERSION_MAJOR >= 2
-    // One fused kernel for each decay group's tensors: what torch.optim.AdamW(fused=True) runs.
+    // One fused kernel for each group's tensors (same decay and learning
+    // rate): what torch.optim.AdamW(fused=True) runs per parameter group.
     if (!m_slots.empty() && m_slots.front().param.is_cuda()) {
-        for (const double decay : {0.0, 1.0}) {
+        std::vector<bool> done(m_slots.size(), false);
+        for (std::size_t first = 0; first < m_slots.size(); ++first) {
+            if (done[first]) {
+                continue;
+            }
+            const double weightDecay = m_slots[first].weightDecay;
+            const double lrScale = m_slots[first].lrScale;
             std::vector<torch::Tensor> params, grads, avgs, avgSqs, steps;
-            double weightDecay = 0.0;
-            for (auto& slot : m_slots) {
-                const bool decaying = slot.weightDecay != 0.0;
-                if (decaying != (decay != 0.0) || !slot.param.grad().defined()) {
+            for (std::size_t i = first; i < m_slots.size(); ++i) {
+                auto& slot = m_slots[i];
+                if (done[i] || slot.weightDecay != weightDecay || slot.lrScale != lrScale) {
                     continue;
                 }
-                weightDecay = slot.weightDecay;
+                done[i] = true;
+                if (!slot.param.grad().defined()) {
+                    continue;
+                }
                 params.push_back(slot.param);
                 grads.push_back(slot.param.grad());
                 avgs.push_back(slot.expAvg);
@@ -77,23 +156,24 @@ void AdamW::step(double lr) {
                 continue;
             }
             at::_foreach_add_(steps, 1.0);
-            at::_fused_adamw_(params, grads, avgs, avgSqs, {}, steps, lr, beta1, beta2, weightDecay,
-                              m_options.eps, /*amsgrad=*/false, /*maximize=*/false);
+            at::_fused_adamw_(params, grads, avgs, avgSqs, {}, steps, lr * lrScale, beta1, beta2,
+                              weightDecay, m_options.eps, /*amsgrad=*/false, /*maximize=*/false);
         }
         return;
     }
 #endif
     const double correction1 = 1.0 - std::pow(beta1, static_cast<double>(m_steps));
     const double correction2 = 1.0 - std::pow(beta2, static_cast<double>(m_steps));
-    const double stepSize = lr / correction1;
     const double sqrtCorrection2 = std::sqrt(correction2);
     for (auto& slot : m_slots) {
         const auto& grad = slot.param.grad();
         if (!grad.defined()) {
             continue;
         }
+        const double slotLr = lr * slot.lrScale;
+        const double stepSize = slotLr / correction1;
         if (slot.weightDecay != 0.0) {
-            slot.param.mul_(1.0 - lr * slot.weightDecay);
+            slot.param.mul_(1.0 - slotLr * slot.weightDecay);
         }
         slot.expAvg.mul_(beta1).add_(grad, 1.0 - beta1);
         slot.expAvgSq.mul_(beta2).addcmul_(grad, grad, 1.0 - beta2);

@@ -1,8 +1,8 @@
 // AdamW with decoupled weight decay (Loshchilov & Hutter), as torch.optim.AdamW
 // computes it. Parameter groups carry their own decay (none on biases and
-// LayerNorm). On CUDA with LibTorch 2.x one fused kernel (at::_fused_adamw_)
-// updates every parameter; elsewhere a per-tensor loop. State saves by
-// parameter name, so a resumed run continues bit for bit on the CPU.
+// LayerNorm) and their own share of the learning rate (layer-wise decay). On CUDA with LibTorch 2.x
+// one fused kernel (at::_fused_adamw_) updates every parameter; elsewhere a per-tensor loop. State
+// saves by parameter name, so a resumed run continues bit for bit on the CPU.
 #pragma once
 
 #include <torch/torch.h>
@@ -22,11 +22,22 @@ struct ParamGroup {
     std::vector<std::string> names; // state dict names, for saving
     std::vector<torch::Tensor> params;
     double weightDecay = 0.0;
+    double lrScale = 1.0; // this group's learning rate: the scheduled rate times lrScale
 };
 
 // Trainable parameters of module split the Hugging Face way: decay on weights,
 // none on biases and LayerNorm.
 std::vector<ParamGroup> decayGroups(const torch::nn::Module& module, double weightDecay);
+
+// decayGroups with layer-wise learning-rate decay (Zhang et al. 2021,
+// "Revisiting Few-sample BERT Fine-tuning"): the head and the pooler learn at
+// the full rate, encoder layer i of L at layerDecay^(L-1-i) of it, the
+// embeddings at layerDecay^L. layerDecay 1: the two groups of decayGroups.
+std::vector<ParamGroup> layerDecayGroups(const torch::nn::Module& module, double weightDecay,
+                                         double layerDecay);
+// The learning-rate share layerDecayGroups gives the parameter called name
+// ("bert.encoder.layer.3.output.dense.weight") in a model of layers layers.
+double layerLearningRateScale(const std::string& name, int layers, double layerDecay);
 
 class AdamW {
 public:
@@ -52,6 +63,7 @@ private:
         torch::Tensor expAvgSq;
         torch::Tensor stepTensor; // fused kernel's per-parameter step count (CUDA)
         double weightDecay = 0.0;
+        double lrScale = 1.0;
     };
     std::vector<Slot> m_slots;
     AdamWOptions m_options;

@@ -74,7 +74,7 @@ Session setUpSession(const TrainOptions& options, const TrainData& data,
     const bool separateValidation = !data.validation.issues.empty();
     if (separateValidation) {
         s.validationLabels = mapLabels(data.validation, s.labels);
-    } else {
+    } else if (options.valFraction > 0.0) {
         const auto split = stratifiedSplit(s.trainLabels, options.valFraction, options.seed);
         trainRows = split.train;
         validationRows = split.validation;
@@ -88,7 +88,7 @@ Session setUpSession(const TrainOptions& options, const TrainData& data,
         throw DataError(trainPath + ": training needs issues of at least two classes; found " +
                         std::to_string(present));
     }
-    if (!separateValidation && validationRows.empty()) {
+    if (!separateValidation && options.valFraction > 0.0 && validationRows.empty()) {
         throw DataError(trainPath + ": the validation split is empty; raise the validation "
                                     "fraction or give a validation file");
     }
@@ -139,10 +139,15 @@ Session setUpSession(const TrainOptions& options, const TrainData& data,
     s.fingerprint = fingerprint.hex();
 
     std::ostringstream summary;
-    summary << "Training on " << s.train.size() << " issues, validating on " << s.validation.size()
-            << (separateValidation ? " (" + fileName(data.validation.path) + ")"
-                                   : " (a stratified split)")
-            << "; " << s.labels.size() << " classes:";
+    summary << "Training on " << s.train.size() << " issues, ";
+    if (s.validation.empty()) {
+        summary << "no validation (the last epoch's model is kept)";
+    } else {
+        summary << "validating on " << s.validation.size()
+                << (separateValidation ? " (" + fileName(data.validation.path) + ")"
+                                       : " (a stratified split)");
+    }
+    summary << "; " << s.labels.size() << " classes:";
     for (std::size_t c = 0; c < s.labels.size(); ++c) {
         summary << (c == 0 ? " " : ", ") << s.labels[c] << " " << used[c];
     }

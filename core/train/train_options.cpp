@@ -173,6 +173,8 @@ const Field kFields[] = {
      [](TrainOptions& o, const Reader& r) { o.warmupFraction = r.number(); }},
     {"weight_decay", [](const TrainOptions& o) -> json { return o.weightDecay; },
      [](TrainOptions& o, const Reader& r) { o.weightDecay = r.number(); }},
+    {"layer_decay", [](const TrainOptions& o) -> json { return o.layerDecay; },
+     [](TrainOptions& o, const Reader& r) { o.layerDecay = r.number(); }},
     {"max_grad_norm", [](const TrainOptions& o) -> json { return o.maxGradNorm; },
      [](TrainOptions& o, const Reader& r) { o.maxGradNorm = r.number(); }},
     {"class_weights",
@@ -304,9 +306,6 @@ std::vector<std::string> validateOptions(const TrainOptions& o) {
     if (!(o.valFraction >= 0.0 && o.valFraction <= kMaxValFraction)) {
         problems.push_back("validation fraction " + show(o.valFraction) +
                            " must be between 0 and " + show(kMaxValFraction));
-    } else if (o.valFraction == 0.0 && o.valPath.empty()) {
-        problems.push_back("validation fraction 0 needs a validation file; without one, give a "
-                           "fraction above 0 to set aside part of the training data");
     }
     if (o.maxRecords < 0) {
         problems.push_back("max records " + std::to_string(o.maxRecords) +
@@ -331,6 +330,10 @@ std::vector<std::string> validateOptions(const TrainOptions& o) {
     if (!(o.weightDecay >= 0.0 && o.weightDecay < 1.0)) {
         problems.push_back("weight decay " + show(o.weightDecay) +
                            " must be at least 0 and below 1");
+    }
+    if (!(o.layerDecay > 0.0 && o.layerDecay <= 1.0)) {
+        problems.push_back("layer-wise learning-rate decay " + show(o.layerDecay) +
+                           " must be above 0 and at most 1 (1: none)");
     }
     if (!std::isfinite(o.maxGradNorm)) {
         problems.push_back("max gradient norm " + show(o.maxGradNorm) +

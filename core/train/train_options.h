@@ -32,10 +32,12 @@ enum class Precision {
 struct TrainOptions {
     // Data and model.
     std::string trainPath;
-    std::string valPath;      // empty: a stratified split of the training data
-    std::string model;        // folder or model id; empty: the default model
-    std::string outDir;       // the run folder
-    double valFraction = 0.1; // of the training data, when valPath is empty
+    std::string valPath; // empty: a stratified split of the training data
+    std::string model;   // folder or model id; empty: the default model
+    std::string outDir;  // the run folder
+    // Of the training data, when valPath is empty. 0: no validation; training
+    // runs every epoch and best/ holds the last epoch's model.
+    double valFraction = 0.1;
     long long maxRecords = 0; // per file; 0: all
     // Inputs.
     // Max length 150 (the tutorial's), head truncation, no clean-up: each
@@ -53,7 +55,11 @@ struct TrainOptions {
     double learningRate = 0.0;
     double warmupFraction = 0.1; // of all steps, linear; then linear decay to 0
     double weightDecay = 0.01;   // decoupled; none on biases and LayerNorm
-    double maxGradNorm = 1.0;    // <= 0: no clipping
+    // Layer-wise learning-rate decay: encoder layer i of L learns at
+    // layerDecay^(L-1-i) of the rate, the embeddings at layerDecay^L, the head
+    // at the full rate. 1: one rate for all (docs/QUALITY.md).
+    double layerDecay = 1.0;
+    double maxGradNorm = 1.0; // <= 0: no clipping
     ClassWeighting classWeights = ClassWeighting::None;
     std::uint64_t seed = 42;
     // Evaluation, early stopping, checkpoints.

@@ -18,8 +18,8 @@ torch::Tensor classificationLoss(const torch::Tensor& logits, const torch::Tenso
 }
 
 StepRunner::StepRunner(BertClassifierImpl& model, const StepOptions& options)
-    : m_model(&model), m_options(options),
-      m_optimizer(std::make_unique<AdamW>(decayGroups(model, options.weightDecay))) {
+    : m_model(&model), m_options(options), m_optimizer(std::make_unique<AdamW>(layerDecayGroups(
+                                               model, options.weightDecay, options.layerDecay))) {
     for (const auto& p : model.parameters()) {
         if (p.requires_grad()) {
             m_params.push_back(p);

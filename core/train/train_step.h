@@ -16,6 +16,7 @@ namespace issuebert {
 
 struct StepOptions {
     double weightDecay = 0.01;
+    double layerDecay = 1.0;    // layer-wise learning-rate decay (layerDecayGroups); 1: none
     double maxGradNorm = 1.0;   // <= 0: no clipping
     bool bf16 = false;          // CUDA autocast
     torch::Tensor classWeights; // [C] float on the model's device, or undefined

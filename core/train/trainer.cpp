@@ -64,6 +64,9 @@ private:
         return m_cancel != nullptr && m_cancel->load(std::memory_order_relaxed);
     }
     EvalEvent evaluate(TrainerState& state, int epoch, bool epochEnd);
+    // Without validation data: best/ holds the model at the end of epoch.
+    void keepWithoutValidation(TrainerState& state, int epoch);
+    bool validating() const { return !m_s.validation.empty(); }
     void saveLast(const TrainerState& state);
     SaveOptions saveOptions() const;
     double elapsed(const TrainerState& state) const {
@@ -89,6 +92,14 @@ SaveOptions Run::saveOptions() const {
     save.baseModel = m_options.model.empty() ? m_s.folder.path() : m_options.model;
     save.trainingJson = trainOptionsToJson(m_options);
     return save;
+}
+
+void Run::keepWithoutValidation(TrainerState& state, int epoch) {
+    state.lastEvalStep = state.step;
+    state.bestEpoch = epoch + 1;
+    state.bestStep = state.step;
+    saveModelFolder(*m_s.model, m_s.folder.path(), m_folder.bestDir(), saveOptions());
+    m_listener.onCheckpoint({CheckpointKind::Best, m_folder.bestDir(), state.step});
 }
 
 EvalEvent Run::evaluate(TrainerState& state, int epoch, bool epochEnd) {
@@ -149,6 +160,7 @@ void Run::saveLast(const TrainerState& state) {
 FinishedEvent Run::execute(TrainerState state, bool resumed) {
     StepOptions stepOptions;
     stepOptions.weightDecay = m_options.weightDecay;
+    stepOptions.layerDecay = m_options.layerDecay;
     stepOptions.maxGradNorm = m_options.maxGradNorm;
     stepOptions.bf16 = m_s.bf16;
     stepOptions.classWeights = m_s.classWeights;
@@ -174,7 +186,7 @@ FinishedEvent Run::execute(TrainerState state, bool resumed) {
         finished.bestEpoch = state.bestEpoch;
         finished.steps = state.step;
         finished.elapsedSeconds = elapsed(state);
-        if (state.bestScore < 0.0) {
+        if (state.bestScore < 0.0 && (validating() || state.bestEpoch == 0)) {
             finished.bestPath.clear();
         }
         m_listener.onFinished(finished);
@@ -257,8 +269,8 @@ FinishedEvent Run::execute(TrainerState state, bool resumed) {
                                   static_cast<double>(totalSteps - state.step);
                 m_listener.onStep(step);
 
-                if (m_options.evalEverySteps > 0 && state.step % m_options.evalEverySteps == 0 &&
-                    b < batchesPerEpoch) {
+                if (validating() && m_options.evalEverySteps > 0 &&
+                    state.step % m_options.evalEverySteps == 0 && b < batchesPerEpoch) {
                     const auto eval = evaluate(state, epoch, false);
                     if (m_options.patience > 0 && state.badEvaluations >= m_options.patience) {
                         state.epoch = epoch;
@@ -276,7 +288,9 @@ FinishedEvent Run::execute(TrainerState state, bool resumed) {
             epochEvent.seconds = std::chrono::duration<double>(Clock::now() - epochStart).count();
             epochEvent.paddingFraction = paddingFraction(m_s.trainLengths, batches);
             m_listener.onEpochEnd(epochEvent);
-            if (state.lastEvalStep != state.step) {
+            if (!validating()) {
+                keepWithoutValidation(state, epoch);
+            } else if (state.lastEvalStep != state.step) {
                 evaluate(state, epoch, true);
             }
             state.epoch = epoch + 1;
@@ -315,9 +329,13 @@ FinishedEvent Run::execute(TrainerState state, bool resumed) {
     const double best = state.bestScore;
     std::ostringstream message;
     message.precision(4);
-    message << "trained " << m_options.epochs << " epochs; best "
-            << stopMetricName(m_options.stopMetric) << " " << best << " at epoch "
-            << state.bestEpoch;
+    message << "trained " << m_options.epochs << " epochs; ";
+    if (validating()) {
+        message << "best " << stopMetricName(m_options.stopMetric) << " " << best << " at epoch "
+                << state.bestEpoch;
+    } else {
+        message << "no validation data, so the last epoch's model is kept";
+    }
     return finish(RunOutcome::Finished, message.str());
 }
 

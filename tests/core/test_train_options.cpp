@@ -56,6 +56,7 @@ TrainOptions everyFieldChanged() {
     o.learningRate = 3.3e-5;
     o.warmupFraction = 0.06;
     o.weightDecay = 0.05;
+    o.layerDecay = 0.75;
     o.maxGradNorm = 0.0;
     o.classWeights = ClassWeighting::Balanced;
     o.seed = 18446744073709551615ULL;
@@ -155,13 +156,24 @@ TEST_CASE("options: several bad values give several lines") {
     CHECK_EQ(problems.size(), std::size_t{3});
 }
 
-TEST_CASE("options: no validation split needs a validation file") {
-    CHECK(onlyProblem(problemsWith([](auto& o) { o.valFraction = 0; }),
-                      "validation fraction 0 needs a validation file"));
+TEST_CASE("options: validation fraction 0 is training without validation, with or without a "
+          "file") {
+    CHECK(problemsWith([](auto& o) { o.valFraction = 0; }).empty());
     CHECK(problemsWith([](auto& o) {
               o.valFraction = 0;
               o.valPath = "val.json";
           }).empty());
+    CHECK(onlyProblem(problemsWith([](auto& o) { o.valFraction = -0.1; }),
+                      "validation fraction -0.1 must be between 0 and"));
+}
+
+TEST_CASE("options: layer-wise learning-rate decay is above 0 and at most 1") {
+    CHECK(problemsWith([](auto& o) { o.layerDecay = 0.8; }).empty());
+    CHECK(problemsWith([](auto& o) { o.layerDecay = 1.0; }).empty());
+    CHECK(onlyProblem(problemsWith([](auto& o) { o.layerDecay = 0.0; }),
+                      "layer-wise learning-rate decay 0 must be above 0 and at most 1"));
+    CHECK(onlyProblem(problemsWith([](auto& o) { o.layerDecay = 1.5; }),
+                      "layer-wise learning-rate decay 1.5 must be above 0"));
 }
 
 TEST_CASE("options: edge values are accepted") {
@@ -224,6 +236,7 @@ TEST_CASE("options: config.json gives back every field") {
     CHECK_EQ(r.learningRate, o.learningRate); // exact: the JSON keeps every bit
     CHECK_EQ(r.warmupFraction, o.warmupFraction);
     CHECK_EQ(r.weightDecay, o.weightDecay);
+    CHECK_EQ(r.layerDecay, o.layerDecay);
     CHECK_EQ(r.maxGradNorm, o.maxGradNorm);
     CHECK(r.classWeights == ClassWeighting::Balanced);
     CHECK_EQ(r.seed, o.seed);
@@ -256,7 +269,8 @@ TEST_CASE("options: config.json uses snake_case keys and readable values") {
     CHECK(defaults.at("head").is_null());
     CHECK(defaults.at("pooling").is_null());
     CHECK_EQ(defaults.size(), json.size());
-    CHECK_EQ(defaults.size(), std::size_t{28});
+    CHECK_EQ(defaults.size(), std::size_t{29});
+    CHECK_EQ(defaults.at("layer_decay").get<double>(), 1.0);
     CHECK_EQ(defaults.at("text_cleanup").get<std::string>(), std::string("none"));
     CHECK_EQ(json.at("text_cleanup").get<std::string>(), std::string("comments,code"));
 }

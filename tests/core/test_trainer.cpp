@@ -12,8 +12,10 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
 #include <sstream>
 
@@ -360,4 +362,83 @@ TEST_CASE(
     CHECK_EQ(runOutcomeName(result.outcome), std::string("failed"));
     CHECK(result.message.find("the loss became NaN at step 1") != std::string::npos);
     CHECK(result.message.find("lower the learning rate") != std::string::npos);
+}
+
+TEST_CASE("train: layer-wise learning-rate decay moves each layer by its share of the rate") {
+    unit::TempDir temp;
+    const std::string model = tinyModel(temp);
+    std::vector<Encoding> encodings(2);
+    encodings[0].inputIds = {101, 2000, 2001, 102};
+    encodings[1].inputIds = {101, 2003, 102};
+    // Adam's first update moves every parameter element with a gradient by
+    // the learning rate (m / sqrt(v) = ±1), so the largest move of each
+    // tensor is its group's learning rate.
+    const auto largestMoves = [&](double layerDecay) {
+        auto folder = openModelFolder(model);
+        auto classifier = loadClassifier(
+            folder, {HeadKind::Linear, Pooling::Mean, {"bug", "feature", "question"}});
+        StepOptions stepOptions;
+        stepOptions.weightDecay = 0.0;
+        stepOptions.maxGradNorm = 0.0;
+        stepOptions.layerDecay = layerDecay;
+        StepRunner runner(*classifier, stepOptions);
+        std::map<std::string, torch::Tensor> before;
+        for (const auto& item : classifier->named_parameters()) {
+            before[item.key()] = item.value().detach().clone();
+        }
+        runner.step({collate(encodings, {0, 1}, {0, 2}, torch::kCPU)}, 1e-3);
+        std::map<std::string, double> moves;
+        for (const auto& item : classifier->named_parameters()) {
+            moves[item.key()] =
+                (item.value().detach() - before[item.key()]).abs().max().item<double>();
+        }
+        return moves;
+    };
+    const auto decayed = largestMoves(0.5);
+    CHECK_NEAR(decayed.at("classifier.weight"), 1e-3, 1e-5);
+    CHECK_NEAR(decayed.at("bert.encoder.layer.1.output.dense.weight"), 1e-3, 1e-5);
+    CHECK_NEAR(decayed.at("bert.encoder.layer.0.output.dense.weight"), 5e-4, 5e-6);
+    CHECK_NEAR(decayed.at("bert.embeddings.LayerNorm.weight"), 2.5e-4, 2.5e-6);
+    CHECK_NEAR(decayed.at("bert.embeddings.word_embeddings.weight"), 2.5e-4, 2.5e-6);
+    // Without decay every layer moves by the full rate.
+    const auto plain = largestMoves(1.0);
+    CHECK_NEAR(plain.at("bert.encoder.layer.0.output.dense.weight"), 1e-3, 1e-5);
+    CHECK_NEAR(plain.at("bert.embeddings.LayerNorm.weight"), 1e-3, 1e-5);
+
+    CHECK_EQ(layerLearningRateScale("bert.encoder.layer.11.attention.self.query.weight", 12, 0.8),
+             1.0);
+    CHECK_NEAR(layerLearningRateScale("bert.encoder.layer.0.output.dense.bias", 12, 0.8),
+               std::pow(0.8, 11), 1e-12);
+    CHECK_NEAR(layerLearningRateScale("bert.embeddings.position_embeddings.weight", 12, 0.8),
+               std::pow(0.8, 12), 1e-12);
+    CHECK_EQ(layerLearningRateScale("bert.pooler.dense.weight", 12, 0.8), 1.0);
+}
+
+TEST_CASE("train: validation fraction 0 trains on every issue, evaluates nothing and keeps the "
+          "last epoch's model") {
+    unit::TempDir temp;
+    auto options = tinyOptions(tinyModel(temp), temp.path() / "run");
+    options.valFraction = 0.0;
+    options.epochs = 3;
+    struct Messages : Recorder {
+        std::vector<std::string> lines;
+        void onMessage(const std::string& line) override { lines.push_back(line); }
+    } recorder;
+    const FinishedEvent result = Trainer(options).run({separable(20), {}}, recorder);
+    CHECK_EQ(runOutcomeName(result.outcome), std::string("finished"));
+    CHECK(recorder.evals.empty());
+    const bool said = std::any_of(recorder.lines.begin(), recorder.lines.end(), [](auto& line) {
+        return line.find("Training on 60 issues, no validation") != std::string::npos;
+    });
+    CHECK(said);
+    CHECK(result.message.find("the last epoch's model is kept") != std::string::npos);
+    CHECK_EQ(result.bestEpoch, 3);
+    CHECK(!result.bestPath.empty());
+    CHECK(fs::exists(fs::path(result.bestPath) / "model.safetensors"));
+    // best/ was last written after the final step.
+    long long lastBest = -1;
+    for (const auto& c : recorder.checkpoints) {
+        lastBest = c.kind == CheckpointKind::Best ? c.step : lastBest;
+    }
+    CHECK_EQ(lastBest, recorder.steps.back().step);
 }

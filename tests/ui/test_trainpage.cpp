@@ -239,6 +239,25 @@ private slots:
         QCOMPARE(restored.cleanup().steps, kCleanCode | kCleanUrls | kCleanTraces);
     }
 
+    void smallDataOptionsRoundTripAndAreRemembered() {
+        TrainSettingsForm form;
+        auto* layerDecay = form.findChild<QDoubleSpinBox*>(QStringLiteral("layerDecay"));
+        auto* valFraction = form.findChild<QDoubleSpinBox*>(QStringLiteral("valFraction"));
+        QVERIFY(layerDecay != nullptr && valFraction != nullptr);
+        QCOMPARE(form.options().layerDecay, 1.0);
+        layerDecay->setValue(0.8);
+        valFraction->setValue(0.0);
+        QCOMPARE(valFraction->text(), QStringLiteral("none, keep the last epoch"));
+        QCOMPARE(form.options().layerDecay, 0.8);
+        QCOMPARE(form.options().valFraction, 0.0);
+        QVERIFY2(form.problems().isEmpty(), qPrintable(form.problems().join(QLatin1Char(';'))));
+        form.saveSettings();
+        TrainSettingsForm restored;
+        restored.restoreSettings();
+        QCOMPARE(restored.options().layerDecay, 0.8);
+        QCOMPARE(restored.options().valFraction, 0.0);
+    }
+
     void theDataPageShowsTheCleanUpTheFormSets() {
         MainWindow window;
         auto* form = window.findChild<TrainSettingsForm*>();

@@ -203,6 +203,11 @@ void TrainSettingsForm::buildUi() {
     m_maxGradNorm = makeDouble(this, QStringLiteral("maxGradNorm"), 0.0, 100.0, 0.5, 2,
                                tr("Gradients are scaled down to this norm; 0 turns clipping off."));
     optim->addRow(tr("Gradient clipping:"), m_maxGradNorm);
+    m_layerDecay = makeDouble(this, QStringLiteral("layerDecay"), 0.05, 1.0, 0.05, 2,
+                              tr("Layer-wise learning-rate decay: each encoder layer learns this "
+                                 "share of the rate of the layer above it; the head learns at the "
+                                 "full rate. 1: one rate for the whole model."));
+    optim->addRow(tr("Layer-wise decay:"), m_layerDecay);
     m_classWeights = makeCombo(
         this, QStringLiteral("classWeights"),
         {{tr("None"), QStringLiteral("none")}, {tr("Balanced"), QStringLiteral("balanced")}});
@@ -215,10 +220,12 @@ void TrainSettingsForm::buildUi() {
     auto* splitRow = new QHBoxLayout;
     m_split = new QRadioButton(tr("Split off"), this);
     m_split->setObjectName(QStringLiteral("splitChoice"));
-    m_valFraction = makeDouble(this, QStringLiteral("valFraction"), 1.0, 90.0, 1.0, 1,
+    m_valFraction = makeDouble(this, QStringLiteral("valFraction"), 0.0, 90.0, 1.0, 1,
                                tr("Share of the training data held out for validation, "
-                                  "stratified by class and fixed by the seed."));
+                                  "stratified by class and fixed by the seed. None: train on "
+                                  "all of it and keep the last epoch's model."));
     m_valFraction->setSuffix(QStringLiteral(" %"));
+    m_valFraction->setSpecialValueText(tr("none, keep the last epoch"));
     splitRow->addWidget(m_split);
     splitRow->addWidget(m_valFraction, 1);
     eval->addRow(tr("Validation data:"), splitRow);
@@ -333,6 +340,7 @@ TrainOptions TrainSettingsForm::options() const {
     o.warmupFraction = m_warmup->value() / 100.0;
     o.weightDecay = m_weightDecay->value();
     o.maxGradNorm = m_maxGradNorm->value();
+    o.layerDecay = m_layerDecay->value();
     o.classWeights =
         parseClassWeighting(dataOf(m_classWeights).toStdString()).value_or(ClassWeighting::None);
     o.valFraction = m_valFraction->value() / 100.0;
@@ -372,6 +380,7 @@ void TrainSettingsForm::setOptions(const TrainOptions& o) {
     m_warmup->setValue(o.warmupFraction * 100.0);
     m_weightDecay->setValue(o.weightDecay);
     m_maxGradNorm->setValue(o.maxGradNorm);
+    m_layerDecay->setValue(o.layerDecay);
     selectData(m_classWeights, QLatin1String(classWeightingName(o.classWeights)));
     m_valFraction->setValue(o.valFraction * 100.0);
     if (!o.valPath.empty()) {

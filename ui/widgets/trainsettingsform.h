@@ -81,6 +81,7 @@ private:
     QDoubleSpinBox* m_warmup = nullptr;
     QDoubleSpinBox* m_weightDecay = nullptr;
     QDoubleSpinBox* m_maxGradNorm = nullptr;
+    QDoubleSpinBox* m_layerDecay = nullptr;
     QComboBox* m_classWeights = nullptr;
     QRadioButton* m_split = nullptr;
     QDoubleSpinBox* m_valFraction = nullptr;
