@@ -303,12 +303,20 @@ void MainWindow::createTrainingMenu() {
         m_trainPage->chooseAndShowRun();
     });
     openRun->setObjectName(QStringLiteral("openRunAction"));
+    training->addSeparator();
+    QAction* crossValidate = training->addAction(tr("&Cross-validate…"), this, [this] {
+        showPage(m_trainPage);
+        m_trainPage->crossValidate();
+    });
+    crossValidate->setObjectName(QStringLiteral("crossValidateAction"));
+    crossValidate->setShortcut(QKeySequence(Qt::Key_F6));
     connect(m_trainPage, &TrainPage::runningChanged, this,
-            [start, stop, resume, openRun](bool running) {
+            [start, stop, resume, openRun, crossValidate](bool running) {
                 start->setEnabled(!running);
                 stop->setEnabled(running);
                 resume->setEnabled(!running);
                 openRun->setEnabled(!running);
+                crossValidate->setEnabled(!running);
             });
 }
 

@@ -8,16 +8,23 @@
 #include "ui/mainwindow.h"
 #include "ui/pages/datapage.h"
 #include "ui/pages/trainpage.h"
+#include "ui/widgets/crossvalidationdialog.h"
 #include "ui/widgets/modelpicker.h"
 #include "ui/widgets/trainingcharts.h"
 #include "ui/widgets/trainsettingsform.h"
+#include "ui/workers/datasetloadworker.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QCheckBox>
 #include <QElapsedTimer>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
@@ -25,6 +32,7 @@
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStandardPaths>
+#include <QTableWidget>
 #include <QTest>
 #include <QTimer>
 
@@ -237,6 +245,96 @@ private slots:
         TrainSettingsForm restored;
         restored.restoreSettings();
         QCOMPARE(restored.cleanup().steps, kCleanCode | kCleanUrls | kCleanTraces);
+    }
+
+    void crossValidatesTheSettingsWithAResultsTable() {
+        MainWindow window;
+        window.show();
+        prepare(window, 2);
+        TrainPage* page = window.trainPage();
+        QVERIFY(page->crossValidateButton()->isEnabled());
+        auto* action = window.findChild<QAction*>(QStringLiteral("crossValidateAction"));
+        QVERIFY(action != nullptr);
+        action->trigger(); // F6
+        CrossValidationDialog* dialog = page->crossValidationDialog();
+        QVERIFY(dialog != nullptr);
+        QVERIFY(dialog->isVisible());
+        QVERIFY2(dialog->findChild<QLabel*>(QStringLiteral("recipeLabel"))
+                     ->text()
+                     .contains(QStringLiteral("max length 32")),
+                 "the dialog names the Train page's settings");
+        dialog->foldsBox()->setValue(2);
+        dialog->repeatsBox()->setValue(1);
+        dialog->perClassBox()->setValue(0);
+        QSignalSpy done(dialog, &CrossValidationDialog::done);
+        StallMeter meter;
+        dialog->startButton()->click();
+        QVERIFY(dialog->isRunning());
+        QVERIFY(!dialog->startButton()->isEnabled());
+        QVERIFY(!dialog->foldsBox()->isEnabled());
+        QVERIFY(done.wait(kTrainWaitMs));
+        QVERIFY2(meter.longest() <= kMaxStallMs,
+                 qPrintable(QStringLiteral("stalled %1 ms").arg(meter.longest())));
+        QVERIFY(!dialog->isRunning());
+        QTableWidget* table = dialog->table();
+        QCOMPARE(table->rowCount(), 3); // two folds, then the mean
+        QCOMPARE(table->item(2, 0)->text(), QStringLiteral("mean ± std"));
+        QVERIFY2(dialog->statusLabel()->text().startsWith(QStringLiteral("Macro-F1")),
+                 qPrintable(dialog->statusLabel()->text()));
+
+        // cv.json holds what the table shows.
+        QFile file(dialog->outFolder() + QStringLiteral("/cv.json"));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QJsonObject cv = QJsonDocument::fromJson(file.readAll()).object();
+        QCOMPARE(cv.value(QStringLiteral("runs")).toInt(), 2);
+        const QJsonArray folds = cv.value(QStringLiteral("folds")).toArray();
+        for (int row = 0; row < 2; ++row) {
+            const double f1 = folds.at(row).toObject().value(QStringLiteral("macro_f1")).toDouble();
+            QCOMPARE(table->item(row, 4)->text(), QLocale().toString(f1, 'f', 4));
+            QVERIFY(f1 >= 0.0 && f1 <= 1.0);
+        }
+        QCOMPARE(QSettings().value(QStringLiteral("crossValidation/folds")).toInt(), 2);
+        dialog->reject();
+        QVERIFY(!dialog->isVisible());
+    }
+
+    void crossValidationStopsOnRequestAndExplainsBadInput() {
+        MainWindow window;
+        window.show();
+        prepare(window, 10);
+        TrainPage* page = window.trainPage();
+        page->crossValidate();
+        CrossValidationDialog* dialog = page->crossValidationDialog();
+        QVERIFY(dialog != nullptr);
+        dialog->foldsBox()->setValue(3);
+        QSignalSpy done(dialog, &CrossValidationDialog::done);
+        dialog->startButton()->click();
+        QTRY_VERIFY_WITH_TIMEOUT(dialog->progressBar()->value() > 0, kTrainWaitMs);
+        dialog->stopButton()->click();
+        QVERIFY(done.wait(kTrainWaitMs));
+        QCOMPARE(dialog->progressBar()->format(), QStringLiteral("Stopped"));
+        QVERIFY2(dialog->statusLabel()->text().startsWith(QStringLiteral("Stopped")),
+                 qPrintable(dialog->statusLabel()->text()));
+
+        // More folds than issues: refused before any training, and said.
+        const QString tiny = testing::writeSeparable(m_dir, QStringLiteral("tiny.json"), 2);
+        window.openDataset(tiny);
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                return window.dataPage()->result() != nullptr &&
+                       window.dataPage()->result()->dataset.issues.size() == 6;
+            },
+            kLoadWaitMs));
+        page->crossValidate();
+        dialog = page->crossValidationDialog();
+        dialog->foldsBox()->setValue(10);
+        QSignalSpy failed(dialog, &CrossValidationDialog::done);
+        dialog->startButton()->click();
+        QVERIFY(failed.wait(kTrainWaitMs));
+        QVERIFY2(dialog->statusLabel()->text().contains(
+                     QStringLiteral("6 labelled issues cannot fill 10 folds")),
+                 qPrintable(dialog->statusLabel()->text()));
+        QCOMPARE(dialog->progressBar()->format(), QStringLiteral("Failed"));
     }
 
     void smallDataOptionsRoundTripAndAreRemembered() {

@@ -4,6 +4,8 @@
 #include "core/data/dataset.h"
 #include "core/io/errors.h"
 #include "core/train/trainer.h"
+#include "ui/format.h"
+#include "ui/widgets/crossvalidationdialog.h"
 #include "ui/widgets/downloaddialog.h"
 #include "ui/widgets/modelpicker.h"
 #include "ui/widgets/trainingcharts.h"
@@ -41,23 +43,6 @@ constexpr const char* kSplitterKey = "train/splitter";
 constexpr const char* kLastRunKey = "train/lastRun";
 // Lines the log keeps.
 constexpr int kLogLines = 5000;
-
-// "45 s", "3 min 20 s", "2 h 05 min".
-QString duration(double seconds) {
-    if (!std::isfinite(seconds) || seconds < 0) {
-        return QStringLiteral("–");
-    }
-    const auto total = static_cast<long long>(std::llround(seconds));
-    if (total < 60) {
-        return QObject::tr("%1 s").arg(total);
-    }
-    if (total < 3600) {
-        return QObject::tr("%1 min %2 s").arg(total / 60).arg(total % 60, 2, 10, QLatin1Char('0'));
-    }
-    return QObject::tr("%1 h %2 min")
-        .arg(total / 3600)
-        .arg((total % 3600) / 60, 2, 10, QLatin1Char('0'));
-}
 
 QString percent(double value) {
     return QLocale().toString(100.0 * value, 'f', 1) + QStringLiteral(" %");
@@ -125,6 +110,12 @@ QWidget* TrainPage::buildSettings() {
     m_dataLabel->setObjectName(QStringLiteral("trainDataLabel"));
     m_dataLabel->setWordWrap(true);
     dataLayout->addWidget(m_dataLabel);
+    m_crossValidate = new QPushButton(tr("Cross-validate…"), dataBox);
+    m_crossValidate->setObjectName(QStringLiteral("crossValidate"));
+    m_crossValidate->setToolTip(tr("Measure these settings on held-out folds of the data before "
+                                   "training for real (F6)."));
+    connect(m_crossValidate, &QPushButton::clicked, this, &TrainPage::crossValidate);
+    dataLayout->addWidget(m_crossValidate, 0, Qt::AlignLeft);
     layout->addWidget(dataBox);
 
     m_form = new TrainSettingsForm(content);
@@ -254,19 +245,7 @@ void TrainPage::startTraining() {
     if (isRunning()) {
         return;
     }
-    if (!m_dataset) {
-        Q_EMIT errorOccurred(
-            tr("No training data: open a labelled dataset on the Data page first."));
-        return;
-    }
-    if (m_model->modelDir().isEmpty()) {
-        Q_EMIT errorOccurred(tr("No pretrained model: choose a model folder or download one."));
-        return;
-    }
-    const QStringList problems = m_form->problems();
-    if (!problems.isEmpty()) {
-        Q_EMIT errorOccurred(
-            tr("The settings cannot start a run:\n%1").arg(problems.join(QLatin1Char('\n'))));
+    if (!readyToTrain()) {
         return;
     }
     const QString stem = QFileInfo(QString::fromStdString(m_dataset->path)).completeBaseName();
@@ -286,14 +265,62 @@ void TrainPage::startTraining() {
         return;
     }
     TrainingRequest request;
-    request.options = m_form->options();
-    request.options.trainPath = m_dataset->path;
-    request.options.model = m_model->modelDir().toStdString();
+    request.options = recipe();
     request.options.outDir = folder.toStdString();
     request.train = m_dataset;
     m_charts->clear();
     m_log->clear();
     launch(std::move(request), folder);
+}
+
+bool TrainPage::readyToTrain() {
+    if (!m_dataset) {
+        Q_EMIT errorOccurred(
+            tr("No training data: open a labelled dataset on the Data page first."));
+        return false;
+    }
+    if (m_model->modelDir().isEmpty()) {
+        Q_EMIT errorOccurred(tr("No pretrained model: choose a model folder or download one."));
+        return false;
+    }
+    const QStringList problems = m_form->problems();
+    if (!problems.isEmpty()) {
+        Q_EMIT errorOccurred(
+            tr("The settings cannot start a run:\n%1").arg(problems.join(QLatin1Char('\n'))));
+        return false;
+    }
+    return true;
+}
+
+TrainOptions TrainPage::recipe() const {
+    TrainOptions options = m_form->options();
+    options.trainPath = m_dataset ? m_dataset->path : std::string();
+    options.model = m_model->modelDir().toStdString();
+    return options;
+}
+
+CrossValidationDialog* TrainPage::crossValidationDialog() const {
+    return m_crossValidation;
+}
+
+void TrainPage::crossValidate() {
+    if (isRunning() || (m_crossValidation && m_crossValidation->isRunning())) {
+        return;
+    }
+    if (!readyToTrain()) {
+        return;
+    }
+    if (!QDir().mkpath(m_runsFolder)) {
+        Q_EMIT errorOccurred(
+            tr("Cannot create the runs folder %1.").arg(QDir::toNativeSeparators(m_runsFolder)));
+        return;
+    }
+    TrainOptions options = recipe();
+    options.valPath.clear(); // the validation split comes from each fold's training part
+    delete m_crossValidation;
+    m_crossValidation = new CrossValidationDialog(options, m_dataset, m_runsFolder, this);
+    m_crossValidation->setWindowModality(Qt::WindowModal);
+    m_crossValidation->open();
 }
 
 void TrainPage::chooseAndResume() {
@@ -444,7 +471,8 @@ void TrainPage::onSteps(const QVector<StepEvent>& steps) {
         m_status->setText(tr("Loss %1 · learning rate %2 · elapsed %3 · %4 left")
                               .arg(QLocale().toString(last.loss, 'f', 4),
                                    QLocale::c().toString(last.learningRate, 'g', 3),
-                                   duration(last.elapsedSeconds), duration(last.etaSeconds)));
+                                   durationText(last.elapsedSeconds),
+                                   durationText(last.etaSeconds)));
     }
     m_speed->setText(tr("%1 issues/s · %2 tokens/s")
                          .arg(QLocale().toString(last.samplesPerSecond, 'f', 1),
@@ -465,7 +493,7 @@ void TrainPage::onEpochEnd(const EpochEvent& event) {
     appendLog(tr("Epoch %1 of %2 done in %3: training loss %4, padding %5")
                   .arg(event.epoch)
                   .arg(event.epochs)
-                  .arg(duration(event.seconds), QLocale().toString(event.trainLoss, 'f', 4),
+                  .arg(durationText(event.seconds), QLocale().toString(event.trainLoss, 'f', 4),
                        percent(event.paddingFraction)));
 }
 
@@ -535,6 +563,7 @@ void TrainPage::updateButtons() {
     m_start->setEnabled(!running && m_dataset && m_form->problems().isEmpty());
     m_stop->setEnabled(running && !m_stopping);
     m_resume->setEnabled(!running);
+    m_crossValidate->setEnabled(!running && m_dataset && m_form->problems().isEmpty());
     m_form->setEnabled(!running);
     m_model->setEnabled(!running);
 }

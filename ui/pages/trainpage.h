@@ -4,6 +4,7 @@
 #pragma once
 
 #include "core/train/events.h"
+#include "core/train/train_options.h"
 
 #include <QPointer>
 #include <QThread>
@@ -21,6 +22,7 @@ class QSplitter;
 
 namespace issuebert {
 
+class CrossValidationDialog;
 class ModelPicker;
 class TrainSettingsForm;
 class TrainingCharts;
@@ -54,6 +56,9 @@ public:
     QPushButton* startButton() const { return m_start; }
     QPushButton* stopButton() const { return m_stop; }
     QPushButton* resumeButton() const { return m_resume; }
+    QPushButton* crossValidateButton() const { return m_crossValidate; }
+    // The Cross-validate dialog last opened; null before.
+    CrossValidationDialog* crossValidationDialog() const;
     QProgressBar* progressBar() const { return m_progress; }
     QPlainTextEdit* log() const { return m_log; }
     QLabel* statusLabel() const { return m_status; }
@@ -72,6 +77,8 @@ public Q_SLOTS:
     bool showRun(const QString& folder);
     // Asks for a run folder, then shows it.
     void chooseAndShowRun();
+    // Opens the Cross-validate dialog for the current settings and dataset.
+    void crossValidate();
 
 Q_SIGNALS:
     void runningChanged(bool running);
@@ -84,6 +91,10 @@ private:
     QWidget* buildSettings();
     QWidget* buildMonitor();
     void launch(TrainingRequest request, const QString& folder);
+    // Says what is missing (errorOccurred) when a run cannot start.
+    bool readyToTrain();
+    // The form's settings with the dataset's path and the model.
+    TrainOptions recipe() const;
     void onSteps(const QVector<StepEvent>& steps);
     void onEvaluation(const EvalEvent& event);
     void onEpochEnd(const EpochEvent& event);
@@ -101,6 +112,8 @@ private:
     QPushButton* m_start = nullptr;
     QPushButton* m_stop = nullptr;
     QPushButton* m_resume = nullptr;
+    QPushButton* m_crossValidate = nullptr;
+    QPointer<CrossValidationDialog> m_crossValidation;
     QProgressBar* m_progress = nullptr;
     QLabel* m_status = nullptr;
     QLabel* m_speed = nullptr;
