@@ -65,7 +65,11 @@ TrainOptions optionsFromArgs(const Args& args) {
     o.outDir = args.value("out").value_or(o.outDir);
     o.valFraction = parseNumber(args, "val-split", o.valFraction);
     o.maxRecords = args.intValue("max-records", static_cast<int>(o.maxRecords), 0, 100'000'000);
-    o.encoder.maxLength = args.intValue("max-len", o.encoder.maxLength, 1, 100'000);
+    if (args.value("max-len") == "auto") {
+        o.encoder.maxLength = kAutoMaxLength;
+    } else {
+        o.encoder.maxLength = args.intValue("max-len", o.encoder.maxLength, 1, 100'000);
+    }
     if (const auto truncation = args.value("truncation")) {
         if (*truncation == "head") {
             o.encoder.truncation = Truncation::Head;

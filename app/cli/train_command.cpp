@@ -48,7 +48,9 @@ Data and model:
   --resume RUN_DIR           continue a stopped or crashed run where it left off
 
 Inputs:
-  --max-len N                tokens per issue, 16-512 (default 150)
+  --max-len N|auto           tokens per issue, 16-512 (default 150); auto: fits
+                             80 % of the training issues whole, rounded up to
+                             a multiple of 32, 64-256
   --truncation head|head_tail
                              what to keep of long issues (default head)
   --pair-title-body          title and body as a sentence pair

@@ -44,6 +44,31 @@ std::vector<int> mapLabels(const Dataset& dataset, const std::vector<std::string
     return mapped;
 }
 
+// The auto max length for issues (kAutoMaxLength), from their token counts
+// as the encoder sees them (clean-up included), said to listener.
+int chooseMaxLength(const Tokenizer& tokenizer, EncoderOptions options,
+                    const std::vector<Issue>& issues, int modelMaxLength,
+                    TrainingListener& listener, const std::atomic<bool>* cancel) {
+    options.maxLength = kMaxMaxLength; // counting only: tokenCount is before truncation
+    const Encoder counter(tokenizer, options);
+    std::vector<int> counts;
+    counts.reserve(issues.size());
+    for (const auto& encoding : encodeAll(counter, issues, 0, {}, cancel)) {
+        counts.push_back(encoding.tokenCount);
+    }
+    const int chosen = std::min(autoMaxLength(counts), std::max(kMinMaxLength, modelMaxLength));
+    const auto fit =
+        std::count_if(counts.begin(), counts.end(), [&](int count) { return count <= chosen - 2; });
+    listener.onMessage(
+        "Max length (auto): " + std::to_string(chosen) + ", which fits " +
+        percent(counts.empty() ? 1.0
+                               : static_cast<double>(fit) / static_cast<double>(counts.size())) +
+        " of the training issues whole (auto fits " +
+        std::to_string(static_cast<int>(kAutoMaxLengthCoverage * 100)) + " %, within " +
+        std::to_string(kAutoMaxLengthMin) + " to " + std::to_string(kAutoMaxLengthMax) + ")");
+    return chosen;
+}
+
 torch::Device chooseDevice(DeviceChoice choice) {
     const bool cuda = torch::cuda::is_available();
     if (choice == DeviceChoice::Cuda && !cuda) {
@@ -102,7 +127,6 @@ Session setUpSession(const TrainOptions& options, const TrainData& data,
     }
     EncoderOptions encoderOptions = options.encoder;
     encoderOptions.padToMaxLength = false; // the batcher pads each batch to its longest member
-    const Encoder encoder(tokenizer, encoderOptions);
     std::vector<Issue> trainIssues;
     trainIssues.reserve(trainRows.size());
     std::vector<Issue> validationIssues;
@@ -119,6 +143,13 @@ Session setUpSession(const TrainOptions& options, const TrainData& data,
         s.validationLabels.push_back(s.trainLabels[row]);
     }
     s.trainLabels = std::move(trainLabels);
+    if (encoderOptions.maxLength == kAutoMaxLength) {
+        encoderOptions.maxLength =
+            chooseMaxLength(tokenizer, encoderOptions, trainIssues,
+                            s.folder.config.maxPositionEmbeddings, listener, cancel);
+    }
+    s.maxLength = encoderOptions.maxLength;
+    const Encoder encoder(tokenizer, encoderOptions);
     listener.onMessage("Tokenizing " +
                        std::to_string(trainIssues.size() + validationIssues.size()) +
                        " issues (max length " + std::to_string(encoderOptions.maxLength) + ")");

@@ -25,6 +25,7 @@ struct Session {
     std::vector<Encoding> train, validation;
     std::vector<int> trainLabels, validationLabels;
     std::vector<int> trainLengths;
+    int maxLength = 0; // the encoder's: options' or, for auto, the one chosen from the data
     std::string fingerprint;
     torch::Device device = torch::kCPU;
     bool bf16 = false;

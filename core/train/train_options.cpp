@@ -311,7 +311,9 @@ std::vector<std::string> validateOptions(const TrainOptions& o) {
         problems.push_back("max records " + std::to_string(o.maxRecords) +
                            " must be 0 (all) or more");
     }
-    between("max length", o.encoder.maxLength, kMinTrainMaxLength, kMaxMaxLength);
+    if (o.encoder.maxLength != kAutoMaxLength) {
+        between("max length", o.encoder.maxLength, kMinTrainMaxLength, kMaxMaxLength);
+    }
     if (!(o.dropout < 1.0)) {
         problems.push_back("dropout " + show(o.dropout) +
                            " must be below 1 (below 0: the model's own)");
@@ -357,6 +359,22 @@ int autoEpochs(std::size_t trainIssues, int batchSize, int gradAccumulation) {
         std::max(1LL, (batches + gradAccumulation - 1) / std::max(1, gradAccumulation));
     const long long epochs = (kAutoTargetSteps + steps - 1) / steps;
     return static_cast<int>(std::clamp<long long>(epochs, 1, kAutoMaxEpochs));
+}
+
+int autoMaxLength(std::vector<int> tokenCounts) {
+    if (tokenCounts.empty()) {
+        return kAutoMaxLengthMax;
+    }
+    // The smallest count at least kAutoMaxLengthCoverage of the issues stay within.
+    const auto rank = static_cast<std::size_t>(
+        std::ceil(kAutoMaxLengthCoverage * static_cast<double>(tokenCounts.size())));
+    const auto nth =
+        tokenCounts.begin() +
+        static_cast<std::ptrdiff_t>(std::clamp<std::size_t>(rank, 1, tokenCounts.size()) - 1);
+    std::nth_element(tokenCounts.begin(), nth, tokenCounts.end());
+    const long long needed = static_cast<long long>(*nth) + 2; // [CLS] and [SEP]
+    const long long rounded = (needed + 31) / 32 * 32;
+    return static_cast<int>(std::clamp<long long>(rounded, kAutoMaxLengthMin, kAutoMaxLengthMax));
 }
 
 double autoLearningRate(int hiddenSize) {

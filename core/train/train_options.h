@@ -84,6 +84,20 @@ inline constexpr int kAutoMaxEpochs = 10;
 // wider models get it scaled by 384 / hidden (768: 5e-5, BERT-base's usual).
 inline constexpr double kAutoLearningRate384 = 1e-4;
 
+// "Auto" max length (TrainOptions::encoder.maxLength): chosen from the
+// training issues' token counts when the run starts. It fits this share of
+// the issues whole…
+inline constexpr int kAutoMaxLength = 0;
+inline constexpr double kAutoMaxLengthCoverage = 0.8;
+// …rounded up to a multiple of 32, within these bounds (the upper one keeps
+// time in check: docs/QUALITY.md).
+inline constexpr int kAutoMaxLengthMin = 64;
+inline constexpr int kAutoMaxLengthMax = 256;
+
+// The auto max length for issues of tokenCounts WordPiece tokens each
+// ([CLS] and [SEP] not counted); kAutoMaxLengthMax for none.
+int autoMaxLength(std::vector<int> tokenCounts);
+
 // Epochs that reach kAutoTargetSteps optimizer steps on trainIssues, between
 // 1 and kAutoMaxEpochs.
 int autoEpochs(std::size_t trainIssues, int batchSize, int gradAccumulation);

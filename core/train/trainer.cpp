@@ -405,8 +405,9 @@ Trainer::Trainer(TrainOptions options) : m_options(std::move(options)) {
 Trainer::~Trainer() = default;
 
 void Trainer::resolveAutoSettings(const Session& session, TrainingListener& listener) {
-    const TrainOptions resolved =
+    TrainOptions resolved =
         resolveAuto(m_options, session.train.size(), session.model->config().hiddenSize);
+    resolved.encoder.maxLength = session.maxLength; // setUpSession said what auto chose
     std::ostringstream message;
     if (m_options.epochs == kAutoEpochs) {
         message << "Epochs (auto): " << resolved.epochs << ", for at least " << kAutoTargetSteps

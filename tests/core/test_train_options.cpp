@@ -167,6 +167,18 @@ TEST_CASE("options: validation fraction 0 is training without validation, with o
                       "validation fraction -0.1 must be between 0 and"));
 }
 
+TEST_CASE("options: auto max length fits 80 % of the issues whole, in multiples of 32 from 64 "
+          "to 256") {
+    CHECK(problemsWith([](auto& o) { o.encoder.maxLength = kAutoMaxLength; }).empty());
+    CHECK_EQ(autoMaxLength({}), 256);
+    CHECK_EQ(autoMaxLength({5, 10, 12, 20, 9}), 64); // short issues: the least
+    // Five issues: the fourth longest must fit, 200 tokens + [CLS] + [SEP] -> 224.
+    CHECK_EQ(autoMaxLength({300, 10, 200, 20, 30}), 224);
+    CHECK_EQ(autoMaxLength({94, 94, 94, 94, 400}), 96);
+    CHECK_EQ(autoMaxLength({95, 95, 95, 95, 400}), 128); // 97 does not fit in 96
+    CHECK_EQ(autoMaxLength({1000, 2000, 3000}), 256);    // long issues: the most
+}
+
 TEST_CASE("options: layer-wise learning-rate decay is above 0 and at most 1") {
     CHECK(problemsWith([](auto& o) { o.layerDecay = 0.8; }).empty());
     CHECK(problemsWith([](auto& o) { o.layerDecay = 1.0; }).empty());

@@ -249,8 +249,8 @@ TEST_CASE("train: early stopping ends the run after `patience` evaluations witho
     CHECK(fs::exists(fs::path(result.bestPath) / "model.safetensors"));
 }
 
-TEST_CASE("train: auto epochs and learning rate are resolved for the data and the model, said, "
-          "and kept in config.json") {
+TEST_CASE("train: auto epochs, learning rate and max length are resolved for the data and the "
+          "model, said, and kept in config.json and the saved model") {
     unit::TempDir temp;
     auto options = tinyOptions(tinyModel(temp), temp.path() / "run");
     options.epochs = kAutoEpochs;
@@ -260,10 +260,21 @@ TEST_CASE("train: auto epochs and learning rate are resolved for the data and th
         std::vector<std::string> lines;
         void onMessage(const std::string& line) override { lines.push_back(line); }
     } recorder;
+    options.encoder.maxLength = kAutoMaxLength;
     Trainer(options).run({separable(20), {}}, recorder);
     // 45 training issues in batches of 8: 6 steps an epoch, so the most epochs.
     const TrainOptions saved = readRunOptions(options.outDir);
     CHECK_EQ(saved.epochs, kAutoMaxEpochs);
+    // The issues are at most 20 words: the shortest auto length.
+    CHECK_EQ(saved.encoder.maxLength, kAutoMaxLengthMin);
+    const bool saidLength =
+        std::any_of(recorder.lines.begin(), recorder.lines.end(), [](auto& line) {
+            return line.find("Max length (auto): 64, which fits 100.0% of the training issues") !=
+                   std::string::npos;
+        });
+    CHECK(saidLength);
+    const auto savedModel = readSavedSettings((fs::path(options.outDir) / "best").string());
+    CHECK(savedModel.has_value() && savedModel->encoder.maxLength == 64);
     // The tiny model is 32 wide: 1e-4 x 384 / 32.
     CHECK_NEAR(saved.learningRate, 1.2e-3, 1e-12);
     const bool said = std::any_of(recorder.lines.begin(), recorder.lines.end(), [](auto& line) {

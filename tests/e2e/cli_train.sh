@@ -80,18 +80,24 @@ else
 fi
 echo "a 1-epoch run took $((SECONDS - start)) s"
 
-# --- --epochs auto --lr auto: resolved for the data and the model, said, kept -
-"$cli" train --train "$train" --out "$work/run-auto" --model "$model" --max-len 64 \
+# --- --epochs auto --lr auto --max-len auto: resolved for the data and the
+# model, said, kept in config.json and the saved model ---------------------------
+"$cli" train --train "$train" --out "$work/run-auto" --model "$model" --max-len auto \
     --batch-size 16 --max-records 40 --epochs auto --lr auto >"$work/auto.out" 2>"$work/auto.err"
 rc=$?
 # 36 training issues in batches of 16: 3 steps an epoch, so the most epochs.
 if [[ $rc -eq 0 ]] && cat "$work/auto.out" "$work/auto.err" | grep -q "Epochs (auto): 10" &&
+    cat "$work/auto.out" "$work/auto.err" | grep -q "Max length (auto): " &&
     python3 -c 'import json, sys
 c = json.load(open(sys.argv[1]))
-assert c["epochs"] == 10 and c["learning_rate"] > 0, c' "$work/run-auto/config.json"; then
+m = json.load(open(sys.argv[2]))
+n = c["max_length"]
+assert c["epochs"] == 10 and c["learning_rate"] > 0, c
+assert 64 <= n <= 256 and n % 32 == 0, c
+assert m["max_length"] == n, m' "$work/run-auto/config.json" "$work/run-auto/best/issuebert.json"; then
     pass
 else
-    fail "train --epochs auto --lr auto: exit $rc; $(tail -5 "$work/auto.err")"
+    fail "train --epochs auto --lr auto --max-len auto: exit $rc; $(tail -5 "$work/auto.err")"
 fi
 
 # --- Bad input: exit 2 and a message naming the problem ---------------------

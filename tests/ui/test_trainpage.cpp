@@ -224,6 +224,14 @@ private slots:
         form.learningRateEdit()->setText(QStringLiteral("fast"));
         QVERIFY2(form.problems().join(QLatin1Char(';')).contains(QStringLiteral("\"fast\"")),
                  qPrintable(form.problems().join(QLatin1Char(';'))));
+        form.maxLengthBox()->setValue(kAutoMaxLength);
+        QCOMPARE(form.maxLengthBox()->text(), QStringLiteral("auto"));
+        QCOMPARE(form.options().encoder.maxLength, kAutoMaxLength);
+        form.setTokenLengths({10, 50, 200, 30, 20}); // the fourth longest, 50, must fit: 64
+        QVERIFY2(form.truncationLabel()->text().startsWith(
+                     QStringLiteral("Auto picks about 64 for this dataset. 20.0 %")),
+                 qPrintable(form.truncationLabel()->text()));
+        form.maxLengthBox()->setValue(150);
         form.learningRateEdit()->clear();
         form.epochsBox()->setValue(4);
         QCOMPARE(form.options().epochs, 4);

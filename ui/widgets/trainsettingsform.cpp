@@ -92,9 +92,11 @@ void TrainSettingsForm::buildUi() {
 
     // Inputs.
     QFormLayout* inputs = group(tr("Inputs"));
-    m_maxLength = makeSpin(this, QStringLiteral("maxLength"), kMinMaxLength, kMaxMaxLength,
+    m_maxLength = makeSpin(this, QStringLiteral("maxLength"), kAutoMaxLength, kMaxMaxLength,
                            tr("Tokens per issue, [CLS] and [SEP] included. Longer issues are cut; "
-                              "time and memory grow with it. The tutorial used 150."));
+                              "time and memory grow with it. The tutorial used 150. Auto: "
+                              "enough for 80 % of the training issues, 64 to 256."));
+    m_maxLength->setSpecialValueText(tr("auto"));
     inputs->addRow(tr("Max length:"), m_maxLength);
     m_truncation = new QLabel(this);
     m_truncation->setObjectName(QStringLiteral("truncationLabel"));
@@ -423,19 +425,26 @@ void TrainSettingsForm::setTokenLengths(std::vector<int> lengths) {
 
 QString TrainSettingsForm::truncationText() const {
     if (m_tokenLengths.empty()) {
-        return tr("Open a dataset on the Data page to see how many issues this length cuts.");
+        return m_maxLength->value() == kAutoMaxLength
+                   ? tr("Auto: chosen from the training issues' lengths when the run starts.")
+                   : tr("Open a dataset on the Data page to see how many issues this length "
+                        "cuts.");
     }
+    const QLocale locale;
+    const bool automatic = m_maxLength->value() == kAutoMaxLength;
+    const int length = automatic ? autoMaxLength(m_tokenLengths) : m_maxLength->value();
     // [CLS] and [SEP] take two of the max length's tokens.
-    const int room = m_maxLength->value() - 2;
+    const int room = length - 2;
     const auto cut = std::count_if(m_tokenLengths.begin(), m_tokenLengths.end(),
-                                   [room](int length) { return length > room; });
+                                   [room](int count) { return count > room; });
     const double share =
         100.0 * static_cast<double>(cut) / static_cast<double>(m_tokenLengths.size());
-    const QLocale locale;
-    return tr("%1 % of your issues (%2 of %3) are cut at %4 tokens.")
-        .arg(locale.toString(share, 'f', 1), locale.toString(static_cast<qlonglong>(cut)),
-             locale.toString(static_cast<qlonglong>(m_tokenLengths.size())),
-             locale.toString(m_maxLength->value()));
+    const QString text =
+        tr("%1 % of your issues (%2 of %3) are cut at %4 tokens.")
+            .arg(locale.toString(share, 'f', 1), locale.toString(static_cast<qlonglong>(cut)),
+                 locale.toString(static_cast<qlonglong>(m_tokenLengths.size())),
+                 locale.toString(length));
+    return automatic ? tr("Auto picks about %1 for this dataset. ").arg(length) + text : text;
 }
 
 QStringList TrainSettingsForm::problems() const {
