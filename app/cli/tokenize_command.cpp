@@ -30,6 +30,9 @@ Options:
   --model DIR    a Hugging Face model folder with vocab.txt
   --max-len N    show what the model sees: [CLS] tokens [SEP], truncated to N
                  tokens (8 to 512)
+  --truncation head|head_tail
+                 how --max-len cuts a long text; default: the truncation a
+                 fine-tuned model was trained with, else head
   --clean none|all|STEPS
                  clean the text first, as training does (steps: comments,
                  checklists, code, traces, urls; see `train --help`); default:
@@ -127,7 +130,7 @@ void print(const Tokenizer& tokenizer, const std::string& text, const std::strin
 }
 
 int runTokenize(const std::vector<std::string>& words) {
-    const Args args(words, {"model", "max-len", "input", "clean"}, {"ids", "json"});
+    const Args args(words, {"model", "max-len", "input", "clean", "truncation"}, {"ids", "json"});
     const auto model = args.value("model");
     if (!model) {
         throw UsageError("tokenize needs --model DIR (a folder with vocab.txt)");
@@ -140,17 +143,25 @@ int runTokenize(const std::vector<std::string>& words) {
         throw UsageError("tokenize needs a TEXT argument or --input FILE");
     }
     const Tokenizer tokenizer = Tokenizer::fromModelDir(*model);
+    const auto saved = readSavedSettings(*model);
     std::optional<Encoder> encoder;
     if (args.value("max-len")) {
         EncoderOptions options;
         options.maxLength = args.intValue("max-len", 0, kMinMaxLength, kMaxMaxLength);
         options.padToMaxLength = false;
+        if (const auto truncation = args.value("truncation")) {
+            options.truncation = truncationOption(*truncation);
+        } else if (saved) {
+            options.truncation = saved->encoder.truncation;
+        }
         encoder.emplace(tokenizer, options);
+    } else if (args.value("truncation")) {
+        throw UsageError("--truncation needs --max-len N (without it nothing is cut)");
     }
     TextCleanup cleanup;
     if (const auto asked = cleanupOption(args)) {
         cleanup = *asked;
-    } else if (const auto saved = readSavedSettings(*model)) {
+    } else if (saved) {
         cleanup = saved->encoder.cleanup;
     }
     const bool ids = args.flag("ids");

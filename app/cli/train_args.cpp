@@ -48,6 +48,14 @@ std::optional<TextCleanup> cleanupOption(const Args& args) {
     return cleanup;
 }
 
+Truncation truncationOption(const std::string& word) {
+    const auto truncation = parseTruncation(word);
+    if (!truncation) {
+        throw UsageError("--truncation: \"" + word + "\" is not one of head, head_tail");
+    }
+    return *truncation;
+}
+
 TrainOptions optionsFromArgs(const Args& args) {
     TrainOptions o;
     if (const auto config = args.value("config")) {
@@ -71,13 +79,7 @@ TrainOptions optionsFromArgs(const Args& args) {
         o.encoder.maxLength = args.intValue("max-len", o.encoder.maxLength, 1, 100'000);
     }
     if (const auto truncation = args.value("truncation")) {
-        if (*truncation == "head") {
-            o.encoder.truncation = Truncation::Head;
-        } else if (*truncation == "head_tail") {
-            o.encoder.truncation = Truncation::HeadTail;
-        } else {
-            throw UsageError("--truncation: \"" + *truncation + "\" is not one of head, head_tail");
-        }
+        o.encoder.truncation = truncationOption(*truncation);
     }
     o.encoder.cleanup = cleanupOption(args).value_or(o.encoder.cleanup);
     if (args.flag("pair-title-body")) {

@@ -21,6 +21,8 @@ double parseNumber(const Args& args, const std::string& name, double fallback);
 std::optional<TextCleanup> cleanupOption(const Args& args);
 
 // TrainOptions from --config and then the flags; UsageError for bad values.
+// --truncation's word as a Truncation; UsageError naming the choices otherwise.
+Truncation truncationOption(const std::string& word);
 TrainOptions optionsFromArgs(const Args& args);
 
 } // namespace issuebert::cli

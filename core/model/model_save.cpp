@@ -92,8 +92,8 @@ void writeFiles(BertClassifierImpl& model, const fs::path& source, const fs::pat
         file += ".py";
         writeText(file, std::string(modelingIssueBertPy()));
     }
-    if (options.encoder.cleanup.steps != 0U) {
-        // The tokenizer cleans issue text as training did.
+    if (needsIssueBertTokenizer(options.encoder)) {
+        // The tokenizer cleans and cuts issue text as training did.
         fs::path file = dir / kTokenizationModule;
         file += ".py";
         writeText(file, std::string(tokenizationIssueBertPy()));

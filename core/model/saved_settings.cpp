@@ -68,6 +68,16 @@ const char* truncationName(Truncation truncation) {
     return truncation == Truncation::HeadTail ? "head_tail" : "head";
 }
 
+std::optional<Truncation> parseTruncation(const std::string& word) {
+    if (word == "head") {
+        return Truncation::Head;
+    }
+    if (word == "head_tail") {
+        return Truncation::HeadTail;
+    }
+    return std::nullopt;
+}
+
 std::string savedSettingsJson(const SavedSettings& settings) {
     json root;
     root["format"] = kSavedSettingsFormat;
@@ -127,10 +137,11 @@ SavedSettings parseSavedSettings(const std::string& text, const std::string& pat
     }
     settings.encoder.maxLength = maxLength.get<int>();
     const std::string truncation = stringOf(root, "truncation", path);
-    if (truncation != "head" && truncation != "head_tail") {
+    const auto parsed = parseTruncation(truncation);
+    if (!parsed) {
         throwFieldError(path, "truncation", "\"" + truncation + "\" is not head or head_tail");
     }
-    settings.encoder.truncation = truncation == "head" ? Truncation::Head : Truncation::HeadTail;
+    settings.encoder.truncation = *parsed;
     if (const auto pair = root.find("pair_title_body"); pair != root.end() && pair->is_boolean()) {
         settings.encoder.pairTitleBody = pair->get<bool>();
     }

@@ -38,6 +38,8 @@ std::optional<SaveDtype> parseSaveDtype(const std::string& word);
 
 // "head" / "head_tail".
 const char* truncationName(Truncation truncation);
+// Its inverse; nullopt for any other word.
+std::optional<Truncation> parseTruncation(const std::string& word);
 
 // The file's text. Throws ModelError when trainingJson or metricsJson is not a
 // JSON object.

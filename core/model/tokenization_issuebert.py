@@ -1,16 +1,22 @@
-# IssueBERT's issue-report clean-up for Hugging Face tokenizers: the same
-# steps, byte for byte, as core/text/issue_cleanup.cpp (hidden HTML comments,
-# unticked checklist items, long code blocks, stack traces, URLs and paths),
-# applied to every text before BERT's WordPiece tokenizer sees it. IssueBERT
-# copies this file into every saved model trained with a clean-up and names it
-# in tokenizer_config.json, so that
+# IssueBERT's text handling for Hugging Face tokenizers. Two parts:
+# - the issue-report clean-up: the same steps, byte for byte, as
+#   core/text/issue_cleanup.cpp (hidden HTML comments, unticked checklist
+#   items, long code blocks, stack traces, URLs and paths), applied to every
+#   text before BERT's WordPiece tokenizer sees it;
+# - head+tail truncation: a long issue keeps its first 128 tokens and its last
+#   max length - 130 (below max length 258 half the budget from each end, the
+#   tail taking the odd one), as core/text/encoder.cpp cuts it.
+# IssueBERT copies this file into every saved model trained with a clean-up or
+# head+tail truncation and names it in tokenizer_config.json
+# (issuebert_text_cleanup, issuebert_truncation), so that
 #   AutoTokenizer.from_pretrained(folder, trust_remote_code=True)
-# cleans as training did. Without trust_remote_code transformers refuses the
-# folder instead of silently skipping the clean-up. Checked with transformers
-# 4.45 (tests/e2e/transformers_parity.sh).
+# reads issues as training did. Without trust_remote_code transformers refuses
+# the folder instead of silently tokenizing differently. Checked with
+# transformers 4.45 (tests/e2e/transformers_parity.sh).
 import re
 
 from transformers import BertTokenizer, BertTokenizerFast
+from transformers.tokenization_utils_base import PaddingStrategy, TruncationStrategy
 
 # What replaces a shortened part: the model sees that something was cut.
 CUT = b" ... "
@@ -23,6 +29,9 @@ PYTHON_FRAME_GAP = 240
 # Longest call site a Java / JavaScript frame may have.
 MAX_CALL_SITE = 400
 STEPS = ("comments", "checklists", "code", "traces", "urls")
+TRUNCATIONS = ("head", "head_tail")
+# Tokens head+tail truncation keeps from the start when the budget allows.
+HEAD_TAIL_HEAD = 128
 
 _SPACE = b" \t\n\r"
 _TOKEN_END = b" \t\n\r\"'<>()[]{}`|,;\x00"
@@ -300,31 +309,108 @@ def _clean_input(steps, item):
     return item
 
 
-class IssueBertTokenizer(BertTokenizer):
-    """BERT's WordPiece tokenizer that cleans each text first."""
+def parse_truncation(word):
+    """issuebert_truncation of tokenizer_config.json: "head" or "head_tail"."""
+    if word not in TRUNCATIONS:
+        raise ValueError(f"issuebert_truncation {word!r} is not one of {', '.join(TRUNCATIONS)}")
+    return word
 
-    def __init__(self, *args, issuebert_text_cleanup="none", **kwargs):
+
+def head_tail(ids, budget):
+    """The ids head+tail truncation keeps of one sequence within budget tokens."""
+    ids = list(ids)
+    if len(ids) <= budget:
+        return ids
+    head = HEAD_TAIL_HEAD if budget >= 2 * HEAD_TAIL_HEAD else budget // 2
+    tail = budget - head
+    return ids[:head] + (ids[len(ids) - tail:] if tail > 0 else [])
+
+
+class IssueBertTokenizer(BertTokenizer):
+    """BERT's WordPiece tokenizer that cleans each text first and cuts long
+    texts as the model was trained (head, or head+tail)."""
+
+    def __init__(self, *args, issuebert_text_cleanup="none", issuebert_truncation="head",
+                 **kwargs):
         self.issuebert_steps = parse_cleanup(issuebert_text_cleanup)
-        super().__init__(*args, issuebert_text_cleanup=issuebert_text_cleanup, **kwargs)
+        self.issuebert_truncation = parse_truncation(issuebert_truncation)
+        super().__init__(*args, issuebert_text_cleanup=issuebert_text_cleanup,
+                         issuebert_truncation=issuebert_truncation, **kwargs)
 
     def tokenize(self, text, **kwargs):
         return super().tokenize(clean_issue_text(text, self.issuebert_steps), **kwargs)
 
+    def truncate_sequences(self, ids, pair_ids=None, num_tokens_to_remove=0,
+                           truncation_strategy="longest_first", stride=0):
+        # A pair is cut longest-first, as IssueBERT cuts (title, body) pairs.
+        if self.issuebert_truncation != "head_tail" or pair_ids is not None or \
+                num_tokens_to_remove <= 0:
+            return super().truncate_sequences(ids, pair_ids=pair_ids,
+                                              num_tokens_to_remove=num_tokens_to_remove,
+                                              truncation_strategy=truncation_strategy,
+                                              stride=stride)
+        kept = head_tail(ids, len(ids) - num_tokens_to_remove)
+        head = HEAD_TAIL_HEAD if len(kept) >= 2 * HEAD_TAIL_HEAD else len(kept) // 2
+        return kept, None, list(ids[head:len(ids) - (len(kept) - head)])
+
 
 class IssueBertTokenizerFast(BertTokenizerFast):
-    """The fast tokenizer, cleaning each text (or each half of a pair) first."""
+    """The fast tokenizer, cleaning each text (or each half of a pair) first and
+    cutting long texts as the model was trained."""
 
     slow_tokenizer_class = IssueBertTokenizer
 
-    def __init__(self, *args, issuebert_text_cleanup="none", **kwargs):
+    def __init__(self, *args, issuebert_text_cleanup="none", issuebert_truncation="head",
+                 **kwargs):
         self.issuebert_steps = parse_cleanup(issuebert_text_cleanup)
-        super().__init__(*args, issuebert_text_cleanup=issuebert_text_cleanup, **kwargs)
+        self.issuebert_truncation = parse_truncation(issuebert_truncation)
+        super().__init__(*args, issuebert_text_cleanup=issuebert_text_cleanup,
+                         issuebert_truncation=issuebert_truncation, **kwargs)
 
     def _batch_encode_plus(self, batch_text_or_text_pairs, *args, **kwargs):
         if not kwargs.get("is_split_into_words", False):
             batch_text_or_text_pairs = [_clean_input(self.issuebert_steps, item)
                                         for item in batch_text_or_text_pairs]
+        if self._cuts_head_tail(batch_text_or_text_pairs, args, kwargs):
+            return self._head_tail_batch(batch_text_or_text_pairs, kwargs)
         return super()._batch_encode_plus(batch_text_or_text_pairs, *args, **kwargs)
+
+    def _cuts_head_tail(self, batch, args, kwargs):
+        strategy = kwargs.get("truncation_strategy", TruncationStrategy.DO_NOT_TRUNCATE)
+        return (self.issuebert_truncation == "head_tail" and not args and
+                strategy != TruncationStrategy.DO_NOT_TRUNCATE and
+                kwargs.get("add_special_tokens", True) and
+                not kwargs.get("is_split_into_words", False) and
+                not kwargs.get("return_overflowing_tokens", False) and
+                all(isinstance(item, str) for item in batch))
+
+    def _head_tail_batch(self, batch, kwargs):
+        """The fast tokenizer truncates in Rust, head only: tokenize whole, cut
+        head+tail here, add [CLS] and [SEP], then pad as asked."""
+        max_length = kwargs.get("max_length") or self.model_max_length
+        whole = super()._batch_encode_plus(
+            batch, add_special_tokens=False, padding_strategy=PaddingStrategy.DO_NOT_PAD,
+            truncation_strategy=TruncationStrategy.DO_NOT_TRUNCATE, max_length=None,
+            return_tensors=None, return_token_type_ids=False, return_attention_mask=False,
+            verbose=False)
+        budget = max_length - self.num_special_tokens_to_add(pair=False)
+        ids = [self.build_inputs_with_special_tokens(head_tail(one, budget))
+               for one in whole["input_ids"]]
+        features = {"input_ids": ids}
+        if kwargs.get("return_token_type_ids") is not False and \
+                "token_type_ids" in self.model_input_names:
+            features["token_type_ids"] = [[0] * len(one) for one in ids]
+        if kwargs.get("return_attention_mask") is not False:
+            features["attention_mask"] = [[1] * len(one) for one in ids]
+        if kwargs.get("return_length", False):
+            features["length"] = [len(one) for one in ids]
+        # pad() on a fast tokenizer warns that __call__ would be faster; here it cannot be.
+        self.deprecation_warnings["Asking-to-pad-a-fast-tokenizer"] = True
+        return self.pad(features,
+                        padding=kwargs.get("padding_strategy", PaddingStrategy.DO_NOT_PAD),
+                        max_length=max_length, pad_to_multiple_of=kwargs.get("pad_to_multiple_of"),
+                        return_attention_mask=kwargs.get("return_attention_mask"),
+                        return_tensors=kwargs.get("return_tensors"))
 
 
 # Without a tokenizer.json the fast tokenizer is built from the slow one's

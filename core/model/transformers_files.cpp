@@ -30,6 +30,10 @@ std::string savedConfigJson(const BertConfig& config, const ClassifierOptions& o
     return root.dump(2) + "\n";
 }
 
+bool needsIssueBertTokenizer(const EncoderOptions& encoder) {
+    return encoder.cleanup.steps != 0U || encoder.truncation == Truncation::HeadTail;
+}
+
 std::string savedTokenizerConfigJson(const std::string& sourceText, const EncoderOptions& encoder,
                                      const std::string& path) {
     // Ordered: the source's fields stay where they were.
@@ -43,12 +47,14 @@ std::string savedTokenizerConfigJson(const std::string& sourceText, const Encode
     }
     root.erase("auto_map");
     root.erase("issuebert_text_cleanup");
-    if (encoder.cleanup.steps != 0U) {
+    root.erase("issuebert_truncation");
+    if (needsIssueBertTokenizer(encoder)) {
         const std::string module = kTokenizationModule;
         root["tokenizer_class"] = kIssueBertTokenizerClass;
         root["auto_map"] = {{"AutoTokenizer",
                              {module + ".IssueBertTokenizer", module + ".IssueBertTokenizerFast"}}};
         root["issuebert_text_cleanup"] = cleanupName(encoder.cleanup);
+        root["issuebert_truncation"] = truncationName(encoder.truncation);
     }
     root["model_max_length"] = encoder.maxLength;
     root["truncation_side"] = "right";

@@ -6,6 +6,7 @@
 
 #include "core/model/bert_config.h"
 #include "core/model/classifier_options.h"
+#include "core/model/saved_settings.h"
 #include "core/text/encoder.h"
 
 #include <string>
@@ -38,16 +39,19 @@ std::string savedConfigJson(const BertConfig& config, const ClassifierOptions& o
 inline constexpr const char* kTokenizationModule = "tokenization_issuebert";
 inline constexpr const char* kIssueBertTokenizerClass = "IssueBertTokenizer";
 
+// Whether a model trained with encoder needs tokenization_issuebert.py: a
+// text clean-up or head+tail truncation, which BERT's own tokenizer lacks.
+bool needsIssueBertTokenizer(const EncoderOptions& encoder);
+
 // tokenizer_config.json of a saved model: sourceText's fields (a JSON object;
 // `path` names it in errors) with model_max_length = the trained max length,
-// truncation_side "right" (head truncation; head+tail has no Hugging Face
-// equivalent, see README) and tokenizer_class BertTokenizer when absent, so
-// AutoTokenizer needs no config.json. A model trained with a text clean-up
-// gets tokenizer_class IssueBertTokenizer, an auto_map to
-// tokenization_issuebert.py and issuebert_text_cleanup (its steps), so the
-// tokenizer cleans as training did and refuses to load without
-// trust_remote_code; one without loses any such fields its source had.
-// Throws ModelError for invalid JSON.
+// truncation_side "right" (head truncation) and tokenizer_class BertTokenizer
+// when absent, so AutoTokenizer needs no config.json. A model that
+// needsIssueBertTokenizer gets tokenizer_class IssueBertTokenizer, an
+// auto_map to tokenization_issuebert.py, issuebert_text_cleanup (its steps)
+// and issuebert_truncation ("head" / "head_tail"), so the tokenizer cleans and
+// cuts as training did and refuses to load without trust_remote_code; one
+// without loses any such fields its source had. Throws ModelError for invalid JSON.
 std::string savedTokenizerConfigJson(const std::string& sourceText, const EncoderOptions& encoder,
                                      const std::string& path);
 

@@ -95,15 +95,6 @@ struct Reader {
     }
 };
 
-std::optional<Truncation> parseTruncation(const std::string& word) {
-    if (word == "head") {
-        return Truncation::Head;
-    }
-    if (word == "head_tail") {
-        return Truncation::HeadTail;
-    }
-    return std::nullopt;
-}
 
 // One key of config.json: how it is written and how it is read back.
 struct Field {

@@ -296,6 +296,7 @@ TEST_CASE("save: every Hugging Face file, id2label/label2id and issuebert.json a
     const auto tokenizer = nlohmann::json::parse(readFile(out / "tokenizer_config.json"));
     CHECK_EQ(tokenizer["tokenizer_class"], "IssueBertTokenizer");
     CHECK_EQ(tokenizer["issuebert_text_cleanup"], "comments,urls");
+    CHECK_EQ(tokenizer["issuebert_truncation"], "head_tail");
     CHECK_EQ(tokenizer["auto_map"]["AutoTokenizer"][1],
              "tokenization_issuebert.IssueBertTokenizerFast");
     CHECK_EQ(tokenizer["model_max_length"], 256);
@@ -303,16 +304,31 @@ TEST_CASE("save: every Hugging Face file, id2label/label2id and issuebert.json a
     CHECK(readFile(out / "tokenization_issuebert.py").find("def clean_issue_text") !=
           std::string::npos);
 
-    // Saved again from that folder without a clean-up: plain BERT again.
+    // Without a clean-up but with head+tail truncation, which BERT's
+    // tokenizer cannot do: still IssueBERT's tokenizer.
     options.encoder.cleanup = TextCleanup{};
+    const fs::path headTail = temp.path() / "head-tail";
+    saveModelFolder(*model, out.string(), headTail.string(), options);
+    const auto headTailTokenizer =
+        nlohmann::json::parse(readFile(headTail / "tokenizer_config.json"));
+    CHECK_EQ(headTailTokenizer["tokenizer_class"], "IssueBertTokenizer");
+    CHECK_EQ(headTailTokenizer["issuebert_text_cleanup"], "none");
+    CHECK_EQ(headTailTokenizer["issuebert_truncation"], "head_tail");
+    CHECK(fs::exists(headTail / "tokenization_issuebert.py"));
+
+    // Saved again from that folder without a clean-up and with head
+    // truncation: plain BERT again.
+    options.encoder.truncation = Truncation::Head;
     const fs::path plain = temp.path() / "plain";
     saveModelFolder(*model, out.string(), plain.string(), options);
     const auto plainTokenizer = nlohmann::json::parse(readFile(plain / "tokenizer_config.json"));
     CHECK_EQ(plainTokenizer["tokenizer_class"], "BertTokenizer");
     CHECK(!plainTokenizer.contains("auto_map"));
     CHECK(!plainTokenizer.contains("issuebert_text_cleanup"));
+    CHECK(!plainTokenizer.contains("issuebert_truncation"));
     CHECK(!fs::exists(plain / "tokenization_issuebert.py"));
     options.encoder.cleanup.steps = kCleanComments | kCleanUrls;
+    options.encoder.truncation = Truncation::HeadTail;
 
     const auto saved = nlohmann::json::parse(readFile(out / "issuebert.json"));
     CHECK_EQ(saved["head"], "mlp");

@@ -32,6 +32,10 @@ expect "accents and CJK" "cafe 中 文" "$cli" tokenize --model "$model" "Café 
 expect "max length shows the model input, truncated, unpadded" \
     "[CLS] one two three four five six [SEP]" \
     "$cli" tokenize --model "$model" --max-len 8 "one two three four five six seven eight"
+expect "head+tail truncation keeps both ends" \
+    "[CLS] one two three six seven eight [SEP]" \
+    "$cli" tokenize --model "$model" --max-len 8 --truncation head_tail \
+    "one two three four five six seven eight"
 expect "short text under max length is not padded" "101 7592 102" \
     "$cli" tokenize --model "$model" --max-len 16 --ids "hello"
 expect "json line" \
@@ -49,6 +53,10 @@ expect_error "model folder without vocab.txt" 2 "vocab.txt" "$cli" tokenize --mo
 expect_error "unreadable input" 2 "missing.txt" "$cli" tokenize --model "$model" --input "$work/missing.txt"
 expect_error "no text" 2 "TEXT" "$cli" tokenize --model "$model"
 expect_error "no model" 2 "--model" "$cli" tokenize hello
+expect_error "an unknown truncation" 2 "--truncation: \"middle\" is not one of head, head_tail" \
+    "$cli" tokenize --model "$model" --max-len 8 --truncation middle hi
+expect_error "truncation without a max length" 2 "--truncation needs --max-len" \
+    "$cli" tokenize --model "$model" --truncation head hi
 expect_error "max length out of range" 2 "between 8 and 512" "$cli" tokenize --model "$model" --max-len 4 hi
 
 expect_error "unknown option shows the command's help" 2 "usage: issuebert-cli tokenize --model DIR" \

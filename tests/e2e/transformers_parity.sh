@@ -58,14 +58,17 @@ PY
 
 # One model per head × pooling (each with every clean-up step), one with
 # title/body pairs (the README's use_fast=False advice; an even max length
-# leaves the pair an odd budget), and one without clean-up (plain BERT files).
+# leaves the pair an odd budget), one without clean-up (plain BERT files), and
+# two with head+tail truncation (without and with the clean-up).
 cases=()
 for name in linear-pooler linear-cls linear-mean mlp-pooler mlp-cls mlp-mean linear-mean-pair \
-    linear-pooler-plain; do
+    linear-pooler-plain linear-mean-ht mlp-cls-htclean; do
     IFS=- read -r head pooling variant <<<"$name"
     flags=(--clean all)
     [[ $variant == pair ]] && flags+=(--pair-title-body)
     [[ $variant == plain ]] && flags=(--clean none)
+    [[ $variant == ht ]] && flags=(--clean none --truncation head_tail)
+    [[ $variant == htclean ]] && flags+=(--truncation head_tail)
     run="$work/run-$name"
     if ! "$cli" train --train "$root/resources/sample/train.json" --max-records 96 \
         --out "$run" --model "$model" --epochs 1 --max-len $max_len --batch-size 16 \

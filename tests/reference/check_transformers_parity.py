@@ -23,6 +23,10 @@ Folders are trained with every text clean-up step: their tokenizer is
 IssueBERT's (tokenization_issuebert.py, the repository's byte for byte,
 loaded with trust_remote_code and refused without). One named
 HEAD-POOLING-plain was trained with --clean none and has BERT's own tokenizer.
+HEAD-POOLING-ht (no clean-up) and HEAD-POOLING-htclean (every step) were
+trained with --truncation head_tail: their tokenizer is IssueBERT's too, and
+cuts long issues to their first and last tokens as IssueBERT does, fast and
+slow alike.
 The Python clean-up is also checked against IssueBERT's on every issue with
 every step. A folder named HEAD-POOLING-pair was trained with --pair-title-body: it is
 fed (titles, bodies) through the Python BertTokenizer (use_fast=False, as the
@@ -102,16 +106,19 @@ def check_folder(name, folder, predictions, cli, root, issues, max_len):
                        (root / "core/model/modeling_issuebert.py").read_bytes()):
         problems.append("modeling_issuebert.py is missing or not the repository's")
 
-    # Trained with a clean-up (the default): the tokenizer brings it and must
-    # not load without trust_remote_code; without one, plain BERT files.
-    cleaned = "plain" not in rest
+    # Trained with a clean-up or head+tail truncation: the tokenizer brings
+    # them and must not load without trust_remote_code; otherwise plain BERT files.
+    headtail = "ht" in rest or "htclean" in rest
+    cleaned = "plain" not in rest and "ht" not in rest
+    custom = cleaned or headtail
     tokenization = folder / "tokenization_issuebert.py"
-    if cleaned and (not tokenization.exists() or tokenization.read_bytes() !=
-                    (root / "core/model/tokenization_issuebert.py").read_bytes()):
+    if custom and (not tokenization.exists() or tokenization.read_bytes() !=
+                   (root / "core/model/tokenization_issuebert.py").read_bytes()):
         problems.append("tokenization_issuebert.py is missing or not the repository's")
-    if not cleaned and tokenization.exists():
-        problems.append("a model trained without clean-up should need no tokenization_issuebert.py")
-    if cleaned:
+    if not custom and tokenization.exists():
+        problems.append("a model trained without clean-up and with head truncation should need "
+                        "no tokenization_issuebert.py")
+    if custom:
         try:
             with contextlib.redirect_stdout(io.StringIO()):
                 AutoTokenizer.from_pretrained(folder)
@@ -120,10 +127,20 @@ def check_folder(name, folder, predictions, cli, root, issues, max_len):
         except Exception:  # transformers' wording and type vary by release
             pass
     tokenizer = AutoTokenizer.from_pretrained(folder, use_fast=not pair,
-                                              trust_remote_code=cleaned)
-    want_class = ("IssueBertTokenizer" if cleaned else "BertTokenizer") + ("" if pair else "Fast")
+                                              trust_remote_code=custom)
+    want_class = ("IssueBertTokenizer" if custom else "BertTokenizer") + ("" if pair else "Fast")
     if type(tokenizer).__name__ != want_class:
         problems.append(f"tokenizer {type(tokenizer).__name__}, want {want_class}")
+    want_truncation = "head_tail" if headtail else "head"
+    if custom and getattr(tokenizer, "issuebert_truncation", None) != want_truncation:
+        problems.append(f"tokenizer truncation {getattr(tokenizer, 'issuebert_truncation', None)!r}"
+                        f", want {want_truncation!r}")
+    if headtail:
+        # The slow tokenizer cuts in Python, the fast one after Rust: both as IssueBERT.
+        slow = AutoTokenizer.from_pretrained(folder, use_fast=False, trust_remote_code=True)
+        fast = AutoTokenizer.from_pretrained(folder, use_fast=True, trust_remote_code=True)
+        if slow(texts, truncation=True)["input_ids"] != fast(texts, truncation=True)["input_ids"]:
+            problems.append("head+tail: the slow and the fast tokenizer cut differently")
     if tokenizer.model_max_length != max_len or tokenizer.truncation_side != "right":
         problems.append(f"tokenizer: model_max_length {tokenizer.model_max_length}, "
                         f"truncation_side {tokenizer.truncation_side!r}; want {max_len}, 'right'")
