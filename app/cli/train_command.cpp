@@ -48,11 +48,12 @@ Data and model:
   --resume RUN_DIR           continue a stopped or crashed run where it left off
 
 Inputs:
-  --max-len N|auto           tokens per issue, 16-512 (default 150); auto: fits
-                             80 % of the training issues whole, rounded up to
-                             a multiple of 32, 64-256
+  --max-len N|auto           tokens per issue, 16-512 (default auto: fits 80 %
+                             of the training issues whole, rounded up to a
+                             multiple of 32, 64-256; the tutorial used 150)
   --truncation head|head_tail
-                             what to keep of long issues (default head)
+                             what to keep of long issues: the start, or the
+                             first 128 tokens and the end (default head_tail)
   --pair-title-body          title and body as a sentence pair
   --clean none|all|STEPS     clean issue text before tokenizing; STEPS is a
                              comma-separated list of: comments (hidden <!-- -->),
@@ -67,8 +68,8 @@ Model:
   --dropout P                hidden and attention dropout (default: the config's)
 
 Optimisation:
-  --epochs N|auto            (default auto: enough passes for 350 optimizer
-                             steps, 1 to 10; 5 for 2,200 issues, 1 for 15,000)
+  --epochs N|auto            (default auto: enough passes for 250 optimizer
+                             steps, 1 to 10; 4 for 2,200 issues, 1 for 10,000)
   --batch-size N             (default 32)
   --grad-accum N             batches per optimizer step (default 1)
   --lr X|auto                peak learning rate (default auto: 1e-4 x 384 /

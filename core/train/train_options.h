@@ -29,6 +29,24 @@ enum class Precision {
     BFloat16, // CUDA only
 };
 
+// "Auto" max length (TrainOptions::encoder.maxLength): chosen from the
+// training issues' token counts when the run starts. It fits this share of
+// the issues whole…
+inline constexpr int kAutoMaxLength = 0;
+inline constexpr double kAutoMaxLengthCoverage = 0.8;
+// …rounded up to a multiple of 32, within these bounds (the upper one keeps
+// time in check: docs/QUALITY.md).
+inline constexpr int kAutoMaxLengthMin = 64;
+inline constexpr int kAutoMaxLengthMax = 256;
+
+// The inputs a run starts from: auto max length, head+tail truncation.
+inline EncoderOptions defaultTrainEncoder() {
+    EncoderOptions encoder;
+    encoder.maxLength = kAutoMaxLength;
+    encoder.truncation = Truncation::HeadTail;
+    return encoder;
+}
+
 struct TrainOptions {
     // Data and model.
     std::string trainPath;
@@ -40,9 +58,9 @@ struct TrainOptions {
     double valFraction = 0.1;
     long long maxRecords = 0; // per file; 0: all
     // Inputs.
-    // Max length 150 (the tutorial's), head truncation, no clean-up: each
-    // cross-validated against the alternatives in docs/QUALITY.md.
-    EncoderOptions encoder;
+    // Max length auto (kAutoMaxLength), head+tail truncation, no clean-up:
+    // each cross-validated against the alternatives in docs/QUALITY.md.
+    EncoderOptions encoder = defaultTrainEncoder();
     // Model.
     std::optional<HeadKind> head;   // unset: a saved fine-tune's, else linear
     std::optional<Pooling> pooling; // unset: what the checkpoint suggests
@@ -76,23 +94,13 @@ struct TrainOptions {
 inline constexpr int kAutoEpochs = 0;
 inline constexpr double kAutoLearningRate = 0.0;
 // Auto epochs give a run at least this many optimizer steps (docs/QUALITY.md)…
-inline constexpr long long kAutoTargetSteps = 350;
+inline constexpr long long kAutoTargetSteps = 250;
 // …within these bounds: a small dataset is not trained forever, a large one
 // gets at least one pass.
 inline constexpr int kAutoMaxEpochs = 10;
 // The auto learning rate at hidden size 384 (MiniLM-L6, the default model);
 // wider models get it scaled by 384 / hidden (768: 5e-5, BERT-base's usual).
 inline constexpr double kAutoLearningRate384 = 1e-4;
-
-// "Auto" max length (TrainOptions::encoder.maxLength): chosen from the
-// training issues' token counts when the run starts. It fits this share of
-// the issues whole…
-inline constexpr int kAutoMaxLength = 0;
-inline constexpr double kAutoMaxLengthCoverage = 0.8;
-// …rounded up to a multiple of 32, within these bounds (the upper one keeps
-// time in check: docs/QUALITY.md).
-inline constexpr int kAutoMaxLengthMin = 64;
-inline constexpr int kAutoMaxLengthMax = 256;
 
 // The auto max length for issues of tokenCounts WordPiece tokens each
 // ([CLS] and [SEP] not counted); kAutoMaxLengthMax for none.

@@ -44,7 +44,7 @@ TrainOptions everyFieldChanged() {
     o.valFraction = 0.25;
     o.maxRecords = 5000;
     o.encoder.maxLength = 256;
-    o.encoder.truncation = Truncation::HeadTail;
+    o.encoder.truncation = Truncation::Head;
     o.encoder.pairTitleBody = true;
     o.encoder.cleanup.steps = kCleanComments | kCleanCode;
     o.head = HeadKind::Mlp;
@@ -74,7 +74,8 @@ TrainOptions everyFieldChanged() {
 TEST_CASE("options: the defaults with the two paths are usable") {
     CHECK_EQ(validateOptions(usable()), std::vector<std::string>{});
     const TrainOptions defaults;
-    CHECK_EQ(defaults.encoder.maxLength, 150);
+    CHECK_EQ(defaults.encoder.maxLength, kAutoMaxLength);
+    CHECK(defaults.encoder.truncation == Truncation::HeadTail);
     CHECK_EQ(defaults.epochs, kAutoEpochs);
     CHECK_EQ(defaults.batchSize, 32);
     CHECK_EQ(defaults.learningRate, kAutoLearningRate);
@@ -82,10 +83,12 @@ TEST_CASE("options: the defaults with the two paths are usable") {
 }
 
 TEST_CASE("options: auto epochs reach the target steps, within 1 and the most epochs") {
-    // 2,214 issues in batches of 32: 70 steps an epoch, 5 epochs for 350 steps.
-    CHECK_EQ(autoEpochs(2214, 32, 1), 5);
+    // 2,214 issues in batches of 32: 70 steps an epoch, 4 epochs for 250 steps.
+    CHECK_EQ(autoEpochs(2214, 32, 1), 4);
     // Gradient accumulation makes fewer steps an epoch: more epochs.
-    CHECK_EQ(autoEpochs(2214, 32, 2), 10);
+    CHECK_EQ(autoEpochs(2214, 32, 2), 8);
+    // 1,350 issues (1,500 less validation): 43 steps an epoch, 6 epochs.
+    CHECK_EQ(autoEpochs(1350, 32, 1), 6);
     // 150,000 issues: one epoch is already 4,688 steps.
     CHECK_EQ(autoEpochs(150000, 32, 1), 1);
     // 150 issues (50 per class): 5 steps an epoch, capped.
@@ -98,7 +101,7 @@ TEST_CASE("options: the auto learning rate scales with the model's width") {
     CHECK_NEAR(autoLearningRate(768), 5e-5, 1e-15);
     TrainOptions o;
     const TrainOptions r = resolveAuto(o, 2214, 384);
-    CHECK_EQ(r.epochs, 5);
+    CHECK_EQ(r.epochs, 4);
     CHECK_NEAR(r.learningRate, 1e-4, 1e-15);
     // Explicit values are kept.
     o.epochs = 2;
@@ -237,7 +240,7 @@ TEST_CASE("options: config.json gives back every field") {
     CHECK_EQ(r.valFraction, o.valFraction);
     CHECK_EQ(r.maxRecords, o.maxRecords);
     CHECK_EQ(r.encoder.maxLength, o.encoder.maxLength);
-    CHECK(r.encoder.truncation == Truncation::HeadTail);
+    CHECK(r.encoder.truncation == Truncation::Head);
     CHECK_EQ(r.encoder.pairTitleBody, true);
     CHECK(r.head == HeadKind::Mlp);
     CHECK(r.pooling == Pooling::Mean);
@@ -264,14 +267,15 @@ TEST_CASE("options: config.json gives back every field") {
     CHECK(!d.pooling);
     CHECK_EQ(d.trainPath, std::string());
     CHECK_EQ(d.seed, std::uint64_t{42});
-    CHECK(d.encoder.truncation == Truncation::Head);
+    CHECK(d.encoder.truncation == Truncation::HeadTail);
+    CHECK_EQ(d.encoder.maxLength, kAutoMaxLength);
 }
 
 TEST_CASE("options: config.json uses snake_case keys and readable values") {
     const auto json = nlohmann::json::parse(trainOptionsToJson(everyFieldChanged()));
     CHECK_EQ(json.at("learning_rate").get<double>(), 3.3e-5);
     CHECK_EQ(json.at("max_length").get<int>(), 256);
-    CHECK_EQ(json.at("truncation").get<std::string>(), std::string("head_tail"));
+    CHECK_EQ(json.at("truncation").get<std::string>(), std::string("head"));
     CHECK_EQ(json.at("pair_title_body").get<bool>(), true);
     CHECK_EQ(json.at("stop_metric").get<std::string>(), std::string("macro_f1"));
     CHECK_EQ(json.at("save_dtype").get<std::string>(), std::string("bfloat16"));

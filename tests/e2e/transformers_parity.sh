@@ -64,11 +64,11 @@ cases=()
 for name in linear-pooler linear-cls linear-mean mlp-pooler mlp-cls mlp-mean linear-mean-pair \
     linear-pooler-plain linear-mean-ht mlp-cls-htclean; do
     IFS=- read -r head pooling variant <<<"$name"
-    flags=(--clean all)
+    flags=(--clean all --truncation head)
     [[ $variant == pair ]] && flags+=(--pair-title-body)
-    [[ $variant == plain ]] && flags=(--clean none)
+    [[ $variant == plain ]] && flags=(--clean none --truncation head)
     [[ $variant == ht ]] && flags=(--clean none --truncation head_tail)
-    [[ $variant == htclean ]] && flags+=(--truncation head_tail)
+    [[ $variant == htclean ]] && flags=(--clean all --truncation head_tail)
     run="$work/run-$name"
     if ! "$cli" train --train "$root/resources/sample/train.json" --max-records 96 \
         --out "$run" --model "$model" --epochs 1 --max-len $max_len --batch-size 16 \

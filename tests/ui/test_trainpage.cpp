@@ -213,9 +213,11 @@ private slots:
         QVERIFY(form.truncationLabel()->text().startsWith(QStringLiteral("50.0 %")));
     }
 
-    void autoEpochsAndLearningRateAreTheDefaults() {
+    void autoEpochsLearningRateAndMaxLengthAreTheDefaults() {
         TrainSettingsForm form;
         QCOMPARE(form.epochsBox()->text(), QStringLiteral("auto"));
+        QCOMPARE(form.maxLengthBox()->text(), QStringLiteral("auto"));
+        QVERIFY(form.options().encoder.truncation == Truncation::HeadTail);
         QVERIFY(form.learningRateEdit()->text().isEmpty());
         QCOMPARE(form.learningRateEdit()->placeholderText(), QStringLiteral("auto"));
         QCOMPARE(form.options().epochs, kAutoEpochs);
