@@ -95,7 +95,6 @@ struct Reader {
     }
 };
 
-
 // One key of config.json: how it is written and how it is read back.
 struct Field {
     const char* key;
