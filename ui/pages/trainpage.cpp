@@ -5,6 +5,7 @@
 #include "core/io/errors.h"
 #include "core/train/trainer.h"
 #include "ui/format.h"
+#include "ui/runfolder.h"
 #include "ui/widgets/crossvalidationdialog.h"
 #include "ui/widgets/downloaddialog.h"
 #include "ui/widgets/modelpicker.h"
@@ -12,7 +13,6 @@
 #include "ui/widgets/trainsettingsform.h"
 #include "ui/workers/trainingworker.h"
 
-#include <QDateTime>
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -249,16 +249,7 @@ void TrainPage::startTraining() {
         return;
     }
     const QString stem = QFileInfo(QString::fromStdString(m_dataset->path)).completeBaseName();
-    QString folder =
-        QDir(m_runsFolder)
-            .filePath(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss")) +
-                      QLatin1Char('-') + stem);
-    for (int n = 2; QFileInfo::exists(folder); ++n) {
-        folder =
-            QDir(m_runsFolder)
-                .filePath(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss")) +
-                          QStringLiteral("-%1-%2").arg(stem).arg(n));
-    }
+    const QString folder = newRunFolder(m_runsFolder, stem);
     if (!QDir().mkpath(m_runsFolder)) {
         Q_EMIT errorOccurred(
             tr("Cannot create the runs folder %1.").arg(QDir::toNativeSeparators(m_runsFolder)));

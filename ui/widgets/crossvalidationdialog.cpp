@@ -4,9 +4,9 @@
 #include "core/data/dataset.h"
 #include "core/text/issue_cleanup.h"
 #include "ui/format.h"
+#include "ui/runfolder.h"
 #include "ui/workers/crossvalidationworker.h"
 
-#include <QDateTime>
 #include <QDialogButtonBox>
 #include <QDir>
 #include <QFileInfo>
@@ -178,11 +178,7 @@ void CrossValidationDialog::start() {
     store.setValue(QLatin1String(kPerClassKey), m_perClass->value());
 
     const QString stem = QFileInfo(QString::fromStdString(m_data->path)).completeBaseName();
-    const QString stamp = QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss"));
-    QString folder = QDir(m_runsFolder).filePath(stamp + QStringLiteral("-cv-") + stem);
-    for (int n = 2; QFileInfo::exists(folder); ++n) {
-        folder = QDir(m_runsFolder).filePath(stamp + QStringLiteral("-cv-%1-%2").arg(stem).arg(n));
-    }
+    const QString folder = newRunFolder(m_runsFolder, QStringLiteral("cv-") + stem);
     CrossValidationRequest request;
     request.options = m_options;
     request.options.outDir = folder.toStdString();
@@ -193,7 +189,6 @@ void CrossValidationDialog::start() {
     m_outFolder = folder;
     m_foldResults.clear();
     m_table->setRowCount(0);
-    m_runs = request.cv.folds * request.cv.repeats;
     m_runsDone = 0;
     m_progress->setRange(0, 0); // busy until the first fold reports
     m_progress->setFormat(tr("Preparing the folds…"));
@@ -233,7 +228,6 @@ void CrossValidationDialog::reject() {
 }
 
 void CrossValidationDialog::onFoldStarted(int repeat, int fold, int runsDone, int runs) {
-    m_runs = runs;
     m_runsDone = runsDone;
     m_progress->setRange(0, 1000 * runs);
     m_progress->setValue(1000 * runsDone);

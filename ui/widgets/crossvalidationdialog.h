@@ -86,7 +86,6 @@ private:
     QTableWidget* m_table = nullptr;
 
     std::vector<FoldResult> m_foldResults;
-    int m_runs = 0;
     int m_runsDone = 0;
     QPointer<QThread> m_thread;
     std::shared_ptr<std::atomic<bool>> m_cancel;
