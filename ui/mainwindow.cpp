@@ -95,12 +95,13 @@ MainWindow::MainWindow(QWidget* parent)
             [this](const QString& message) { showError(tr("Training"), message); });
     connect(m_trainPage, &TrainPage::statusMessage, this,
             [this](const QString& message) { statusBar()->showMessage(message, kStatusMs); });
-    // The Data page shows issues cleaned as the Train page's settings say.
-    const auto showCleanup = [this] {
-        m_dataPage->preview()->setCleanup(m_trainPage->form()->cleanup());
-    };
+    // The Data page shows and counts issues cleaned as the Train page's
+    // settings say; the Train page's auto max length uses those counts.
+    const auto showCleanup = [this] { m_dataPage->setCleanup(m_trainPage->form()->cleanup()); };
     connect(m_trainPage->form(), &TrainSettingsForm::changed, this, showCleanup);
     showCleanup();
+    connect(m_dataPage, &DataPage::tokenLengthsChanged, this,
+            [this] { m_trainPage->form()->setTokenLengths(m_dataPage->tokenLengths()); });
 
     addPage(m_evaluatePage, tr("Evaluate"), pageIcon(QStringLiteral("evaluate"), QString()));
     addPage(m_predictionsPage, tr("Predictions"),
@@ -324,7 +325,7 @@ void MainWindow::onDatasetLoaded(const QString& path) {
     if (const auto result = m_dataPage->result()) {
         // Shares the loaded dataset; nothing is copied.
         const std::shared_ptr<const Dataset> dataset(result, &result->dataset);
-        m_trainPage->setDataset(dataset, result->tokenLengths);
+        m_trainPage->setDataset(dataset, m_dataPage->tokenLengths());
         m_evaluatePage->setOpenDataset(dataset);
     }
     settings::addRecentFile(path);

@@ -157,7 +157,7 @@ std::vector<Encoding> encodeAll(const Encoder& encoder, const std::vector<Issue>
 }
 
 std::vector<int> tokenLengths(const Tokenizer& tokenizer, const std::vector<Issue>& issues,
-                              int threads,
+                              TextCleanup cleanup, int threads,
                               const std::function<void(std::size_t, std::size_t)>& progress,
                               const std::atomic<bool>* cancel) {
     std::vector<int> out(issues.size());
@@ -167,7 +167,11 @@ std::vector<int> tokenLengths(const Tokenizer& tokenizer, const std::vector<Issu
             std::vector<std::int32_t>& ids = firstBuffer();
             for (std::size_t i = begin; i < end; ++i) {
                 ids.clear();
-                tokenizer.encodeIds(issues[i].text(), ids);
+                if (cleanup.steps == 0U) {
+                    tokenizer.encodeIds(issues[i].text(), ids);
+                } else {
+                    tokenizer.encodeIds(cleanIssueText(issues[i].text(), cleanup), ids);
+                }
                 out[i] = static_cast<int>(ids.size());
             }
         },

@@ -68,10 +68,11 @@ std::vector<Encoding> encodeAll(const Encoder& encoder, const std::vector<Issue>
                                 const std::function<void(std::size_t, std::size_t)>& progress = {},
                                 const std::atomic<bool>* cancel = nullptr);
 
-// WordPiece token count of each issue's text (no specials, no truncation):
-// the Data page's length histogram. Same threading and cancel as encodeAll.
+// WordPiece token count of each issue's text after `cleanup` (no specials, no
+// truncation): what the model sees, for the Data page's length histogram and
+// the Train page's auto max length. Same threading and cancel as encodeAll.
 std::vector<int> tokenLengths(const Tokenizer& tokenizer, const std::vector<Issue>& issues,
-                              int threads = 0,
+                              TextCleanup cleanup = {}, int threads = 0,
                               const std::function<void(std::size_t, std::size_t)>& progress = {},
                               const std::atomic<bool>* cancel = nullptr);
 

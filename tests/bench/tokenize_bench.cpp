@@ -147,7 +147,7 @@ int main(int argc, char** argv) {
         best = 1e9;
         for (int r = 0; r < kRepeats; ++r) {
             const auto start = std::chrono::steady_clock::now();
-            tokenLengths(tokenizer, asIssues, 0);
+            tokenLengths(tokenizer, asIssues, {}, 0);
             best = std::min(best, seconds(start));
         }
         std::printf("%u threads:  %.1f MB/s, %.2f M tokens/s (tokenLengths)\n", cores, mb / best,

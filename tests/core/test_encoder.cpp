@@ -197,7 +197,7 @@ TEST_CASE("encoder: encodeAll and tokenLengths stop with CancelledError when can
     const std::vector<Issue> issues = manyIssues(20000);
     std::atomic<bool> cancel{true};
     CHECK_THROWS_WITH(encodeAll(encoder(64), issues, 2, {}, &cancel), CancelledError, "cancelled");
-    CHECK_THROWS_WITH(tokenLengths(numbered(), issues, 1, {}, &cancel), CancelledError,
+    CHECK_THROWS_WITH(tokenLengths(numbered(), issues, {}, 1, {}, &cancel), CancelledError,
                       "cancelled");
     // Cancelled from the progress callback, as a Stop button does: the first
     // report comes before any work, so nothing more is encoded after it.
@@ -217,5 +217,15 @@ TEST_CASE("encoder: encodeAll and tokenLengths stop with CancelledError when can
 TEST_CASE("encoder: tokenLengths counts word pieces without specials or truncation") {
     const std::vector<Issue> issues{
         {"1", "", words(0, 400), 0}, {"2", words(0, 2), words(0, 3), 0}, {"3", "", "", 0}};
-    CHECK_EQ(tokenLengths(numbered(), issues, 2), (std::vector<int>{400, 5, 0}));
+    CHECK_EQ(tokenLengths(numbered(), issues, {}, 2), (std::vector<int>{400, 5, 0}));
+}
+
+TEST_CASE("encoder: tokenLengths counts the text as cleaned, as the model sees it") {
+    const std::vector<Issue> issues{{"1", "t1", "<!-- t2 t3 t4 t5 t6 --> t7", 0},
+                                    {"2", "t1", "t2 t3", 0}};
+    const std::vector<int> raw = tokenLengths(numbered(), issues, {}, 1);
+    CHECK(raw[0] > 7); // the comment's words and punctuation count
+    CHECK_EQ(tokenLengths(numbered(), issues, TextCleanup{kCleanComments}, 1),
+             (std::vector<int>{2, 3}));
+    CHECK_EQ(raw[1], 3);
 }

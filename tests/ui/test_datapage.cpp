@@ -21,6 +21,7 @@
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QPointer>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
@@ -77,6 +78,16 @@ QString writeManyIssues(const QTemporaryDir& dir, int count) {
 }
 
 // A model folder with the real MiniLM vocabulary (all the tokenizer needs).
+// An issue as a GitHub template leaves it: a hidden comment and a long URL,
+// both of which the clean-up shortens.
+QJsonObject templateIssue() {
+    return QJsonObject{{QStringLiteral("Title"), QStringLiteral("Crash on start")},
+                       {QStringLiteral("Body"),
+                        QStringLiteral("<!-- Please fill in the template --> It fails, see "
+                                       "https://github.com/org/repo/issues/12345#issuecomment-1")},
+                       {QStringLiteral("Label"), 0}};
+}
+
 QString makeModelDir(const QTemporaryDir& dir) {
     const QString model = dir.filePath(QStringLiteral("model"));
     QDir().mkpath(model);
@@ -383,12 +394,7 @@ private slots:
 
     void theIssuePaneShowsTheTextTheModelReads() {
         QJsonArray records;
-        records.append(
-            QJsonObject{{QStringLiteral("Title"), QStringLiteral("Crash on start")},
-                        {QStringLiteral("Body"),
-                         QStringLiteral("<!-- Please fill in the template --> It fails, see "
-                                        "https://github.com/org/repo/issues/12345#issuecomment-1")},
-                        {QStringLiteral("Label"), 0}});
+        records.append(templateIssue());
         DataPage page;
         page.setModelDir(m_modelDir);
         QVERIFY(waitLoaded(page, writeFile(m_dir, QStringLiteral("template.json"),
@@ -417,6 +423,61 @@ private slots:
                  qPrintable(heading));
     }
 
+    void tokenCountsFollowTheCleanUp() {
+        QJsonArray records;
+        records.append(templateIssue());
+        records.append(QJsonObject{{QStringLiteral("Title"), QStringLiteral("hello world")},
+                                   {QStringLiteral("Body"), QStringLiteral("hello")},
+                                   {QStringLiteral("Label"), 1}});
+        const QString path =
+            writeFile(m_dir, QStringLiteral("counts.json"), QJsonDocument(records).toJson());
+        DataPage page;
+        page.setModelDir(m_modelDir);
+        QVERIFY(waitLoaded(page, path));
+        const std::vector<int> raw = page.tokenLengths();
+        QCOMPARE(raw.size(), std::size_t{2});
+        QCOMPARE(raw[1], 3);
+
+        // Ticking clean-up steps counts again, in the background: the
+        // histogram, the token column and the Train page's auto length then
+        // count what the model will read.
+        QSignalSpy changed(&page, &DataPage::tokenLengthsChanged);
+        const TextCleanup cleanup{kCleanComments | kCleanUrls};
+        page.setCleanup(cleanup);
+        QVERIFY(page.isCountingTokens());
+        QVERIFY(page.findChild<QProgressBar*>()->isVisibleTo(&page));
+        QVERIFY(changed.wait(kLoadWaitMs));
+        QVERIFY(!page.isCountingTokens());
+        QVERIFY(page.tokenCleanup() == cleanup);
+        const std::vector<int> cleaned = page.tokenLengths();
+        // "<!-- Please fill in the template -->" alone is 12 word pieces.
+        QVERIFY2(cleaned[0] <= raw[0] - 12,
+                 qPrintable(QStringLiteral("%1 -> %2").arg(raw[0]).arg(cleaned[0])));
+        QCOMPARE(cleaned[1], 3);
+        QCOMPARE(page.preview()->model()->tokens(0), cleaned[0]);
+        QCOMPARE(barTotal(page.histogram()->bars()), 2.0);
+        auto* bar = page.findChild<QProgressBar*>();
+        QVERIFY(bar != nullptr);
+        QVERIFY(!bar->isVisibleTo(&page)); // the progress row is gone again
+
+        // The same clean-up again counts nothing; back to none counts the raw text.
+        page.setCleanup(cleanup);
+        QVERIFY(!page.isCountingTokens());
+        page.setCleanup({});
+        QVERIFY(changed.wait(kLoadWaitMs));
+        QCOMPARE(page.tokenLengths(), raw);
+
+        // A clean-up set before a load is counted by the load itself.
+        DataPage fresh;
+        fresh.setModelDir(m_modelDir);
+        fresh.setCleanup(cleanup);
+        QSignalSpy freshChanged(&fresh, &DataPage::tokenLengthsChanged);
+        QVERIFY(waitLoaded(fresh, path));
+        QCOMPARE(fresh.tokenLengths(), cleaned);
+        QVERIFY(!fresh.isCountingTokens());
+        QCOMPARE(freshChanged.size(), 0);
+    }
+
     void theBundledSampleLoads() {
         const QString sample = QString::fromStdString(sampleDataPath("train.json"));
         if (!QFile::exists(sample)) {
@@ -431,7 +492,7 @@ private slots:
     }
 
     void workerReportsPhasesAtMostTwentyTimesASecond() {
-        DatasetLoadRequest request{writeManyIssues(m_dir, 20000), {}, m_modelDir};
+        DatasetLoadRequest request{writeManyIssues(m_dir, 20000), {}, m_modelDir, {}};
         auto cancel = std::make_shared<std::atomic<bool>>(false);
         DatasetLoadWorker worker(request, cancel);
         QSignalSpy progress(&worker, &DatasetLoadWorker::progress);

@@ -66,6 +66,16 @@ void DatasetTableModel::clear() {
     setDataset(nullptr);
 }
 
+void DatasetTableModel::setTokenLengths(std::vector<int> tokens) {
+    if (!m_dataset || tokens.size() != m_dataset->issues.size()) {
+        return;
+    }
+    m_tokens = std::move(tokens);
+    if (!m_tokens.empty()) {
+        Q_EMIT dataChanged(index(0, TokensColumn), index(rowCount() - 1, TokensColumn));
+    }
+}
+
 const Issue& DatasetTableModel::issue(int row) const {
     return m_dataset->issues[static_cast<std::size_t>(row)];
 }

@@ -38,6 +38,9 @@ public:
     void setDataset(std::shared_ptr<const Dataset> dataset, std::vector<int> characters = {},
                     std::vector<int> tokens = {});
     void clear();
+    // Replaces the token column (counted again for another clean-up); ignored
+    // unless there is one count per issue.
+    void setTokenLengths(std::vector<int> tokens);
 
     const Dataset* dataset() const { return m_dataset.get(); }
     const Issue& issue(int row) const;

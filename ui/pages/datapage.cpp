@@ -314,9 +314,11 @@ void DataPage::startLoad(const QString& path, const LoadOptions& options,
         // The newest request wins; the old job's results are ignored by id.
         m_job->cancel->store(true);
     }
+    // The new load counts with the current clean-up itself.
+    cancelCount();
     std::erase_if(m_threads, [](const auto& entry) { return entry.first.isNull(); });
     Job job{m_nextJob++, path, std::move(detection), std::make_shared<std::atomic<bool>>(false)};
-    DatasetLoadRequest request{path, options, m_modelDir};
+    DatasetLoadRequest request{path, options, m_modelDir, m_cleanup};
     auto* worker = new DatasetLoadWorker(std::move(request), job.cancel);
     const quint64 id = job.id;
     // The worker emits from its own thread; queued connections run these
@@ -376,6 +378,8 @@ void DataPage::onLoaded(quint64 job, std::shared_ptr<const DatasetLoadResult> re
     }
     m_detection = std::move(m_job->detection);
     m_result = std::move(result);
+    m_tokenLengths = m_result->tokenLengths;
+    m_tokenCleanup = m_result->tokenCleanup;
     if (m_result->options.labelMap.empty()) {
         // The names as the file has them; a reload with renames keeps these.
         m_rawLabels.clear();
@@ -391,6 +395,89 @@ void DataPage::onLoaded(quint64 job, std::shared_ptr<const DatasetLoadResult> re
             .arg(QLocale().toString(static_cast<qlonglong>(m_result->dataset.size())),
                  QFileInfo(path).fileName()));
     Q_EMIT datasetLoaded(path);
+    // The clean-up changed while the file was loading.
+    recountIfStale();
+}
+
+void DataPage::setCleanup(TextCleanup cleanup) {
+    m_cleanup = cleanup;
+    m_preview->setCleanup(cleanup);
+    recountIfStale();
+}
+
+void DataPage::cancelCount() {
+    if (m_countJob) {
+        m_countJob->cancel->store(true);
+        m_countJob.reset();
+        if (!m_job) {
+            m_progressRow->hide();
+            m_progress->setRange(0, 100);
+        }
+    }
+}
+
+void DataPage::recountIfStale() {
+    if (m_countJob && m_countJob->cleanup == m_cleanup) {
+        return; // already counting for it
+    }
+    cancelCount();
+    // While a load runs it counts with the clean-up it started with; onLoaded
+    // comes back here. Without a tokenizer there is nothing to count.
+    if (!m_result || m_job || m_tokenLengths.empty() || m_tokenCleanup == m_cleanup) {
+        return;
+    }
+    std::erase_if(m_threads, [](const auto& entry) { return entry.first.isNull(); });
+    CountJob job{m_nextJob++, m_cleanup, std::make_shared<std::atomic<bool>>(false)};
+    // Aliasing pointer: the worker shares the result's lifetime, no copy.
+    std::shared_ptr<const Dataset> issues(m_result, &m_result->dataset);
+    auto* worker = new TokenCountWorker(std::move(issues), m_modelDir, job.cleanup, job.cancel);
+    const quint64 id = job.id;
+    const auto current = [this, id] { return m_countJob && m_countJob->id == id; };
+    connect(
+        worker, &TokenCountWorker::progress, this,
+        [this, current](const QString& phase, int percent) {
+            if (current() && !m_job) {
+                m_phaseLabel->setText(tr("%1 %2%").arg(phase).arg(percent));
+                m_progress->setValue(percent);
+            }
+        },
+        Qt::QueuedConnection);
+    connect(
+        worker, &TokenCountWorker::counted, this,
+        [this, current](const std::vector<int>& lengths) {
+            if (!current()) {
+                return;
+            }
+            m_tokenLengths = lengths;
+            m_tokenCleanup = m_countJob->cleanup;
+            cancelCount(); // done: hides the progress row
+            showTokenLengths();
+            m_preview->setTokenLengths(m_tokenLengths);
+            Q_EMIT tokenLengthsChanged();
+        },
+        Qt::QueuedConnection);
+    connect(
+        worker, &TokenCountWorker::failed, this,
+        [this, current](const QString& message) {
+            if (!current()) {
+                return;
+            }
+            cancelCount();
+            // The old counts are for another text: show none rather than wrong ones.
+            m_tokenLengths.clear();
+            m_lengths->setUnavailable(message);
+            m_summary->setTokenLengths(m_tokenLengths);
+            m_preview->setTokenLengths(m_tokenLengths);
+            Q_EMIT tokenLengthsChanged();
+        },
+        Qt::QueuedConnection);
+    m_threads.emplace_back(worker->start(this), job.cancel);
+    m_countJob = std::move(job);
+    m_phaseLabel->setText(tr("Counting tokens as cleaned…"));
+    m_progress->setRange(0, 100);
+    m_progress->setValue(0);
+    m_cancel->setEnabled(false); // only a load is cancelled; the old counts would be wrong
+    m_progressRow->show();
 }
 
 void DataPage::onFailed(quint64 job, const QString& message) {
@@ -399,6 +486,7 @@ void DataPage::onFailed(quint64 job, const QString& message) {
     }
     finishJob();
     Q_EMIT errorOccurred(message);
+    recountIfStale(); // the dataset kept may need counting for a new clean-up
 }
 
 void DataPage::onCancelled(quint64 job) {
@@ -408,6 +496,7 @@ void DataPage::onCancelled(quint64 job) {
     const QString file = QFileInfo(m_job->path).fileName();
     finishJob();
     Q_EMIT statusMessage(tr("Loading %1 cancelled").arg(file));
+    recountIfStale();
 }
 
 void DataPage::finishJob() {
@@ -429,21 +518,25 @@ void DataPage::showResult() {
     m_formatLabel->setText(describeDataset(dataset));
 
     m_summary->setStats(result.stats);
-    m_summary->setTokenLengths(result.tokenLengths);
     m_classes->setCounts(result.stats.labelCounts);
-    if (result.tokenLengths.empty()) {
-        m_lengths->setUnavailable(tokenMessage(m_modelDir, result.tokenNote));
-    } else {
-        m_lengths->setLengths(result.tokenLengths);
-    }
+    showTokenLengths();
     // Aliasing pointer: the table shares the result's lifetime, no copy of the issues.
     std::shared_ptr<const Dataset> issues(m_result, &m_result->dataset);
-    m_preview->setDataset(std::move(issues), result.characters, result.tokenLengths);
+    m_preview->setDataset(std::move(issues), result.characters, m_tokenLengths);
     m_stack->setCurrentWidget(m_content);
     if (m_defaultSizesPending) {
         m_defaultSizesPending = false;
         // After the next layout pass, when the splitters have their real size.
         QTimer::singleShot(0, this, &DataPage::applyDefaultSizes);
+    }
+}
+
+void DataPage::showTokenLengths() {
+    m_summary->setTokenLengths(m_tokenLengths);
+    if (m_tokenLengths.empty()) {
+        m_lengths->setUnavailable(tokenMessage(m_modelDir, m_result->tokenNote));
+    } else {
+        m_lengths->setLengths(m_tokenLengths);
     }
 }
 

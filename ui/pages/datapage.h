@@ -3,6 +3,7 @@
 #pragma once
 
 #include "core/data/loader.h"
+#include "core/text/issue_cleanup.h"
 
 #include <QPointer>
 #include <QStringList>
@@ -55,6 +56,15 @@ public:
     void setModelDir(const QString& dir);
     void setMappingHook(MappingHook hook);
 
+    // The Train page's clean-up steps: the issue pane shows the text cleaned,
+    // and the token counts (histogram, token column, summary) are counted
+    // again in the background for the text as the model will see it.
+    void setCleanup(TextCleanup cleanup);
+    // Token counts of the loaded issues after tokenCleanup(); empty without a tokenizer.
+    const std::vector<int>& tokenLengths() const { return m_tokenLengths; }
+    TextCleanup tokenCleanup() const { return m_tokenCleanup; }
+    bool isCountingTokens() const { return m_countJob.has_value(); }
+
     int maxLength() const;
     // Splitter positions into QSettings (the max length is saved as it changes).
     void saveSettings() const;
@@ -78,6 +88,8 @@ Q_SIGNALS:
     void loadingChanged(bool loading);
     void statusMessage(const QString& message);
     void maxLengthChanged(int length);
+    // tokenLengths() was counted again for another clean-up.
+    void tokenLengthsChanged();
 
 private:
     struct Job {
@@ -99,6 +111,10 @@ private:
     void onCancelled(quint64 job);
     void finishJob();
     void showResult();
+    void showTokenLengths();
+    // Counts tokens again when the clean-up differs from the counts' own.
+    void recountIfStale();
+    void cancelCount();
 
     QPushButton* m_open = nullptr;
     QPushButton* m_map = nullptr;
@@ -125,6 +141,15 @@ private:
     FieldDetection m_detection; // of the file m_result came from
     QStringList m_rawLabels;    // its label names before any renaming
     std::optional<Job> m_job;   // the load in progress
+    TextCleanup m_cleanup;      // the Train page's
+    std::vector<int> m_tokenLengths;
+    TextCleanup m_tokenCleanup; // what m_tokenLengths counted
+    struct CountJob {
+        quint64 id = 0;
+        TextCleanup cleanup;
+        std::shared_ptr<std::atomic<bool>> cancel;
+    };
+    std::optional<CountJob> m_countJob; // a recount in progress
     quint64 m_nextJob = 1;
     bool m_defaultSizesPending = false; // no saved splitter sizes yet
     // Every thread started, with its cancel flag, so the destructor can stop them.

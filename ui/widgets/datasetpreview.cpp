@@ -124,6 +124,11 @@ void DatasetPreview::setDataset(std::shared_ptr<const Dataset> dataset, std::vec
     updateModelText();
 }
 
+void DatasetPreview::setTokenLengths(std::vector<int> tokens) {
+    m_model->setTokenLengths(std::move(tokens));
+    m_view->setColumnHidden(DatasetTableModel::TokensColumn, !m_model->hasTokenLengths());
+}
+
 void DatasetPreview::setCleanup(TextCleanup cleanup) {
     if (cleanup == m_cleanup) {
         return;

@@ -37,6 +37,8 @@ public:
     void setDataset(std::shared_ptr<const Dataset> dataset, std::vector<int> characters,
                     std::vector<int> tokens);
     void clear();
+    // The token column counted again (for another clean-up).
+    void setTokenLengths(std::vector<int> tokens);
     // The clean-up the Train page's settings apply: the issue pane below the
     // table shows the selected issue as the model sees it.
     void setCleanup(TextCleanup cleanup);

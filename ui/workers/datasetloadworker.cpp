@@ -13,6 +13,8 @@
 #include <QMetaType>
 
 #include <algorithm>
+#include <functional>
+#include <string>
 
 namespace issuebert {
 
@@ -22,7 +24,34 @@ int percentOf(long long done, long long total) {
     return total > 0 ? static_cast<int>(std::min<long long>(100, done * 100 / total)) : -1;
 }
 
+// Token lengths of issues with the model folder's tokenizer, after cleanup.
+std::vector<int> countTokens(const std::string& modelDir, const std::vector<Issue>& issues,
+                             TextCleanup cleanup, const std::function<void(int)>& percent,
+                             const std::atomic<bool>* cancel) {
+    const Tokenizer tokenizer = Tokenizer::fromModelDir(modelDir);
+    return tokenLengths(
+        tokenizer, issues, cleanup, 0,
+        [&](std::size_t done, std::size_t total) {
+            percent(percentOf(static_cast<long long>(done), static_cast<long long>(total)));
+        },
+        cancel);
+}
+
 } // namespace
+
+bool ProgressThrottle::due(const QString& phase, int percent) {
+    const bool newPhase = phase != m_lastPhase;
+    if (!newPhase && percent == m_lastPercent) {
+        return false;
+    }
+    if (!newPhase && m_sinceReport.isValid() && m_sinceReport.elapsed() < m_intervalMs) {
+        return false;
+    }
+    m_lastPhase = phase;
+    m_lastPercent = percent;
+    m_sinceReport.start();
+    return true;
+}
 
 DatasetLoadWorker::DatasetLoadWorker(DatasetLoadRequest request,
                                      std::shared_ptr<std::atomic<bool>> cancel)
@@ -36,17 +65,9 @@ QThread* DatasetLoadWorker::start(QObject* owner) {
 }
 
 void DatasetLoadWorker::report(const QString& phase, int percent) {
-    const bool newPhase = phase != m_lastPhase;
-    if (!newPhase && percent == m_lastPercent) {
-        return;
+    if (m_throttle.due(phase, percent)) {
+        Q_EMIT progress(phase, percent);
     }
-    if (!newPhase && m_sinceReport.isValid() && m_sinceReport.elapsed() < kProgressIntervalMs) {
-        return;
-    }
-    m_lastPhase = phase;
-    m_lastPercent = percent;
-    m_sinceReport.start();
-    Q_EMIT progress(phase, percent);
 }
 
 std::shared_ptr<DatasetLoadResult> DatasetLoadWorker::load() {
@@ -81,14 +102,10 @@ std::shared_ptr<DatasetLoadResult> DatasetLoadWorker::load() {
     const QString counting = tr("Counting tokens…");
     report(counting, 0);
     try {
-        const Tokenizer tokenizer = Tokenizer::fromModelDir(modelDir);
-        result->tokenLengths = tokenLengths(
-            tokenizer, result->dataset.issues, 0,
-            [&](std::size_t done, std::size_t total) {
-                report(counting,
-                       percentOf(static_cast<long long>(done), static_cast<long long>(total)));
-            },
-            m_cancel.get());
+        result->tokenLengths = countTokens(
+            modelDir, result->dataset.issues, m_request.cleanup,
+            [&](int percent) { report(counting, percent); }, m_cancel.get());
+        result->tokenCleanup = m_request.cleanup;
     } catch (const ModelError& e) {
         // A broken model folder costs the histogram, not the dataset.
         result->tokenNote = QString::fromStdString(e.what());
@@ -110,6 +127,39 @@ void DatasetLoadWorker::run() {
                                                    QString::fromLocal8Bit(e.what())));
     } catch (...) {
         Q_EMIT failed(tr("%1: unexpected error while loading").arg(m_request.path));
+    }
+    Q_EMIT finished();
+}
+
+TokenCountWorker::TokenCountWorker(std::shared_ptr<const Dataset> dataset, QString modelDir,
+                                   TextCleanup cleanup, std::shared_ptr<std::atomic<bool>> cancel)
+    : m_dataset(std::move(dataset)), m_modelDir(std::move(modelDir)), m_cleanup(cleanup),
+      m_cancel(std::move(cancel)) {
+    qRegisterMetaType<std::vector<int>>();
+}
+
+QThread* TokenCountWorker::start(QObject* owner) {
+    return startWorkerThread(this, owner, QStringLiteral("TokenCount"));
+}
+
+void TokenCountWorker::run() {
+    const QString counting = tr("Counting tokens as cleaned…");
+    try {
+        std::vector<int> lengths = countTokens(
+            m_modelDir.toStdString(), m_dataset->issues, m_cleanup,
+            [&](int percent) {
+                if (m_throttle.due(counting, percent)) {
+                    Q_EMIT progress(counting, percent);
+                }
+            },
+            m_cancel.get());
+        Q_EMIT counted(lengths);
+    } catch (const CancelledError&) {
+        Q_EMIT cancelled();
+    } catch (const std::exception& e) {
+        Q_EMIT failed(QString::fromStdString(e.what()));
+    } catch (...) {
+        Q_EMIT failed(tr("%1: unexpected error while counting tokens").arg(m_modelDir));
     }
     Q_EMIT finished();
 }
