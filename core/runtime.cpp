@@ -85,6 +85,15 @@ std::string deviceDescription() {
     return "CPU (" + std::to_string(threads) + (threads == 1 ? " thread)" : " threads)");
 }
 
+bool cudaAvailable() {
+    return torch::cuda::is_available();
+}
+
+PrecisionChoice precisionHere(Precision requested, bool cpuOnly) {
+    return choosePrecision(requested, !cpuOnly && cudaAvailable(), cpuFeatures(),
+                           cudaAutocastAvailable());
+}
+
 std::string torchVersion() {
     return TORCH_VERSION;
 }

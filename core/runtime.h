@@ -1,6 +1,8 @@
 // Process-wide LibTorch set-up shared by the GUI, the CLI and the benchmarks.
 #pragma once
 
+#include "core/model/precision.h"
+
 #include <string>
 
 namespace issuebert {
@@ -31,6 +33,14 @@ int computeThreads();
 
 // "CPU (2 threads)" or the CUDA device's name: what the status bar shows.
 std::string deviceDescription();
+
+// Whether LibTorch sees a CUDA device.
+bool cudaAvailable();
+
+// What a run asking for this precision computes in, and why, on the device
+// "auto" (or cpu, when cpuOnly) resolves to here: precision.h's policy with
+// this machine's facts.
+PrecisionChoice precisionHere(Precision requested, bool cpuOnly = false);
 
 // LibTorch's version, e.g. "1.13.1".
 std::string torchVersion();

@@ -111,8 +111,19 @@ MainWindow::MainWindow(QWidget* parent)
     connectModelPages();
 
     m_deviceLabel->setObjectName(QStringLiteral("deviceLabel"));
-    m_deviceLabel->setText(tr("Device: %1").arg(QString::fromStdString(deviceDescription())));
     statusBar()->addPermanentWidget(m_deviceLabel);
+    // The device and the precision a run would compute in, as the Train
+    // page's hardware settings say; the reason in the tooltip.
+    const auto showDevice = [this] {
+        const PrecisionChoice precision = m_trainPage->form()->precisionChoice();
+        m_deviceLabel->setText(
+            tr("Device: %1, %2")
+                .arg(QString::fromStdString(deviceDescription()),
+                     precision.bf16 ? QStringLiteral("bf16") : QStringLiteral("fp32")));
+        m_deviceLabel->setToolTip(QString::fromStdString(precision.reason));
+    };
+    showDevice();
+    connect(m_trainPage->form(), &TrainSettingsForm::changed, this, showDevice);
     createMenus();
     createTrainingMenu();
 

@@ -83,7 +83,8 @@ int runEvaluate(const std::vector<std::string>& words) {
         }
         return kExitOk;
     }
-    std::cout << "Model          " << modelDir << " (" << predictor.deviceName() << ")\n"
+    std::cout << "Model          " << modelDir << " (" << predictor.deviceName() << ", "
+              << predictor.precisionReason() << ")\n"
               << "Data           " << dataPath << '\n';
     if (skipped > 0) {
         std::cout << "Skipped        " << grouped(static_cast<long long>(skipped))

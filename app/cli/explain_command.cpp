@@ -32,6 +32,8 @@ Options:
   --class NAME               the class to explain (default: the predicted one)
   --top N                    words shown each way (default 10)
   --device auto|cpu|cuda     (default auto: CUDA when present)
+  --precision auto|fp32|bf16 (default auto: bf16 autocast on CUDA and on
+                             processors with AVX512-BF16 or AMX, fp32 elsewhere)
   --json                     everything as one JSON object: probabilities,
                              every word and every token with its score
   --help                     show this help
@@ -134,7 +136,8 @@ int explainedClass(const Args& args, const Predictor& predictor) {
 }
 
 int runExplain(const std::vector<std::string>& words) {
-    const Args args(words, {"model", "title", "body", "class", "top", "device"}, {"json"});
+    const Args args(words, {"model", "title", "body", "class", "top", "device", "precision"},
+                    {"json"});
     if (!args.positional().empty()) {
         throw UsageError("explain: unexpected \"" + args.positional().front() + "\"");
     }

@@ -61,7 +61,8 @@ double secondsSince(std::chrono::steady_clock::time_point start);
 #define ISSUEBERT_PREDICTOR_OPTIONS_HELP                                                           \
     "  --batch-size N             issues per forward pass (default 64)\n"                          \
     "  --device auto|cpu|cuda     (default auto: CUDA when present)\n"                             \
-    "  --precision auto|fp32|bf16 (default auto: bf16 autocast on CUDA)\n"
+    "  --precision auto|fp32|bf16 (default auto: bf16 autocast on CUDA and on\n"                   \
+    "                             processors with AVX512-BF16 or AMX, fp32 elsewhere)\n"
 
 // The closing lines of the help of a command that reads --data in batches.
 #define ISSUEBERT_PREDICTOR_HELP_END                                                               \

@@ -121,7 +121,7 @@ void printSummary(const Args& args, const Predictor& predictor, const Prediction
     const long long rows = static_cast<long long>(predictions.size());
     std::ostringstream out;
     out << "Predicted " << grouped(rows) << " issues in " << fixed(seconds, 1) << " s on "
-        << predictor.deviceName() << '\n'
+        << predictor.deviceName() << " (" << predictor.precisionReason() << ")\n"
         << "Wrote          " << *args.value("out") << '\n';
     if (const auto submission = args.value("submission")) {
         out << "Submission     " << *submission << '\n';

@@ -95,7 +95,9 @@ Evaluation and checkpoints:
 
 Hardware:
   --device auto|cpu|cuda     (default auto: CUDA when present)
-  --precision auto|fp32|bf16 (default auto: bf16 autocast on CUDA)
+  --precision auto|fp32|bf16 (default auto: bf16 autocast on CUDA and on
+                             processors with AVX512-BF16 or AMX, fp32 elsewhere;
+                             weights, optimizer state and loss stay fp32)
 
 Dataset fields (for every file read):
 )" ISSUEBERT_DATASET_OPTIONS_HELP R"(

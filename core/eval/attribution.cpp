@@ -2,6 +2,7 @@
 #include "core/eval/attribution.h"
 
 #include "core/io/errors.h"
+#include "core/model/autocast.h"
 
 #include <algorithm>
 #include <string_view>
@@ -22,7 +23,8 @@ bool isSpecial(std::string_view token) {
 } // namespace
 
 TokenScores integratedGradients(BertClassifierImpl& model, const Vocab& vocab,
-                                const Encoding& encoding, int cls, const torch::Device& device) {
+                                const Encoding& encoding, int cls, const torch::Device& device,
+                                bool bf16) {
     const int classes = model.numLabels();
     if (cls < -1 || cls >= classes) {
         throw DataError("explain: class " + std::to_string(cls) + " is not one of the model's " +
@@ -30,6 +32,7 @@ TokenScores integratedGradients(BertClassifierImpl& model, const Vocab& vocab,
                         ")");
     }
     model.eval();
+    const AutocastScope autocast(device, bf16);
     const auto ids = row(encoding.inputIds, device);
     const auto mask = row(encoding.attentionMask, device);
     const auto types = row(encoding.tokenTypeIds, device);
@@ -40,7 +43,8 @@ TokenScores integratedGradients(BertClassifierImpl& model, const Vocab& vocab,
     {
         const torch::NoGradGuard noGrad;
         words = model.bert->embeddings->word_embeddings(ids);
-        const auto logProbs = torch::log_softmax(model.forwardEmbeds(words, mask, types), -1)[0];
+        const auto logProbs =
+            torch::log_softmax(model.forwardEmbeds(words, mask, types).to(torch::kFloat32), -1)[0];
         out.explainedClass =
             cls >= 0 ? cls : static_cast<int>(logProbs.argmax().item<std::int64_t>());
         out.probabilities = logProbs.exp().to(torch::kCPU, torch::kFloat32); // [C]
@@ -65,9 +69,11 @@ TokenScores integratedGradients(BertClassifierImpl& model, const Vocab& vocab,
             model.forwardEmbeds(points, mask.expand({n, tokens}), types.expand({n, tokens}));
         // The log-probability rather than the logit: a logit can rise for every
         // class at once, which says nothing about this class against the others.
-        const auto target = torch::log_softmax(logits, -1).select(1, out.explainedClass).sum();
+        const auto target =
+            torch::log_softmax(logits.to(torch::kFloat32), -1).select(1, out.explainedClass).sum();
         // grad() rather than backward(): no parameter's .grad is touched.
-        gradientSum += torch::autograd::grad({target}, {points})[0].sum(0, true);
+        gradientSum +=
+            torch::autograd::grad({target}, {points})[0].to(torch::kFloat32).sum(0, true);
     }
     const auto scores = (gradientSum / static_cast<double>(kPathSteps) * delta).sum(-1)[0]; // [T]
     out.scores = scores.detach().to(torch::kCPU, torch::kFloat32);

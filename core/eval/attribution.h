@@ -34,9 +34,12 @@ struct TokenScores {
 // log-probability the words add, and specials score 0. Plain gradient × input
 // would not do: the embeddings' LayerNorm makes the gradient orthogonal to
 // word + position + type, so a word's score would be minus its position's.
-// fp32, model in eval mode (no dropout). cls -1 explains the predicted class.
+// Model in eval mode (no dropout); fp32, or the passes under bf16 autocast
+// (log-probabilities and the gradient sum in fp32). cls -1 explains the
+// predicted class.
 TokenScores integratedGradients(BertClassifierImpl& model, const Vocab& vocab,
-                                const Encoding& encoding, int cls, const torch::Device& device);
+                                const Encoding& encoding, int cls, const torch::Device& device,
+                                bool bf16 = false);
 
 // Words in text order: "##" pieces joined to the word before them with their
 // scores summed; [CLS], [SEP] and [PAD] dropped.

@@ -2,7 +2,7 @@
 #include "core/eval/inference.h"
 
 #include "core/io/errors.h"
-#include "core/train/autocast.h"
+#include "core/model/autocast.h"
 #include "core/train/collate.h"
 
 #include <vector>

@@ -5,6 +5,7 @@
 #include "core/eval/attribution.h"
 #include "core/eval/inference.h"
 #include "core/io/errors.h"
+#include "core/model/autocast.h"
 #include "core/model/model_folder.h"
 
 #include <torch/torch.h>
@@ -101,13 +102,6 @@ torch::Device chooseDevice(DeviceChoice choice) {
                                                : torch::Device(torch::kCPU);
 }
 
-bool useBf16(Precision precision, const torch::Device& device) {
-    if (precision == Precision::BFloat16 && !device.is_cuda()) {
-        throw ModelError("precision bf16 runs on CUDA only; on the CPU choose fp32 or auto");
-    }
-    return precision == Precision::BFloat16 || (precision == Precision::Auto && device.is_cuda());
-}
-
 // The CUDA device's name from the driver API (libcuda), which LibTorch's
 // CPU-only builds do not link; "CUDA device N" when it cannot be asked.
 std::string cudaDeviceName(int index) {
@@ -149,6 +143,7 @@ struct Predictor::Impl {
     Tokenizer tokenizer;
     Encoder encoder; // points at tokenizer: Impl never moves
     torch::Device device;
+    PrecisionChoice precision;
     bool bf16;
     BertClassifier model{nullptr};
 };
@@ -157,7 +152,9 @@ Predictor::Impl::Impl(const std::string& modelDir, const PredictorOptions& predi
     : options(checked(predictorOptions)), folder(openModelFolder(modelDir)),
       labels(requireLabels(folder)), tokenizer(Tokenizer::fromModelDir(folder.path())),
       encoder(tokenizer, inputOptions(folder)), device(chooseDevice(options.device)),
-      bf16(useBf16(options.precision, device)) {
+      precision(choosePrecision(options.precision, device.is_cuda(), cpuFeatures(),
+                                cudaAutocastAvailable())),
+      bf16(precision.bf16) {
     checkVocabulary(folder, tokenizer, encoder.options());
     const ClassifierOptions classifierOptions = defaultClassifierOptions(folder, labels);
     LoadReport report;
@@ -201,6 +198,14 @@ std::string Predictor::deviceName() const {
     return m_impl->device.is_cuda() ? cudaDeviceName(m_impl->device.index()) : "CPU";
 }
 
+bool Predictor::bf16() const {
+    return m_impl->bf16;
+}
+
+std::string Predictor::precisionReason() const {
+    return m_impl->precision.reason;
+}
+
 Predictions Predictor::predict(const std::vector<Issue>& issues,
                                const std::function<void(std::size_t, std::size_t)>& progress,
                                const std::atomic<bool>* cancel) const {
@@ -230,7 +235,7 @@ std::vector<float> Predictor::probabilities(const Issue& issue) const {
 Attribution Predictor::explain(const Issue& issue, int cls) const {
     const Encoding encoding = m_impl->encoder.encode(issue);
     const TokenScores scored = integratedGradients(*m_impl->model, m_impl->tokenizer.vocab(),
-                                                   encoding, cls, m_impl->device);
+                                                   encoding, cls, m_impl->device, m_impl->bf16);
     Attribution out;
     out.explainedClass = scored.explainedClass;
     const float* p = scored.probabilities.data_ptr<float>();

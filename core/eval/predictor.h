@@ -19,7 +19,7 @@ namespace issuebert {
 struct PredictorOptions {
     int batchSize = 64;
     DeviceChoice device = DeviceChoice::Auto;
-    Precision precision = Precision::Auto; // bf16 autocast on CUDA under Auto
+    Precision precision = Precision::Auto; // bf16 where native: precision.h
     float threshold = 0.0F;                // below it a prediction is uncertain
     int threads = 0;                       // tokenizing threads; 0: all cores
 };
@@ -57,7 +57,9 @@ public:
 
     const std::vector<std::string>& labels() const;
     const EncoderOptions& encoderOptions() const;
-    std::string deviceName() const; // "CPU" or the CUDA device's name
+    std::string deviceName() const;      // "CPU" or the CUDA device's name
+    bool bf16() const;                   // whether it computes under bf16 autocast
+    std::string precisionReason() const; // what runs and why ("fp32, as asked")
 
     // Probabilities for every issue, in order. progress(done, total) counts
     // issues through the forward passes (after tokenizing); throws CancelledError.

@@ -188,16 +188,9 @@ Session setUpSession(const TrainOptions& options, const TrainData& data,
 
     s.device = chooseDevice(options.device);
     const bool cuda = s.device.is_cuda();
-    if (options.precision == Precision::BFloat16 && !cuda) {
-        throw DataError("precision bf16 needs a CUDA device; on the CPU use fp32 or auto");
-    }
-    s.bf16 = cuda && options.precision != Precision::Float32;
-#if TORCH_VERSION_MAJOR < 2
-    if (s.bf16) {
-        listener.onMessage("bf16 autocast needs LibTorch 2; training in fp32");
-        s.bf16 = false;
-    }
-#endif
+    const PrecisionChoice precision =
+        choosePrecision(options.precision, cuda, cpuFeatures(), cudaAutocastAvailable());
+    s.bf16 = precision.bf16;
 
     if (options.dropout >= 0.0) {
         s.folder.config.hiddenDropoutProb = options.dropout;
@@ -226,7 +219,7 @@ Session setUpSession(const TrainOptions& options, const TrainData& data,
                        poolingName(classifierOptions.pooling) + "; device " +
                        (cuda ? std::string("CUDA")
                              : "CPU (" + std::to_string(at::get_num_threads()) + " threads)") +
-                       (s.bf16 ? ", bf16 autocast" : ", fp32"));
+                       "; " + precision.reason);
 
     if (options.classWeights == ClassWeighting::Balanced) {
         std::vector<float> weights(s.labels.size(), 0.0F);

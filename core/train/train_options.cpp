@@ -223,18 +223,6 @@ const char* deviceChoiceName(DeviceChoice value) {
     return "auto";
 }
 
-const char* precisionName(Precision value) {
-    switch (value) {
-    case Precision::Auto:
-        return "auto";
-    case Precision::Float32:
-        return "fp32";
-    case Precision::BFloat16:
-        return "bf16";
-    }
-    return "auto";
-}
-
 std::optional<ClassWeighting> parseClassWeighting(const std::string& word) {
     for (ClassWeighting value : {ClassWeighting::None, ClassWeighting::Balanced}) {
         if (word == classWeightingName(value)) {
@@ -256,22 +244,6 @@ std::optional<StopMetric> parseStopMetric(const std::string& word) {
 std::optional<DeviceChoice> parseDeviceChoice(const std::string& word) {
     for (DeviceChoice value : {DeviceChoice::Auto, DeviceChoice::Cpu, DeviceChoice::Cuda}) {
         if (word == deviceChoiceName(value)) {
-            return value;
-        }
-    }
-    return std::nullopt;
-}
-
-std::optional<Precision> parsePrecision(const std::string& word) {
-    // The long names too, as --save-dtype takes them.
-    if (word == "float32") {
-        return Precision::Float32;
-    }
-    if (word == "bfloat16") {
-        return Precision::BFloat16;
-    }
-    for (Precision value : {Precision::Auto, Precision::Float32, Precision::BFloat16}) {
-        if (word == precisionName(value)) {
             return value;
         }
     }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "core/model/classifier_options.h"
+#include "core/model/precision.h"
 #include "core/model/saved_settings.h"
 #include "core/text/encoder.h"
 
@@ -22,12 +23,6 @@ enum class ClassWeighting {
 enum class StopMetric { Accuracy, MacroF1 };
 
 enum class DeviceChoice { Auto, Cpu, Cuda };
-
-enum class Precision {
-    Auto, // bf16 autocast on CUDA, fp32 on the CPU
-    Float32,
-    BFloat16, // CUDA only
-};
 
 // "Auto" max length (TrainOptions::encoder.maxLength): chosen from the
 // training issues' token counts when the run starts. It fits this share of
@@ -117,11 +112,9 @@ TrainOptions resolveAuto(TrainOptions options, std::size_t trainIssues, int hidd
 const char* classWeightingName(ClassWeighting value); // "none" / "balanced"
 const char* stopMetricName(StopMetric value);         // "accuracy" / "macro_f1"
 const char* deviceChoiceName(DeviceChoice value);     // "auto" / "cpu" / "cuda"
-const char* precisionName(Precision value);           // "auto" / "fp32" / "bf16"
 std::optional<ClassWeighting> parseClassWeighting(const std::string& word);
 std::optional<StopMetric> parseStopMetric(const std::string& word);
 std::optional<DeviceChoice> parseDeviceChoice(const std::string& word);
-std::optional<Precision> parsePrecision(const std::string& word);
 
 // The problems with options, one line each ("learning rate 0 must be above 0");
 // empty when they are usable.

@@ -1,7 +1,7 @@
 // One optimisation step (see train_step.h).
 #include "core/train/train_step.h"
 
-#include "core/train/autocast.h"
+#include "core/model/autocast.h"
 
 #include <cmath>
 

@@ -1,9 +1,11 @@
-// Inference speed of BERT: samples/s for batch 1 and 32 at 128 and 512 tokens,
-// forward only (eval mode, no autograd), for the default model (when it is in
-// the cache) and a random bert-base-sized model, on the CPU and on CUDA when
-// present; and the load time of a bert-base-sized (≈ 440 MB) model.safetensors.
-// Usage: infer_bench [--no-base] [--seconds S]
+// Inference speed of BERT: samples/s for batch 1 and 32 at 128, 256 and 512
+// tokens, forward only (eval mode, no autograd), in fp32 and under bf16
+// autocast, for the default model (when it is in the cache) and a random
+// bert-base-sized model, on the CPU and on CUDA when present; and the load
+// time of a bert-base-sized (≈ 440 MB) model.safetensors.
+// Usage: infer_bench [--no-base] [--seconds S] [--precision fp32|bf16|both]
 #include "core/io/paths.h"
+#include "core/model/autocast.h"
 #include "core/model/model_folder.h"
 #include "core/model/model_save.h"
 #include "core/model/weights.h"
@@ -26,6 +28,8 @@ namespace {
 
 // Timing budget per measurement; an iteration slower than the budget runs once.
 double gSeconds = 2.0;
+// The precisions measured: fp32, bf16 autocast, or both.
+std::vector<bool> gBf16{false, true};
 // Timed loads of the 440 MB file; the best is reported.
 constexpr int kLoadRepeats = 3;
 
@@ -50,31 +54,34 @@ void benchModel(const std::string& name, BertModel model, const torch::Device& d
     model->eval();
     model->to(device);
     const int vocab = model->config().vocabSize;
-    for (const int tokens : {128, 512}) {
-        for (const int batch : {1, 32}) {
-            const auto options = torch::TensorOptions().dtype(torch::kLong).device(device);
-            const auto ids = torch::randint(1000, vocab, {batch, tokens}, options);
-            const auto mask = torch::ones({batch, tokens}, options);
-            // The first pass warms caches and allocators; when it alone is
-            // over budget (bert-base, 32 × 512 on a laptop CPU) it is the measurement.
-            auto start = std::chrono::steady_clock::now();
-            forward(model, ids, mask);
-            double elapsed = seconds(start);
-            int iterations = 1;
-            if (elapsed < gSeconds) {
-                iterations = 0;
-                start = std::chrono::steady_clock::now();
-                do {
-                    forward(model, ids, mask);
-                    ++iterations;
-                    elapsed = seconds(start);
-                } while (elapsed < gSeconds);
+    for (const bool bf16 : gBf16) {
+        const AutocastScope autocast(device, bf16);
+        for (const int tokens : {128, 256, 512}) {
+            for (const int batch : {1, 32}) {
+                const auto options = torch::TensorOptions().dtype(torch::kLong).device(device);
+                const auto ids = torch::randint(1000, vocab, {batch, tokens}, options);
+                const auto mask = torch::ones({batch, tokens}, options);
+                // The first pass warms caches and allocators; when it alone is
+                // over budget (bert-base, 32 × 512 on a laptop CPU) it is the measurement.
+                auto start = std::chrono::steady_clock::now();
+                forward(model, ids, mask);
+                double elapsed = seconds(start);
+                int iterations = 1;
+                if (elapsed < gSeconds) {
+                    iterations = 0;
+                    start = std::chrono::steady_clock::now();
+                    do {
+                        forward(model, ids, mask);
+                        ++iterations;
+                        elapsed = seconds(start);
+                    } while (elapsed < gSeconds);
+                }
+                const double perIteration = elapsed / iterations;
+                std::printf("%-18s %-5s %-5s %5d %5d %10.1f %10.1f %6d\n", name.c_str(),
+                            device.is_cuda() ? "cuda" : "cpu", bf16 ? "bf16" : "fp32", batch,
+                            tokens, perIteration * 1e3, batch / perIteration, iterations);
+                std::fflush(stdout);
             }
-            const double perIteration = elapsed / iterations;
-            std::printf("%-18s %-5s %5d %5d %10.1f %10.1f %6d\n", name.c_str(),
-                        device.is_cuda() ? "cuda" : "cpu", batch, tokens, perIteration * 1e3,
-                        batch / perIteration, iterations);
-            std::fflush(stdout);
         }
     }
 }
@@ -120,16 +127,24 @@ int main(int argc, char** argv) {
             base = false;
         } else if (arg == "--seconds" && i + 1 < argc) {
             gSeconds = std::stod(argv[++i]);
+        } else if (arg == "--precision" && i + 1 < argc) {
+            const std::string which = argv[++i];
+            gBf16 = which == "fp32"   ? std::vector<bool>{false}
+                    : which == "bf16" ? std::vector<bool>{true}
+                                      : std::vector<bool>{false, true};
         } else {
-            std::fprintf(stderr, "usage: infer_bench [--no-base] [--seconds S]\n");
+            std::fprintf(stderr, "usage: infer_bench [--no-base] [--seconds S] "
+                                 "[--precision fp32|bf16|both]\n");
             return 2;
         }
     }
     try {
         initRuntime();
         std::printf("LibTorch %s, %s\n\n", torchVersion().c_str(), deviceDescription().c_str());
-        std::printf("%-18s %-5s %5s %5s %10s %10s %6s\n", "model", "dev", "batch", "seq", "ms/iter",
-                    "samples/s", "iters");
+        std::printf("%s; native bf16: %s\n\n", precisionHere(Precision::Auto).reason.c_str(),
+                    describeCpuBf16(cpuFeatures()).c_str());
+        std::printf("%-18s %-5s %-5s %5s %5s %10s %10s %6s\n", "model", "dev", "prec", "batch",
+                    "seq", "ms/iter", "samples/s", "iters");
         std::vector<torch::Device> devices{torch::kCPU};
         if (torch::cuda::is_available()) {
             devices.emplace_back(torch::kCUDA);

@@ -120,7 +120,7 @@ void bench(const Settings& s, const std::string& modelName, const torch::Device&
     }
     model->to(device);
     StepOptions stepOptions;
-    stepOptions.bf16 = s.bf16 && device.is_cuda();
+    stepOptions.bf16 = s.bf16; // autocast on CUDA and on the CPU alike
     StepRunner runner(*model, stepOptions);
     const int steps = modelName == "bert-base" ? s.baseSteps : s.steps;
     const auto plan = batchesFor(padding, lengths, s.batchSize, s.warmupSteps + steps);

@@ -140,9 +140,12 @@ Issue issue(const std::string& title, const std::string& body = "") {
     return out;
 }
 
-PredictorOptions onCpu() {
+// fp32 on the CPU: the exact figures most tests compare (auto would choose
+// bf16 on a processor with native bf16; the bf16 tests ask for it).
+PredictorOptions onCpu(Precision precision = Precision::Float32) {
     PredictorOptions options;
     options.device = DeviceChoice::Cpu;
+    options.precision = precision;
     return options;
 }
 
@@ -307,18 +310,55 @@ TEST_CASE("predictor: vocab.txt longer than config.json's vocab_size is refused 
     CHECK_THROWS_WITH(Predictor(dir, onCpu()), ModelError, dir);
 }
 
-TEST_CASE("predictor: devices and precisions this machine cannot run are refused") {
+TEST_CASE("predictor: a device this machine does not have is refused") {
     if (torch::cuda::is_available()) {
-        SKIP("CUDA is available here: cuda and bf16 are valid choices");
+        SKIP("CUDA is available here: cuda is a valid choice");
     }
     PredictorOptions options;
     options.device = DeviceChoice::Cuda;
     CHECK_THROWS_WITH(Predictor(toyModel(), options), ModelError, "no CUDA device");
     options.device = DeviceChoice::Auto;
-    options.precision = Precision::BFloat16;
-    CHECK_THROWS_WITH(Predictor(toyModel(), options), ModelError, "bf16 runs on CUDA only");
-    options.precision = Precision::Auto; // fp32 on the CPU
     CHECK_EQ(Predictor(toyModel(), options).deviceName(), std::string("CPU"));
+}
+
+TEST_CASE("predictor: bf16 autocast on the CPU gives fp32's classes, probabilities within 0.02, "
+          "and says what runs") {
+    const Predictor exact(toyModel(), onCpu(Precision::Float32));
+    const Predictor fast(toyModel(), onCpu(Precision::BFloat16));
+    CHECK(!exact.bf16());
+    CHECK(fast.bf16());
+    CHECK_EQ(exact.precisionReason(), std::string("fp32, as asked"));
+    CHECK(fast.precisionReason().find("bf16 autocast, as asked") == 0);
+    // Auto follows this processor: bf16 exactly where it has native bf16.
+    const Predictor automatic(toyModel(), onCpu(Precision::Auto));
+    CHECK_EQ(automatic.bf16(), cpuFeatures().nativeBf16());
+    std::vector<int> classes;
+    const std::vector<Issue> issues = mixedIssues(&classes);
+    const Predictions a = exact.predict(issues);
+    const Predictions b = fast.predict(issues);
+    double largest = 0.0;
+    for (std::size_t row = 0; row < issues.size(); ++row) {
+        CHECK_EQ(b.predicted[row], a.predicted[row]);
+        for (int cls = 0; cls < 3; ++cls) {
+            largest = std::max<double>(largest,
+                                       std::abs(a.probability(row, cls) - b.probability(row, cls)));
+        }
+    }
+    CHECK(largest < 0.02);
+    CHECK(largest > 0.0); // it did compute in bf16
+    // Attribution too: the same word decides.
+    const std::string text = "the " + std::string(kTriggers[1]) + " login screen";
+    const Attribution ea = exact.explain(issue(text));
+    const Attribution fa = fast.explain(issue(text));
+    CHECK_EQ(fa.explainedClass, ea.explainedClass);
+    const auto top = [](const Attribution& at) {
+        return std::max_element(at.words.begin(), at.words.end(),
+                                [](const auto& x, const auto& y) {
+                                    return std::abs(x.score) < std::abs(y.score);
+                                })
+            ->word;
+    };
+    CHECK_EQ(top(fa), top(ea));
 }
 
 TEST_CASE("explain: word embeddings given directly give forward's logits bit for bit") {

@@ -204,7 +204,7 @@ TEST_CASE("options: edge values are accepted") {
               o.valFraction = 0.9;
               o.patience = 0;
               o.maxGradNorm = -1;
-              // The trainer refuses bf16 on a CPU at run time, not here.
+              // bf16 runs on any device (on a CPU without native bf16, slowly).
               o.precision = Precision::BFloat16;
           }).empty());
 }

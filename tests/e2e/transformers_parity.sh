@@ -78,13 +78,17 @@ for name in linear-pooler linear-cls linear-mean mlp-pooler mlp-cls mlp-mean lin
         printf 'FAIL train %s: %s\n' "$name" "$(cat "$work/stderr")"
         continue
     fi
-    if ! "$cli" predict --model "$run/best" --data "$work/issues.json" \
-        --out "$work/$name.csv" >"$work/stdout" 2>"$work/stderr"; then
+    # fp32 for the exact comparison; bf16 autocast (what auto runs on a
+    # processor with native bf16) against bf16's own tolerance.
+    if ! "$cli" predict --model "$run/best" --data "$work/issues.json" --precision fp32 \
+        --out "$work/$name.csv" >"$work/stdout" 2>"$work/stderr" ||
+        ! "$cli" predict --model "$run/best" --data "$work/issues.json" --precision bf16 \
+            --out "$work/$name-bf16.csv" >"$work/stdout" 2>"$work/stderr"; then
         failed=$((failed + 1))
         printf 'FAIL predict %s: %s\n' "$name" "$(cat "$work/stderr")"
         continue
     fi
-    cases+=("$name=$run/best,$work/$name.csv")
+    cases+=("$name=$run/best,$work/$name.csv,$work/$name-bf16.csv")
 done
 
 # stdin from /dev/null: transformers may ask before running a folder's code.

@@ -11,8 +11,11 @@ For each folder (one per head x pooling, saved by `issuebert-cli train`):
   truncation (truncation_side "right"), and its ids equal IssueBERT's
   (`issuebert-cli tokenize --ids --json`) for every issue, long ones truncated;
 - the weights load with no missing, unexpected or mismatched key;
-- every class probability is within TOLERANCE of IssueBERT's
-  (`issuebert-cli predict`'s CSV);
+- every class probability is within TOLERANCE of IssueBERT's in fp32
+  (`issuebert-cli predict --precision fp32`'s CSV), and within BF16_TOLERANCE
+  of IssueBERT's under bf16 autocast (`--precision bf16`, what auto runs on
+  processors with native bf16), the class changing only where fp32's two best
+  are closer than that;
 - the native layout (linear head on the pooler) is transformers' own
   BertForSequenceClassification with no modeling file; the others carry
   modeling_issuebert.py (the repository's, byte for byte), refuse to load
@@ -35,7 +38,7 @@ and only its probabilities are compared.
 It prints the worst difference per folder and exits 1 when a check fails.
 
 Run by tests/e2e/transformers_parity.sh. Usage:
-    check_transformers_parity.py CLI REPO_ROOT ISSUES.json MAX_LEN NAME=FOLDER,PREDICTIONS.csv...
+    check_transformers_parity.py CLI REPO_ROOT ISSUES.json MAX_LEN NAME=FOLDER,PREDICTIONS.csv[,BF16.csv]...
 """
 import contextlib
 import csv
@@ -52,6 +55,10 @@ from transformers import AutoModelForSequenceClassification, AutoTokenizer
 from transformers import BertForSequenceClassification
 
 TOLERANCE = 1e-4
+# IssueBERT under bf16 autocast (`predict --precision bf16`) against
+# transformers in fp32: bf16 keeps 8 significant bits in the matrix products.
+# A class may flip only where fp32's two best classes are closer than this.
+BF16_TOLERANCE = 2e-2
 ASCII_SPACE = " \t\r\n\f\v"  # what Issue::text() trims
 
 
@@ -87,7 +94,7 @@ def probabilities(model, tokenizer, inputs):
         return model(**batch).logits.softmax(-1).to(torch.float64)
 
 
-def check_folder(name, folder, predictions, cli, root, issues, max_len):
+def check_folder(name, folder, predictions, cli, root, issues, max_len, bf16_predictions=None):
     """Problems found in one folder (empty: all good) and the worst differences."""
     problems = []
     config = json.loads((folder / "config.json").read_text())
@@ -171,6 +178,19 @@ def check_folder(name, folder, predictions, cli, root, issues, max_len):
     worst = (got - want).abs().max().item() if got.shape == want.shape else float("inf")
     if not worst <= TOLERANCE:
         problems.append(f"probabilities differ by up to {worst:.3g} (tolerance {TOLERANCE})")
+    if bf16_predictions is not None:
+        fast = issuebert_probabilities(bf16_predictions, labels).to(torch.float64)
+        worst_bf16 = (got - fast).abs().max().item() if got.shape == fast.shape else float("inf")
+        if not worst_bf16 <= BF16_TOLERANCE:
+            problems.append(f"bf16 probabilities differ by up to {worst_bf16:.3g} "
+                            f"(tolerance {BF16_TOLERANCE})")
+        elif got.shape[0] > 0:
+            top2 = got.topk(2, dim=-1).values
+            flipped = (got.argmax(-1) != fast.argmax(-1)) & (top2[:, 0] - top2[:, 1] >= BF16_TOLERANCE)
+            if flipped.any():
+                problems.append(f"bf16 changes the class of {int(flipped.sum())} issues whose "
+                                f"fp32 margin is at least {BF16_TOLERANCE}")
+        print(f"{name:16} bf16: worst |p - p_issuebert_bf16| {worst_bf16:.2e}")
 
     naive = None
     if not native:
@@ -235,9 +255,9 @@ def main():
         print(f"  FAIL clean-up: {problem}")
     failed += bool(port_problems)
     for name, _, paths in cases:
-        folder, predictions = (Path(p) for p in paths.split(","))
+        folder, predictions, *bf16 = (Path(p) for p in paths.split(","))
         problems, worst, naive, truncated = check_folder(name, folder, predictions, cli, root,
-                                                         issues, max_len)
+                                                         issues, max_len, bf16[0] if bf16 else None)
         before = "native" if naive is None else f"BertForSequenceClassification off by {naive:.2e}"
         print(f"{name:16} worst |p - p_issuebert| {worst:.2e}  ({truncated} truncated; {before})"
               f"  {'ok' if not problems else 'FAILED'}")

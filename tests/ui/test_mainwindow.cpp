@@ -4,9 +4,12 @@
 #include "core/version.h"
 #include "ui/mainwindow.h"
 #include "ui/pages/datapage.h"
+#include "ui/pages/trainpage.h"
 #include "ui/settings.h"
+#include "ui/widgets/trainsettingsform.h"
 
 #include <QAction>
+#include <QComboBox>
 #include <QDropEvent>
 #include <QFile>
 #include <QJsonArray>
@@ -116,8 +119,26 @@ private slots:
         MainWindow window;
         auto* device = window.findChild<QLabel*>(QStringLiteral("deviceLabel"));
         QVERIFY(device != nullptr);
+        // The precision a run would compute in: this machine's choice for
+        // the Train page's setting, and fp32 as soon as it is asked for.
+        const PrecisionChoice here = precisionHere(Precision::Auto);
         QCOMPARE(device->text(),
-                 QStringLiteral("Device: ") + QString::fromStdString(deviceDescription()));
+                 QStringLiteral("Device: ") + QString::fromStdString(deviceDescription()) +
+                     (here.bf16 ? QStringLiteral(", bf16") : QStringLiteral(", fp32")));
+        QCOMPARE(device->toolTip(), QString::fromStdString(here.reason));
+        auto* precision =
+            window.trainPage()->form()->findChild<QComboBox*>(QStringLiteral("precision"));
+        QVERIFY(precision != nullptr);
+        precision->setCurrentIndex(precision->findData(QStringLiteral("fp32")));
+        QVERIFY2(device->text().endsWith(QStringLiteral(", fp32")), qPrintable(device->text()));
+        QCOMPARE(device->toolTip(), QStringLiteral("fp32, as asked"));
+        precision->setCurrentIndex(precision->findData(QStringLiteral("bf16")));
+        QVERIFY2(device->text().endsWith(QStringLiteral(", bf16")), qPrintable(device->text()));
+        const auto* note =
+            window.trainPage()->form()->findChild<QLabel*>(QStringLiteral("precisionNote"));
+        QVERIFY(note != nullptr);
+        QVERIFY2(note->text().startsWith(QStringLiteral("Runs bf16 autocast")),
+                 qPrintable(note->text()));
     }
 
     void aboutNamesTheVersions() {

@@ -32,6 +32,8 @@ public:
     void setOptions(const TrainOptions& options);
     // The clean-up steps ticked.
     TextCleanup cleanup() const;
+    // What the chosen device and precision compute in on this machine, and why.
+    PrecisionChoice precisionChoice() const;
     // Back to TrainOptions' defaults.
     void resetToDefaults();
 
@@ -63,6 +65,7 @@ Q_SIGNALS:
 private:
     void buildUi();
     void updateTruncation();
+    void updatePrecisionNote();
     void updateProblems();
 
     QSpinBox* m_maxLength = nullptr;
@@ -93,6 +96,7 @@ private:
     QSpinBox* m_seed = nullptr;
     QComboBox* m_device = nullptr;
     QComboBox* m_precision = nullptr;
+    QLabel* m_precisionNote = nullptr; // what the chosen precision runs in here, and why
     QComboBox* m_saveDtype = nullptr;
     QLabel* m_problems = nullptr;
     std::vector<int> m_tokenLengths;

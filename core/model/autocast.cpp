@@ -1,0 +1,69 @@
+// AutocastScope (see autocast.h).
+#include "core/model/autocast.h"
+
+#include <ATen/autocast_mode.h>
+
+namespace issuebert {
+
+namespace {
+
+bool enabled(bool cuda) {
+#if TORCH_VERSION_MAJOR >= 2
+    return at::autocast::is_autocast_enabled(cuda ? at::kCUDA : at::kCPU);
+#else
+    return cuda ? at::autocast::is_enabled() : at::autocast::is_cpu_enabled();
+#endif
+}
+
+void enable(bool cuda, bool on) {
+#if TORCH_VERSION_MAJOR >= 2
+    const auto device = cuda ? at::kCUDA : at::kCPU;
+    if (on) {
+        at::autocast::set_autocast_dtype(device, at::kBFloat16);
+    }
+    at::autocast::set_autocast_enabled(device, on);
+#else
+    if (cuda) {
+        if (on) {
+            at::autocast::set_autocast_gpu_dtype(at::kBFloat16);
+        }
+        at::autocast::set_enabled(on);
+    } else {
+        if (on) {
+            at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
+        }
+        at::autocast::set_cpu_enabled(on);
+    }
+#endif
+}
+
+} // namespace
+
+bool cudaAutocastAvailable() {
+    return TORCH_VERSION_MAJOR >= 2;
+}
+
+AutocastScope::AutocastScope(const torch::Device& device, bool on)
+    : m_active(on && (device.is_cpu() || (device.is_cuda() && cudaAutocastAvailable()))),
+      m_cuda(device.is_cuda()) {
+    if (!m_active) {
+        return;
+    }
+    m_wasEnabled = enabled(m_cuda);
+    enable(m_cuda, true);
+    at::autocast::increment_nesting();
+}
+
+AutocastScope::~AutocastScope() {
+    if (!m_active) {
+        return;
+    }
+    // The cast weights are cached while autocast is nested; leaving the
+    // outermost scope drops them so updated weights are cast afresh.
+    if (at::autocast::decrement_nesting() == 0) {
+        at::autocast::clear_cache();
+    }
+    enable(m_cuda, m_wasEnabled);
+}
+
+} // namespace issuebert
