@@ -39,6 +39,18 @@ void enable(bool cuda, bool on) {
 
 } // namespace
 
+std::optional<at::ScalarType> activeAutocastDtype(const torch::Device& device) {
+    const bool cuda = device.is_cuda();
+    if ((!cuda && !device.is_cpu()) || !enabled(cuda)) {
+        return std::nullopt;
+    }
+#if TORCH_VERSION_MAJOR >= 2
+    return at::autocast::get_autocast_dtype(cuda ? at::kCUDA : at::kCPU);
+#else
+    return cuda ? at::autocast::get_autocast_gpu_dtype() : at::autocast::get_autocast_cpu_dtype();
+#endif
+}
+
 bool cudaAutocastAvailable() {
     return TORCH_VERSION_MAJOR >= 2;
 }

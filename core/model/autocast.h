@@ -8,7 +8,13 @@
 
 #include <torch/torch.h>
 
+#include <optional>
+
 namespace issuebert {
+
+// The dtype autocast computes in on this device right now (bf16 inside an
+// active AutocastScope); nullopt when autocast is off there.
+std::optional<at::ScalarType> activeAutocastDtype(const torch::Device& device);
 
 class AutocastScope {
 public:

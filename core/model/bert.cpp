@@ -3,6 +3,7 @@
 #include "core/model/bert.h"
 
 #include "core/io/errors.h"
+#include "core/model/autocast.h"
 
 #include <torch/version.h>
 
@@ -225,8 +226,13 @@ BertOutputs BertModelImpl::forward(const torch::Tensor& inputIds,
 BertOutputs BertModelImpl::encode(const torch::Tensor& embedded, const torch::Tensor& attentionMask,
                                   bool firstTokenOnly) {
     BertOutputs out;
-    out.lastHiddenState = encoder(
-        embedded, additiveAttentionMask(attentionMask, embedded.scalar_type()), firstTokenOnly);
+    // Under autocast the attention scores come out of a bf16 matrix product:
+    // a mask in that dtype keeps them (and softmax, dropout and the backward
+    // pass over [B, heads, T, T]) there, instead of promoting them to fp32 to
+    // be cast back for the product with the values.
+    const auto maskType = activeAutocastDtype(embedded.device()).value_or(embedded.scalar_type());
+    out.lastHiddenState =
+        encoder(embedded, additiveAttentionMask(attentionMask, maskType), firstTokenOnly);
     if (pooler) {
         out.pooledOutput = pooler(out.lastHiddenState);
     }

@@ -3,7 +3,7 @@
 Hugging Face transformers training loop, timed the way the C++ trainer is.
 
 BertForSequenceClassification (3 labels, float32, attn_implementation="sdpa",
-transformers' default) in train mode; torch.optim.AdamW (lr 2e-5, weight
+transformers' default; "eager" where torch is older than 2.1.1) in train mode; torch.optim.AdamW (lr 2e-5, weight
 decay 0.01, none on biases and LayerNorm); a linear schedule with 10 % warm-up;
 the model's own cross-entropy loss (labels=...); clip_grad_norm_(1.0);
 zero_grad. Texts are tokenized once, before timing, by the fast tokenizer
@@ -77,14 +77,23 @@ def make_batches(issues, tokenizer, args, count):
     return batches
 
 
+def attention():
+    """transformers' default, sdpa, where torch has it (2.1.1 and later);
+    eager on older torch (Debian's 1.13, the reference venv's)."""
+    return "sdpa" if tuple(int(x) for x in torch.__version__.split(".")[:2]) >= (2, 2) or \
+        torch.__version__.startswith("2.1.") and not torch.__version__.startswith("2.1.0") \
+        else "eager"
+
+
 def make_model(args):
     if args.config_only == "bert-base":
         config = BertConfig(vocab_size=30522, hidden_size=768, num_hidden_layers=12,
                             num_attention_heads=12, intermediate_size=3072,
-                            num_labels=NUM_LABELS, attn_implementation="sdpa")
+                            num_labels=NUM_LABELS, attn_implementation=attention())
         return BertForSequenceClassification(config)
     return BertForSequenceClassification.from_pretrained(
-        args.model, num_labels=NUM_LABELS, dtype=torch.float32, attn_implementation="sdpa")
+        args.model, num_labels=NUM_LABELS, torch_dtype=torch.float32,
+        attn_implementation=attention())
 
 
 def main():
@@ -99,7 +108,7 @@ def main():
     p.add_argument("--warmup-steps", type=int, default=3, help="untimed steps before timing")
     p.add_argument("--padding", choices=["max_length", "longest"], default="max_length")
     p.add_argument("--device", choices=["cpu", "cuda"], default="cpu")
-    p.add_argument("--bf16", action="store_true", help="bfloat16 autocast (CUDA)")
+    p.add_argument("--bf16", action="store_true", help="bfloat16 autocast (CUDA or CPU)")
     p.add_argument("--threads", type=int, help="torch.set_num_threads")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     args = p.parse_args()
@@ -135,8 +144,7 @@ def main():
         if i == args.warmup_steps:
             sync()
             start = time.perf_counter()
-        with torch.autocast(args.device, dtype=torch.bfloat16,
-                            enabled=args.bf16 and args.device == "cuda"):
+        with torch.autocast(args.device, dtype=torch.bfloat16, enabled=args.bf16):
             loss = model(**batch).loss
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -154,7 +162,7 @@ def main():
         "torch": torch.__version__,
         "transformers": transformers.__version__,
         "attention": model.config._attn_implementation,
-        "bf16": args.bf16 and args.device == "cuda",
+        "bf16": args.bf16,
         "seq_len": args.seq_len,
         "padding": args.padding,
         "batch_size": args.batch_size,
