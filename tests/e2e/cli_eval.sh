@@ -60,6 +60,18 @@ expect_contains "evaluate scores every labelled issue" "issues scored  80" \
     "$cli" evaluate "${common[@]}" --data "$test"
 expect_contains "evaluate prints the confusion matrix" "confusion (rows: true class" \
     "$cli" evaluate "${common[@]}" --data "$test"
+# The precision is honoured and told: fp32 when asked, bf16 autocast when asked
+# (on any processor), and a word that is not a precision is refused.
+expect_contains "evaluate says it runs fp32 when asked" "fp32, as asked" \
+    "$cli" evaluate "${common[@]}" --data "$test" --precision fp32
+expect_contains "evaluate runs bf16 autocast when asked" "bf16 autocast, as asked" \
+    "$cli" evaluate "${common[@]}" --data "$test" --precision bf16
+expect_contains "predict says what runs" "bf16 autocast, as asked" \
+    "$cli" predict "${common[@]}" --data "$test" --out "$work/pred-bf16.csv" --precision bf16
+expect_contains "explain takes --precision" "probability" \
+    "$cli" explain --model "$model" --title "App crashes" --precision bf16
+expect_error "an unknown precision" 2 '--precision: "fp16"' \
+    "$cli" evaluate "${common[@]}" --data "$test" --precision fp16
 "$cli" evaluate "${common[@]}" --data "$test" --json >"$work/metrics.json" 2>"$work/stderr"
 rc=$?
 if [[ $rc -eq 0 ]] && python3 - "$work/metrics.json" <<'EOF'; then
