@@ -132,7 +132,7 @@ std::string cudaDeviceName(int index) {
 
 struct Predictor::Impl {
     Impl(const std::string& modelDir, const PredictorOptions& predictorOptions);
-    InferenceOptions inference() const { return {options.batchSize, device, bf16}; }
+    InferenceOptions inference() const { return {options.batchSize, device, precision.bf16}; }
     torch::Tensor softmaxLogits(const std::vector<Encoding>& encodings,
                                 const std::function<void(std::size_t, std::size_t)>& progress,
                                 const std::atomic<bool>* cancel) const;
@@ -144,7 +144,6 @@ struct Predictor::Impl {
     Encoder encoder; // points at tokenizer: Impl never moves
     torch::Device device;
     PrecisionChoice precision;
-    bool bf16;
     BertClassifier model{nullptr};
 };
 
@@ -152,9 +151,7 @@ Predictor::Impl::Impl(const std::string& modelDir, const PredictorOptions& predi
     : options(checked(predictorOptions)), folder(openModelFolder(modelDir)),
       labels(requireLabels(folder)), tokenizer(Tokenizer::fromModelDir(folder.path())),
       encoder(tokenizer, inputOptions(folder)), device(chooseDevice(options.device)),
-      precision(choosePrecision(options.precision, device.is_cuda(), cpuFeatures(),
-                                cudaAutocastAvailable())),
-      bf16(precision.bf16) {
+      precision(choosePrecisionFor(options.precision, device)) {
     checkVocabulary(folder, tokenizer, encoder.options());
     const ClassifierOptions classifierOptions = defaultClassifierOptions(folder, labels);
     LoadReport report;
@@ -199,7 +196,7 @@ std::string Predictor::deviceName() const {
 }
 
 bool Predictor::bf16() const {
-    return m_impl->bf16;
+    return m_impl->precision.bf16;
 }
 
 std::string Predictor::precisionReason() const {
@@ -234,8 +231,9 @@ std::vector<float> Predictor::probabilities(const Issue& issue) const {
 
 Attribution Predictor::explain(const Issue& issue, int cls) const {
     const Encoding encoding = m_impl->encoder.encode(issue);
-    const TokenScores scored = integratedGradients(*m_impl->model, m_impl->tokenizer.vocab(),
-                                                   encoding, cls, m_impl->device, m_impl->bf16);
+    const TokenScores scored =
+        integratedGradients(*m_impl->model, m_impl->tokenizer.vocab(), encoding, cls,
+                            m_impl->device, m_impl->precision.bf16);
     Attribution out;
     out.explainedClass = scored.explainedClass;
     const float* p = scored.probabilities.data_ptr<float>();

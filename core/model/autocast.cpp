@@ -51,6 +51,10 @@ std::optional<at::ScalarType> activeAutocastDtype(const torch::Device& device) {
 #endif
 }
 
+PrecisionChoice choosePrecisionFor(Precision requested, const torch::Device& device) {
+    return choosePrecision(requested, device.is_cuda(), cpuFeatures(), cudaAutocastAvailable());
+}
+
 bool cudaAutocastAvailable() {
     return TORCH_VERSION_MAJOR >= 2;
 }

@@ -16,6 +16,9 @@ namespace issuebert {
 // active AutocastScope); nullopt when autocast is off there.
 std::optional<at::ScalarType> activeAutocastDtype(const torch::Device& device);
 
+// precision.h's policy for this device, with this machine's facts.
+PrecisionChoice choosePrecisionFor(Precision requested, const torch::Device& device);
+
 class AutocastScope {
 public:
     // Active only when enabled (and, on CUDA, where cudaAutocastAvailable());

@@ -3,6 +3,7 @@
 
 #include "core/data/split.h"
 #include "core/io/errors.h"
+#include "core/model/autocast.h"
 #include "core/text/tokenizer.h"
 #include "core/train/checkpoint.h"
 
@@ -188,8 +189,7 @@ Session setUpSession(const TrainOptions& options, const TrainData& data,
 
     s.device = chooseDevice(options.device);
     const bool cuda = s.device.is_cuda();
-    const PrecisionChoice precision =
-        choosePrecision(options.precision, cuda, cpuFeatures(), cudaAutocastAvailable());
+    const PrecisionChoice precision = choosePrecisionFor(options.precision, s.device);
     s.bf16 = precision.bf16;
 
     if (options.dropout >= 0.0) {
