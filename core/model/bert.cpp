@@ -4,6 +4,7 @@
 
 #include "core/io/errors.h"
 #include "core/model/autocast.h"
+#include "core/model/dropout.h"
 
 #include <torch/version.h>
 
@@ -43,7 +44,7 @@ torch::Tensor BertEmbeddingsImpl::forward(const torch::Tensor& inputIds,
     // Same order of additions as Hugging Face, so the sums round alike.
     auto embeddings = word_embeddings(inputIds) + token_type_embeddings(tokenTypeIds); // [B, T, H]
     embeddings = embeddings + position_embeddings(positions); // [1, T, H] broadcast
-    return dropout(LayerNorm(embeddings));
+    return philoxDropout(LayerNorm(embeddings), dropout->options.p(), is_training());
 }
 
 torch::Tensor BertEmbeddingsImpl::forwardEmbeds(const torch::Tensor& wordEmbeds,
@@ -53,7 +54,7 @@ torch::Tensor BertEmbeddingsImpl::forwardEmbeds(const torch::Tensor& wordEmbeds,
     // forward's additions in forward's order, so both give the same bits.
     auto embeddings = wordEmbeds + token_type_embeddings(tokenTypeIds); // [B, T, H]
     embeddings = embeddings + position_embeddings(positions);           // [1, T, H] broadcast
-    return dropout(LayerNorm(embeddings));
+    return philoxDropout(LayerNorm(embeddings), dropout->options.p(), is_training());
 }
 
 BertSelfAttentionImpl::BertSelfAttentionImpl(const BertConfig& config)
@@ -87,7 +88,7 @@ torch::Tensor BertSelfAttentionImpl::forward(const torch::Tensor& hidden,
     const double scaling = 1.0 / std::sqrt(static_cast<double>(m_headSize));
     auto scores = torch::matmul(q, k.transpose(-1, -2)) * scaling; // [B, N, Q, T]
     scores = scores + additiveMask;                                // [B, 1, 1, T] broadcast
-    const auto probs = dropout(torch::softmax(scores, -1));
+    const auto probs = philoxDropout(torch::softmax(scores, -1), m_dropoutProb, is_training());
     auto context = torch::matmul(probs, v); // [B, N, Q, D]
 #endif
     return context.transpose(1, 2).reshape(
@@ -102,7 +103,7 @@ BertResidualOutputImpl::BertResidualOutputImpl(int inFeatures, const BertConfig&
 
 torch::Tensor BertResidualOutputImpl::forward(const torch::Tensor& hidden,
                                               const torch::Tensor& residual) {
-    return LayerNorm(dropout(dense(hidden)) + residual);
+    return LayerNorm(philoxDropout(dense(hidden), dropout->options.p(), is_training()) + residual);
 }
 
 BertAttentionImpl::BertAttentionImpl(const BertConfig& config) {

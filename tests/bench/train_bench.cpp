@@ -7,12 +7,14 @@
 // Usage: train_bench [--data FILE] [--models minilm,bert-base] [--seq-lens 128,150]
 //                    [--paddings max_length,longest,bucket] [--batch-size 32]
 //                    [--steps 20] [--base-steps 5] [--warmup-steps 3]
-//                    [--devices cpu,cuda] [--precision fp32|bf16] [--keep-denormals] [--json]
+//                    [--devices cpu,cuda] [--precision fp32|bf16] [--keep-denormals]
+//                    [--dropout philox|libtorch] [--json]
 // padding: max_length pads every batch to the length (the tutorial's, and what
 // the Python loop does by default), longest pads each batch of consecutive
 // issues to its longest member, bucket is the Trainer's: shuffled length buckets.
 #include "core/data/loader.h"
 #include "core/io/paths.h"
+#include "core/model/dropout.h"
 #include "core/model/model_folder.h"
 #include "core/runtime.h"
 #include "core/text/encoder.h"
@@ -205,15 +207,19 @@ int main(int argc, char** argv) {
             s.bf16 = std::string(argv[++i]) == "bf16";
         } else if (arg == "--keep-denormals") {
             keepDenormals = true;
+        } else if (arg == "--dropout" && hasValue) {
+            // libtorch: LibTorch's serial CPU masks, to show what Philox is worth
+            const std::string kernel = argv[++i];
+            setCpuDropoutKernel(kernel == "libtorch" ? CpuDropoutKernel::LibTorch
+                                                     : CpuDropoutKernel::Philox);
         } else if (arg == "--json") {
             s.json = true;
         } else {
-            std::fprintf(
-                stderr,
-                "usage: train_bench [--data FILE] [--models minilm,bert-base] "
-                "[--seq-lens 128,150] [--paddings max_length,longest,bucket] "
-                "[--batch-size N] [--steps N] [--base-steps N] [--warmup-steps N] "
-                "[--devices cpu,cuda] [--precision fp32|bf16] [--keep-denormals] [--json]\n");
+            std::fprintf(stderr, "usage: train_bench [--data FILE] [--models minilm,bert-base] "
+                                 "[--seq-lens 128,150] [--paddings max_length,longest,bucket] "
+                                 "[--batch-size N] [--steps N] [--base-steps N] [--warmup-steps N] "
+                                 "[--devices cpu,cuda] [--precision fp32|bf16] [--keep-denormals] "
+                                 "[--dropout philox|libtorch] [--json]\n");
             return 2;
         }
     }
