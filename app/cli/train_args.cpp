@@ -71,7 +71,9 @@ TrainOptions optionsFromArgs(const Args& args) {
     o.valPath = args.value("val").value_or(o.valPath);
     o.model = args.value("model").value_or(o.model);
     o.outDir = args.value("out").value_or(o.outDir);
-    o.valFraction = parseNumber(args, "val-split", o.valFraction);
+    o.valFraction = args.value("val-split") == "auto"
+                        ? kAutoValFraction
+                        : parseNumber(args, "val-split", o.valFraction);
     o.maxRecords = args.intValue("max-records", static_cast<int>(o.maxRecords), 0, 100'000'000);
     if (args.value("max-len") == "auto") {
         o.encoder.maxLength = kAutoMaxLength;

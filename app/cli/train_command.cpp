@@ -37,9 +37,10 @@ Ctrl-C stops after the current batch and keeps everything (exit code 130).
 Data and model:
   --train FILE               labelled issues (MachineHack JSON, JSON Lines, CSV, fastText)
   --val FILE                 validation issues (default: a stratified split of --train)
-  --val-split F              validation share of --train without --val (default 0.1);
-                             0: no validation, train on all of --train and keep
-                             the last epoch's model
+  --val-split auto|F         validation share of --train without --val; 0: no
+                             validation, train on all of --train and keep the
+                             last epoch's model. auto (default): 0.1 when that
+                             holds at least 30 issues per class on average, else 0
   --max-records N            use the first N issues of each file (default: all)
   --model DIR|ID             pretrained model folder or id (default: all-MiniLM-L6-v2)
   --out RUN_DIR              the run folder (new or empty)

@@ -8,6 +8,7 @@
 #include "core/train/checkpoint.h"
 
 #include <algorithm>
+#include <iomanip>
 #include <numeric>
 #include <sstream>
 
@@ -70,6 +71,24 @@ int chooseMaxLength(const Tokenizer& tokenizer, EncoderOptions options,
     return chosen;
 }
 
+std::string autoValidationMessage(double fraction, std::size_t trainIssues, std::size_t classes) {
+    const double perClass = static_cast<double>(trainIssues) * kDefaultValFraction /
+                            static_cast<double>(std::max<std::size_t>(1, classes));
+    std::ostringstream message;
+    message << "Validation (auto): ";
+    if (fraction > 0.0) {
+        message << static_cast<int>(kDefaultValFraction * 100) << " % of the training issues, "
+                << "stratified by class";
+    } else {
+        message << "none; " << static_cast<int>(kDefaultValFraction * 100) << " % of "
+                << trainIssues << " issues would be " << std::fixed << std::setprecision(1)
+                << perClass << " per class, too few to choose the epoch (auto validates from "
+                << kAutoValMinPerClass
+                << " per class), so all of them train and best/ keeps the last epoch's model";
+    }
+    return message.str();
+}
+
 torch::Device chooseDevice(DeviceChoice choice) {
     const bool cuda = torch::cuda::is_available();
     if (choice == DeviceChoice::Cuda && !cuda) {
@@ -100,8 +119,16 @@ Session setUpSession(const TrainOptions& options, const TrainData& data,
     const bool separateValidation = !data.validation.issues.empty();
     if (separateValidation) {
         s.validationLabels = mapLabels(data.validation, s.labels);
-    } else if (options.valFraction > 0.0) {
-        const auto split = stratifiedSplit(s.trainLabels, options.valFraction, options.seed);
+    } else {
+        s.valFraction = options.valFraction;
+        if (options.valFraction == kAutoValFraction) {
+            s.valFraction = autoValFraction(s.trainLabels.size(), s.labels.size());
+            listener.onMessage(
+                autoValidationMessage(s.valFraction, s.trainLabels.size(), s.labels.size()));
+        }
+    }
+    if (!separateValidation && s.valFraction > 0.0) {
+        const auto split = stratifiedSplit(s.trainLabels, s.valFraction, options.seed);
         trainRows = split.train;
         validationRows = split.validation;
     }
@@ -114,7 +141,7 @@ Session setUpSession(const TrainOptions& options, const TrainData& data,
         throw DataError(trainPath + ": training needs issues of at least two classes; found " +
                         std::to_string(present));
     }
-    if (!separateValidation && options.valFraction > 0.0 && validationRows.empty()) {
+    if (!separateValidation && s.valFraction > 0.0 && validationRows.empty()) {
         throw DataError(trainPath + ": the validation split is empty; raise the validation "
                                     "fraction or give a validation file");
     }

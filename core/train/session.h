@@ -25,7 +25,8 @@ struct Session {
     std::vector<Encoding> train, validation;
     std::vector<int> trainLabels, validationLabels;
     std::vector<int> trainLengths;
-    int maxLength = 0; // the encoder's: options' or, for auto, the one chosen from the data
+    int maxLength = 0;        // the encoder's: options' or, for auto, the one chosen from the data
+    double valFraction = 0.0; // of the training data split off: options' or auto's choice
     std::string fingerprint;
     torch::Device device = torch::kCPU;
     bool bf16 = false;

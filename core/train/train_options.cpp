@@ -112,8 +112,13 @@ const Field kFields[] = {
      [](TrainOptions& o, const Reader& r) { o.model = r.string(); }},
     {"out_dir", [](const TrainOptions& o) -> json { return o.outDir; },
      [](TrainOptions& o, const Reader& r) { o.outDir = r.string(); }},
-    {"val_fraction", [](const TrainOptions& o) -> json { return o.valFraction; },
-     [](TrainOptions& o, const Reader& r) { o.valFraction = r.number(); }},
+    {"val_fraction",
+     [](const TrainOptions& o) -> json {
+         return o.valFraction == kAutoValFraction ? json("auto") : json(o.valFraction);
+     },
+     [](TrainOptions& o, const Reader& r) {
+         o.valFraction = r.value.is_string() && r.value == "auto" ? kAutoValFraction : r.number();
+     }},
     {"max_records", [](const TrainOptions& o) -> json { return o.maxRecords; },
      [](TrainOptions& o, const Reader& r) { o.maxRecords = r.longInteger(); }},
     {"max_length", [](const TrainOptions& o) -> json { return o.encoder.maxLength; },
@@ -265,9 +270,10 @@ std::vector<std::string> validateOptions(const TrainOptions& o) {
     if (o.outDir.empty()) {
         problems.push_back("no output folder given");
     }
-    if (!(o.valFraction >= 0.0 && o.valFraction <= kMaxValFraction)) {
+    if (o.valFraction != kAutoValFraction &&
+        !(o.valFraction >= 0.0 && o.valFraction <= kMaxValFraction)) {
         problems.push_back("validation fraction " + show(o.valFraction) +
-                           " must be between 0 and " + show(kMaxValFraction));
+                           " must be between 0 and " + show(kMaxValFraction) + " (or auto)");
     }
     if (o.maxRecords < 0) {
         problems.push_back("max records " + std::to_string(o.maxRecords) +
@@ -337,6 +343,13 @@ int autoMaxLength(std::vector<int> tokenCounts) {
     const long long needed = static_cast<long long>(*nth) + 2; // [CLS] and [SEP]
     const long long rounded = (needed + 31) / 32 * 32;
     return static_cast<int>(std::clamp<long long>(rounded, kAutoMaxLengthMin, kAutoMaxLengthMax));
+}
+
+double autoValFraction(std::size_t trainIssues, std::size_t classes) {
+    const double held = static_cast<double>(trainIssues) * kDefaultValFraction;
+    return held >= static_cast<double>(kAutoValMinPerClass) * static_cast<double>(classes)
+               ? kDefaultValFraction
+               : 0.0;
 }
 
 double autoLearningRate(int hiddenSize) {

@@ -49,8 +49,9 @@ struct TrainOptions {
     std::string model;   // folder or model id; empty: the default model
     std::string outDir;  // the run folder
     // Of the training data, when valPath is empty. 0: no validation; training
-    // runs every epoch and best/ holds the last epoch's model.
-    double valFraction = 0.1;
+    // runs every epoch and best/ holds the last epoch's model. kAutoValFraction
+    // (the default): autoValFraction's choice when the run starts.
+    double valFraction = -1.0;
     long long maxRecords = 0; // per file; 0: all
     // Inputs.
     // Max length auto (kAutoMaxLength), head+tail truncation, no clean-up:
@@ -84,6 +85,17 @@ struct TrainOptions {
     DeviceChoice device = DeviceChoice::Auto;
     Precision precision = Precision::Auto;
 };
+
+// "Auto" validation, TrainOptions::valFraction: a stratified split of
+// kDefaultValFraction when that holds at least kAutoValMinPerClass issues per
+// class on average, else none — a dozen issues per class choose the epoch
+// badly, and training on them wins (docs/QUALITY.md, learning curve).
+inline constexpr double kAutoValFraction = -1.0;
+inline constexpr double kDefaultValFraction = 0.1;
+inline constexpr int kAutoValMinPerClass = 30;
+
+// kDefaultValFraction or 0 for trainIssues training issues of classes classes.
+double autoValFraction(std::size_t trainIssues, std::size_t classes);
 
 // "Auto" values of TrainOptions::epochs and ::learningRate.
 inline constexpr int kAutoEpochs = 0;

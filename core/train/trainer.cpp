@@ -408,6 +408,9 @@ void Trainer::resolveAutoSettings(const Session& session, TrainingListener& list
     TrainOptions resolved =
         resolveAuto(m_options, session.train.size(), session.model->config().hiddenSize);
     resolved.encoder.maxLength = session.maxLength; // setUpSession said what auto chose
+    if (resolved.valPath.empty()) {
+        resolved.valFraction = session.valFraction; // likewise
+    }
     std::ostringstream message;
     if (m_options.epochs == kAutoEpochs) {
         message << "Epochs (auto): " << resolved.epochs << ", for at least " << kAutoTargetSteps

@@ -170,6 +170,23 @@ TEST_CASE("options: validation fraction 0 is training without validation, with o
                       "validation fraction -0.1 must be between 0 and"));
 }
 
+TEST_CASE("options: auto validation splits off 10 % from 30 issues per class on average, "
+          "none below; it is the default and reads and writes as \"auto\"") {
+    CHECK_EQ(TrainOptions{}.valFraction, kAutoValFraction);
+    CHECK_EQ(autoValFraction(900, 3), 0.1); // 300 per class: 30 per class held out
+    CHECK_EQ(autoValFraction(899, 3), 0.0);
+    CHECK_EQ(autoValFraction(300, 3), 0.0); // 100 per class
+    CHECK_EQ(autoValFraction(150'000, 3), 0.1);
+    CHECK_EQ(autoValFraction(600, 2), 0.1);
+    CHECK(problemsWith([](auto& o) { o.valFraction = kAutoValFraction; }).empty());
+    const std::string text = trainOptionsToJson(TrainOptions{});
+    CHECK(text.find("\"val_fraction\": \"auto\"") != std::string::npos);
+    CHECK_EQ(trainOptionsFromJson(text, "config.json").valFraction, kAutoValFraction);
+    CHECK_EQ(trainOptionsFromJson(R"({"val_fraction": 0.2})", "config.json").valFraction, 0.2);
+    CHECK_THROWS_WITH(trainOptionsFromJson(R"({"val_fraction": "most"})", "s.json"), DataError,
+                      "s.json: key \"val_fraction\": expected a number");
+}
+
 TEST_CASE("options: auto max length fits 80 % of the issues whole, in multiples of 32 from 64 "
           "to 256") {
     CHECK(problemsWith([](auto& o) { o.encoder.maxLength = kAutoMaxLength; }).empty());

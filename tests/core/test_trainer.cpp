@@ -291,10 +291,7 @@ TEST_CASE("train: auto epochs, learning rate and max length are resolved for the
     options.epochs = kAutoEpochs;
     options.learningRate = kAutoLearningRate;
     options.patience = 1; // the epochs are what config.json says, not how many ran
-    struct Messages : Recorder {
-        std::vector<std::string> lines;
-        void onMessage(const std::string& line) override { lines.push_back(line); }
-    } recorder;
+    Recorder recorder;
     options.encoder.maxLength = kAutoMaxLength;
     Trainer(options).run({separable(20), {}}, recorder);
     // 45 training issues in batches of 8: 6 steps an epoch, so the most epochs.
@@ -303,7 +300,7 @@ TEST_CASE("train: auto epochs, learning rate and max length are resolved for the
     // The issues are at most 20 words: the shortest auto length.
     CHECK_EQ(saved.encoder.maxLength, kAutoMaxLengthMin);
     const bool saidLength =
-        std::any_of(recorder.lines.begin(), recorder.lines.end(), [](auto& line) {
+        std::any_of(recorder.messages.begin(), recorder.messages.end(), [](auto& line) {
             return line.find("Max length (auto): 64, which fits 100.0% of the training issues") !=
                    std::string::npos;
         });
@@ -312,11 +309,32 @@ TEST_CASE("train: auto epochs, learning rate and max length are resolved for the
     CHECK(savedModel.has_value() && savedModel->encoder.maxLength == 64);
     // The tiny model is 32 wide: 1e-4 x 384 / 32.
     CHECK_NEAR(saved.learningRate, 1.2e-3, 1e-12);
-    const bool said = std::any_of(recorder.lines.begin(), recorder.lines.end(), [](auto& line) {
-        return line.find("Epochs (auto): 10") != std::string::npos &&
-               line.find("learning rate (auto): 0.0012") != std::string::npos;
-    });
+    const bool said =
+        std::any_of(recorder.messages.begin(), recorder.messages.end(), [](auto& line) {
+            return line.find("Epochs (auto): 10") != std::string::npos &&
+                   line.find("learning rate (auto): 0.0012") != std::string::npos;
+        });
     CHECK(said);
+}
+
+TEST_CASE("train: auto validation on a small dataset trains on every issue, says why, and "
+          "keeps 0 in config.json") {
+    unit::TempDir temp;
+    auto options = tinyOptions(tinyModel(temp), temp.path() / "run");
+    options.valFraction = kAutoValFraction;
+    options.epochs = 2;
+    Recorder recorder;
+    const FinishedEvent result = Trainer(options).run({separable(20), {}}, recorder);
+    // 60 issues: a 10 % split would hold 2 per class, far below 30.
+    CHECK(recorder.evals.empty());
+    CHECK_EQ(result.bestEpoch, 2);
+    const auto said = [&](const std::string& text) {
+        return std::any_of(recorder.messages.begin(), recorder.messages.end(),
+                           [&](auto& line) { return line.find(text) != std::string::npos; });
+    };
+    CHECK(said("Validation (auto): none; 10 % of 60 issues would be 2.0 per class"));
+    CHECK(said("Training on 60 issues, no validation"));
+    CHECK_EQ(readRunOptions(options.outDir).valFraction, 0.0);
 }
 
 TEST_CASE("train: a separate validation file is used as it is, its labels matched by name") {
@@ -460,16 +478,14 @@ TEST_CASE("train: validation fraction 0 trains on every issue, evaluates nothing
     auto options = tinyOptions(tinyModel(temp), temp.path() / "run");
     options.valFraction = 0.0;
     options.epochs = 3;
-    struct Messages : Recorder {
-        std::vector<std::string> lines;
-        void onMessage(const std::string& line) override { lines.push_back(line); }
-    } recorder;
+    Recorder recorder;
     const FinishedEvent result = Trainer(options).run({separable(20), {}}, recorder);
     CHECK_EQ(runOutcomeName(result.outcome), std::string("finished"));
     CHECK(recorder.evals.empty());
-    const bool said = std::any_of(recorder.lines.begin(), recorder.lines.end(), [](auto& line) {
-        return line.find("Training on 60 issues, no validation") != std::string::npos;
-    });
+    const bool said =
+        std::any_of(recorder.messages.begin(), recorder.messages.end(), [](auto& line) {
+            return line.find("Training on 60 issues, no validation") != std::string::npos;
+        });
     CHECK(said);
     CHECK(result.message.find("the last epoch's model is kept") != std::string::npos);
     CHECK_EQ(result.bestEpoch, 3);

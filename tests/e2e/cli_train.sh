@@ -25,7 +25,9 @@ model="$work/tiny"
 tiny_model "$model" "$root"
 train="$root/resources/sample/train.json"
 # Half the sample, short inputs: 9 steps an epoch.
-quick=(--model "$model" --max-len 64 --batch-size 16 --lr 1e-3 --max-records 160)
+# A validation split even on 160 issues (auto would train on all of them), so
+# these runs evaluate.
+quick=(--model "$model" --max-len 64 --batch-size 16 --lr 1e-3 --max-records 160 --val-split 0.1)
 
 pass() { passed=$((passed + 1)); }
 fail() {
@@ -85,14 +87,16 @@ echo "a 1-epoch run took $((SECONDS - start)) s"
 "$cli" train --train "$train" --out "$work/run-auto" --model "$model" --max-len auto \
     --batch-size 16 --max-records 40 --epochs auto --lr auto >"$work/auto.out" 2>"$work/auto.err"
 rc=$?
-# 36 training issues in batches of 16: 3 steps an epoch, so the most epochs.
+# 40 issues: too few to validate on (auto validation: none), all 40 train in
+# batches of 16: 3 steps an epoch, so the most epochs.
 if [[ $rc -eq 0 ]] && cat "$work/auto.out" "$work/auto.err" | grep -q "Epochs (auto): 10" &&
     cat "$work/auto.out" "$work/auto.err" | grep -q "Max length (auto): " &&
+    cat "$work/auto.out" "$work/auto.err" | grep -q "Validation (auto): none; 10 % of 40 issues" &&
     python3 -c 'import json, sys
 c = json.load(open(sys.argv[1]))
 m = json.load(open(sys.argv[2]))
 n = c["max_length"]
-assert c["epochs"] == 10 and c["learning_rate"] > 0, c
+assert c["epochs"] == 10 and c["learning_rate"] > 0 and c["val_fraction"] == 0, c
 assert 64 <= n <= 256 and n % 32 == 0, c
 assert m["max_length"] == n, m' "$work/run-auto/config.json" "$work/run-auto/best/issuebert.json"; then
     pass

@@ -241,7 +241,11 @@ private slots:
         QCOMPARE(epochLabels(charts).value(QStringLiteral("epoch 1"), -1), 10.0);
         // A dashed line in each chart.
         QCOMPARE(epochLineSteps(charts), (QList<double>{10.0, 10.0}));
-        auto* line = qobject_cast<QCPItemStraightLine*>(charts.plot()->item(0));
+        QCPItemStraightLine* line = nullptr;
+        for (int i = 0; i < charts.plot()->itemCount() && line == nullptr; ++i) {
+            line = qobject_cast<QCPItemStraightLine*>(charts.plot()->item(i));
+        }
+        QVERIFY(line != nullptr);
         QCOMPARE(line->pen().style(), Qt::DashLine);
 
         charts.addStep(step(11, 0.1));
@@ -249,6 +253,23 @@ private slots:
         charts.addEpochEnd(epochEnd(2));
         QCOMPARE(charts.epochMarkerCount(), 2);
         QCOMPARE(epochLabels(charts).value(QStringLiteral("epoch 2"), -1), 12.0);
+    }
+
+    void aRunWithoutValidationSaysWhyItsMetricsChartIsEmpty() {
+        TrainingCharts charts;
+        charts.addStep(step(1, 1.0));
+        QVERIFY(charts.noValidationNote().isEmpty()); // not before an epoch has ended
+        charts.addEpochEnd(epochEnd(1));
+        QVERIFY2(charts.noValidationNote().contains(QStringLiteral("No validation in this run")),
+                 qPrintable(charts.noValidationNote()));
+        QVERIFY(charts.noValidationNote().contains(QStringLiteral("Split off")));
+        charts.clear();
+        QVERIFY(charts.noValidationNote().isEmpty());
+        // A run with validation never shows it.
+        charts.addStep(step(1, 1.0));
+        charts.addEvaluation(evaluation(1, 0.9, 0.5, 0.4, true));
+        charts.addEpochEnd(epochEnd(1));
+        QVERIFY(charts.noValidationNote().isEmpty());
     }
 
     void theLastEpochLabelStaysInsideTheChart() {

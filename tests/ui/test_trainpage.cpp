@@ -28,6 +28,7 @@
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QRadioButton>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -352,7 +353,17 @@ private slots:
         auto* layerDecay = form.findChild<QDoubleSpinBox*>(QStringLiteral("layerDecay"));
         auto* valFraction = form.findChild<QDoubleSpinBox*>(QStringLiteral("valFraction"));
         QVERIFY(layerDecay != nullptr && valFraction != nullptr);
+        auto* valAuto = form.findChild<QRadioButton*>(QStringLiteral("valAutoChoice"));
+        auto* split = form.findChild<QRadioButton*>(QStringLiteral("splitChoice"));
+        QVERIFY(valAuto != nullptr && split != nullptr);
         QCOMPARE(form.options().layerDecay, 1.0);
+        // Auto validation is the default; the share is editable once "Split off" is chosen.
+        QVERIFY(valAuto->isChecked());
+        QVERIFY(!valFraction->isEnabled());
+        QCOMPARE(form.options().valFraction, kAutoValFraction);
+        split->setChecked(true);
+        QVERIFY(valFraction->isEnabled());
+        QCOMPARE(form.options().valFraction, 0.1);
         layerDecay->setValue(0.8);
         valFraction->setValue(0.0);
         QCOMPARE(valFraction->text(), QStringLiteral("none, keep the last epoch"));
@@ -364,6 +375,9 @@ private slots:
         restored.restoreSettings();
         QCOMPARE(restored.options().layerDecay, 0.8);
         QCOMPARE(restored.options().valFraction, 0.0);
+        restored.setOptions(TrainOptions{});
+        QCOMPARE(restored.options().valFraction, kAutoValFraction);
+        QVERIFY(restored.findChild<QRadioButton*>(QStringLiteral("valAutoChoice"))->isChecked());
     }
 
     void theDataPageShowsTheCleanUpTheFormSets() {

@@ -220,6 +220,10 @@ void TrainingCharts::clear() {
         m_plot->removeItem(marker.label);
     }
     m_epochMarkers.clear();
+    if (m_noValidation != nullptr) {
+        m_plot->removeItem(m_noValidation);
+        m_noValidation = nullptr;
+    }
     m_run = {};
     m_followData = true;
     scheduleReplot();
@@ -252,6 +256,9 @@ void TrainingCharts::addEvaluation(const EvalEvent& event) {
     noteLoss(event.loss);
     m_run.maxKey = std::max(m_run.maxKey, key);
     ++m_run.evaluations;
+    if (m_noValidation != nullptr) {
+        m_noValidation->setVisible(false);
+    }
     scheduleReplot();
 }
 
@@ -280,7 +287,30 @@ void TrainingCharts::addEpochEnd(const EpochEvent& event) {
     marker.label->setText(tr("epoch %1").arg(event.epoch));
     styleMarker(marker);
     m_epochMarkers.push_back(marker);
+    if (m_run.evaluations == 0 && m_noValidation == nullptr) {
+        showNoValidationNote();
+    }
     scheduleReplot();
+}
+
+void TrainingCharts::showNoValidationNote() {
+    m_noValidation = new QCPItemText(m_plot);
+    m_noValidation->setClipAxisRect(m_metricsRect);
+    m_noValidation->position->setAxisRect(m_metricsRect);
+    m_noValidation->position->setType(QCPItemPosition::ptAxisRectRatio);
+    m_noValidation->position->setCoords(0.5, 0.5);
+    m_noValidation->setPositionAlignment(Qt::AlignCenter);
+    m_noValidation->setTextAlignment(Qt::AlignCenter);
+    m_noValidation->setColor(palette().color(QPalette::WindowText));
+    m_noValidation->setText(tr("No validation in this run, so no accuracy to plot:\n"
+                               "every issue trained and the last epoch's model is kept.\n"
+                               "Auto validation does this below 30 issues per class\n"
+                               "in a 10 % split; choose Split off under Validation to plot it."));
+}
+
+QString TrainingCharts::noValidationNote() const {
+    return m_noValidation != nullptr && m_noValidation->visible() ? m_noValidation->text()
+                                                                  : QString();
 }
 
 void TrainingCharts::setSmoothing(double weight) {
@@ -423,6 +453,9 @@ void TrainingCharts::restyle() {
         QCPScatterStyle::ssCircle, QPen(colours.color(QPalette::WindowText), 2), Qt::NoBrush, 15));
     for (const EpochMarker& marker : m_epochMarkers) {
         styleMarker(marker);
+    }
+    if (m_noValidation != nullptr) {
+        m_noValidation->setColor(colours.color(QPalette::WindowText));
     }
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }

@@ -55,6 +55,9 @@ public:
     long long stepCount() const { return m_run.steps; }
     int evaluationCount() const { return m_run.evaluations; }
     int epochMarkerCount() const { return static_cast<int>(m_epochMarkers.size()); }
+    // Shown in the metrics chart once an epoch ends without any evaluation
+    // (a run without validation); empty otherwise.
+    QString noValidationNote() const;
     // The step of the evaluation whose model best/ holds; -1 before one.
     long long bestStep() const { return m_run.bestStep; }
 
@@ -99,6 +102,7 @@ private:
     void setUpMenu();
     void restyle();
     void styleMarker(const EpochMarker& marker);
+    void showNoValidationNote();
     double nextSmoothed(double loss);
     void recomputeSmoothed();
     void noteLoss(double value);
@@ -121,6 +125,7 @@ private:
     QCPGraph* m_macroF1 = nullptr;
     QCPGraph* m_best = nullptr;
     QMenu* m_menu = nullptr;
+    QCPItemText* m_noValidation = nullptr; // the note in an empty metrics chart, once needed
     QTimer* m_replotTimer;
     std::vector<EpochMarker> m_epochMarkers;
     QString m_exportFolder; // the loaded run's folder, else empty: the dialog's start

@@ -220,6 +220,18 @@ void TrainSettingsForm::buildUi() {
 
     // Validation and stopping.
     QFormLayout* eval = group(tr("Validation"));
+    m_valAuto = new QRadioButton(tr("Auto: split off %1 %, none below %2 issues per class")
+                                     .arg(static_cast<int>(kDefaultValFraction * 100))
+                                     .arg(kAutoValMinPerClass),
+                                 this);
+    m_valAuto->setObjectName(QStringLiteral("valAutoChoice"));
+    m_valAuto->setToolTip(
+        tr("Split off %1 % of the training data when that holds at least %2 issues per class on "
+           "average; with fewer, they choose the epoch badly, so all issues train and the last "
+           "epoch's model is kept (measured: docs/QUALITY.md).")
+            .arg(static_cast<int>(kDefaultValFraction * 100))
+            .arg(kAutoValMinPerClass));
+    eval->addRow(tr("Validation data:"), m_valAuto);
     auto* splitRow = new QHBoxLayout;
     m_split = new QRadioButton(tr("Split off"), this);
     m_split->setObjectName(QStringLiteral("splitChoice"));
@@ -231,7 +243,7 @@ void TrainSettingsForm::buildUi() {
     m_valFraction->setSpecialValueText(tr("none, keep the last epoch"));
     splitRow->addWidget(m_split);
     splitRow->addWidget(m_valFraction, 1);
-    eval->addRow(tr("Validation data:"), splitRow);
+    eval->addRow(QString(), splitRow);
     auto* fileRow = new QHBoxLayout;
     m_valFileChoice = new QRadioButton(tr("File:"), this);
     m_valFileChoice->setObjectName(QStringLiteral("valFileChoice"));
@@ -369,7 +381,7 @@ TrainOptions TrainSettingsForm::options() const {
     o.layerDecay = m_layerDecay->value();
     o.classWeights =
         parseClassWeighting(dataOf(m_classWeights).toStdString()).value_or(ClassWeighting::None);
-    o.valFraction = m_valFraction->value() / 100.0;
+    o.valFraction = m_valAuto->isChecked() ? kAutoValFraction : m_valFraction->value() / 100.0;
     o.valPath = m_valFileChoice->isChecked() ? m_valFile->text().trimmed().toStdString() : "";
     o.evalEverySteps = m_evalEvery->value();
     o.stopMetric =
@@ -408,13 +420,15 @@ void TrainSettingsForm::setOptions(const TrainOptions& o) {
     m_maxGradNorm->setValue(o.maxGradNorm);
     m_layerDecay->setValue(o.layerDecay);
     selectData(m_classWeights, QLatin1String(classWeightingName(o.classWeights)));
-    m_valFraction->setValue(o.valFraction * 100.0);
+    const bool autoSplit = o.valFraction == kAutoValFraction;
+    m_valFraction->setValue((autoSplit ? kDefaultValFraction : o.valFraction) * 100.0);
     if (!o.valPath.empty()) {
         m_valFile->setText(QString::fromStdString(o.valPath));
     }
     m_valFileChoice->setChecked(!o.valPath.empty());
-    m_split->setChecked(o.valPath.empty());
-    m_valFraction->setEnabled(o.valPath.empty());
+    m_valAuto->setChecked(o.valPath.empty() && autoSplit);
+    m_split->setChecked(o.valPath.empty() && !autoSplit);
+    m_valFraction->setEnabled(o.valPath.empty() && !autoSplit);
     m_valFile->setEnabled(!o.valPath.empty());
     m_evalEvery->setValue(o.evalEverySteps);
     selectData(m_stopMetric, QLatin1String(stopMetricName(o.stopMetric)));
@@ -497,8 +511,11 @@ QString TrainSettingsForm::validationFile() const {
 
 void TrainSettingsForm::setValidationFile(const QString& path) {
     m_valFile->setText(path);
-    m_valFileChoice->setChecked(!path.isEmpty());
-    m_split->setChecked(path.isEmpty());
+    if (!path.isEmpty()) {
+        m_valFileChoice->setChecked(true);
+    } else if (m_valFileChoice->isChecked()) {
+        m_valAuto->setChecked(true);
+    }
 }
 
 void TrainSettingsForm::updateTruncation() {

@@ -86,6 +86,7 @@ private:
     QDoubleSpinBox* m_maxGradNorm = nullptr;
     QDoubleSpinBox* m_layerDecay = nullptr;
     QComboBox* m_classWeights = nullptr;
+    QRadioButton* m_valAuto = nullptr;
     QRadioButton* m_split = nullptr;
     QDoubleSpinBox* m_valFraction = nullptr;
     QRadioButton* m_valFileChoice = nullptr;
