@@ -28,7 +28,8 @@ constexpr const char* kCvHelp =
 Cross-validate a training recipe: the labelled issues of FILE are split into K
 stratified folds (seeded by --seed); each fold in turn is held out while a
 model trains on the others (early stopping and the best model chosen on a
---val-split of those), then the best model is scored on the held-out fold.
+--val-split of those; auto: 10 %, or none when that is under 30 issues per
+class), then the best model is scored on the held-out fold.
 Prints each fold's macro-F1, accuracy and training time, then the mean and
 standard deviation. DIR receives cv.json (every fold and the summary, rewritten
 after each fold) and, with --keep-runs, each fold's run folder.
