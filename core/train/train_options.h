@@ -42,6 +42,14 @@ inline EncoderOptions defaultTrainEncoder() {
     return encoder;
 }
 
+// "Auto" validation, TrainOptions::valFraction: a stratified split of
+// kDefaultValFraction when that holds at least kAutoValMinPerClass issues per
+// class on average, else none — a dozen issues per class choose the epoch
+// badly, and training on them wins (docs/QUALITY.md, learning curve).
+inline constexpr double kAutoValFraction = -1.0;
+inline constexpr double kDefaultValFraction = 0.1;
+inline constexpr int kAutoValMinPerClass = 30;
+
 struct TrainOptions {
     // Data and model.
     std::string trainPath;
@@ -51,7 +59,7 @@ struct TrainOptions {
     // Of the training data, when valPath is empty. 0: no validation; training
     // runs every epoch and best/ holds the last epoch's model. kAutoValFraction
     // (the default): autoValFraction's choice when the run starts.
-    double valFraction = -1.0;
+    double valFraction = kAutoValFraction;
     long long maxRecords = 0; // per file; 0: all
     // Inputs.
     // Max length auto (kAutoMaxLength), head+tail truncation, no clean-up:
@@ -85,14 +93,6 @@ struct TrainOptions {
     DeviceChoice device = DeviceChoice::Auto;
     Precision precision = Precision::Auto;
 };
-
-// "Auto" validation, TrainOptions::valFraction: a stratified split of
-// kDefaultValFraction when that holds at least kAutoValMinPerClass issues per
-// class on average, else none — a dozen issues per class choose the epoch
-// badly, and training on them wins (docs/QUALITY.md, learning curve).
-inline constexpr double kAutoValFraction = -1.0;
-inline constexpr double kDefaultValFraction = 0.1;
-inline constexpr int kAutoValMinPerClass = 30;
 
 // kDefaultValFraction or 0 for trainIssues training issues of classes classes.
 double autoValFraction(std::size_t trainIssues, std::size_t classes);

@@ -2,6 +2,8 @@
 // coalesced replot per kReplotIntervalMs, so hours of steps never stall the UI.
 #include "ui/widgets/trainingcharts.h"
 
+#include "core/train/train_options.h"
+
 #include "ui/widgets/plotstyle.h"
 
 #include <QDir>
@@ -304,8 +306,10 @@ void TrainingCharts::showNoValidationNote() {
     m_noValidation->setColor(palette().color(QPalette::WindowText));
     m_noValidation->setText(tr("No validation in this run, so no accuracy to plot:\n"
                                "every issue trained and the last epoch's model is kept.\n"
-                               "Auto validation does this below 30 issues per class\n"
-                               "in a 10 % split; choose Split off under Validation to plot it."));
+                               "Auto validation does this below %1 issues per class\n"
+                               "in a %2 % split; choose Split off under Validation to plot it.")
+                                .arg(kAutoValMinPerClass)
+                                .arg(static_cast<int>(kDefaultValFraction * 100)));
 }
 
 QString TrainingCharts::noValidationNote() const {
