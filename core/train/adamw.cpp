@@ -2,6 +2,9 @@
 #include "core/train/adamw.h"
 
 #include "core/io/errors.h"
+#include "core/train/adamw_kernel.h"
+
+#include <ATen/Parallel.h>
 
 #include <algorithm>
 #include <cmath>
@@ -33,6 +36,21 @@ int encoderLayer(const std::string& name) {
     }
     return digits ? layer : -1;
 }
+
+// Whether the single-pass CPU kernel can update this parameter: float32 on
+// the CPU, all four tensors contiguous and alike.
+bool fusable(const torch::Tensor& param, const torch::Tensor& grad, const torch::Tensor& expAvg,
+             const torch::Tensor& expAvgSq) {
+    const auto plain = [&](const torch::Tensor& t) {
+        return t.device().is_cpu() && t.scalar_type() == torch::kFloat32 && t.is_contiguous() &&
+               t.numel() == param.numel() && !t.is_sparse();
+    };
+    return plain(param) && plain(grad) && plain(expAvg) && plain(expAvgSq);
+}
+
+// Elements per task: large tensors (the word embeddings, the feed-forward
+// matrices) are split across threads, small ones run where they are.
+constexpr std::int64_t kUpdateGrain = 1 << 15;
 
 } // namespace
 
@@ -120,7 +138,7 @@ AdamW::AdamW(std::vector<ParamGroup> groups, AdamWOptions options) : m_options(o
     }
 }
 
-void AdamW::step(double lr) {
+void AdamW::step(double lr, double gradScale) {
     torch::NoGradGuard noGrad;
     ++m_steps;
     const double beta1 = m_options.beta1;
@@ -146,6 +164,9 @@ void AdamW::step(double lr) {
                 if (!slot.param.grad().defined()) {
                     continue;
                 }
+                if (gradScale != 1.0) {
+                    slot.param.mutable_grad().mul_(gradScale);
+                }
                 params.push_back(slot.param);
                 grads.push_back(slot.param.grad());
                 avgs.push_back(slot.expAvg);
@@ -166,12 +187,37 @@ void AdamW::step(double lr) {
     const double correction2 = 1.0 - std::pow(beta2, static_cast<double>(m_steps));
     const double sqrtCorrection2 = std::sqrt(correction2);
     for (auto& slot : m_slots) {
-        const auto& grad = slot.param.grad();
+        auto& grad = slot.param.mutable_grad();
         if (!grad.defined()) {
             continue;
         }
         const double slotLr = lr * slot.lrScale;
         const double stepSize = slotLr / correction1;
+        if (fusable(slot.param, grad, slot.expAvg, slot.expAvgSq)) {
+            AdamWScalars s;
+            s.decay = static_cast<float>(1.0 - slotLr * slot.weightDecay);
+            s.beta1 = static_cast<float>(beta1);
+            s.oneMinusBeta1 = static_cast<float>(1.0 - beta1);
+            s.beta2 = static_cast<float>(beta2);
+            s.oneMinusBeta2 = static_cast<float>(1.0 - beta2);
+            s.sqrtCorrection2 = static_cast<float>(sqrtCorrection2);
+            s.eps = static_cast<float>(m_options.eps);
+            s.negStepSize = static_cast<float>(-stepSize);
+            s.gradScale = static_cast<float>(gradScale);
+            float* param = slot.param.data_ptr<float>();
+            const float* g = grad.data_ptr<float>();
+            float* expAvg = slot.expAvg.data_ptr<float>();
+            float* expAvgSq = slot.expAvgSq.data_ptr<float>();
+            at::parallel_for(0, slot.param.numel(), kUpdateGrain,
+                             [&](std::int64_t begin, std::int64_t end) {
+                                 adamwUpdate(param + begin, g + begin, expAvg + begin,
+                                             expAvgSq + begin, end - begin, s);
+                             });
+            continue;
+        }
+        if (gradScale != 1.0) {
+            grad.mul_(gradScale);
+        }
         if (slot.weightDecay != 0.0) {
             slot.param.mul_(1.0 - slotLr * slot.weightDecay);
         }

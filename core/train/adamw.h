@@ -1,8 +1,9 @@
 // AdamW with decoupled weight decay (Loshchilov & Hutter), as torch.optim.AdamW
 // computes it. Parameter groups carry their own decay (none on biases and
 // LayerNorm) and their own share of the learning rate (layer-wise decay). On CUDA with LibTorch 2.x
-// one fused kernel (at::_fused_adamw_) updates every parameter; elsewhere a per-tensor loop. State
-// saves by parameter name, so a resumed run continues bit for bit on the CPU.
+// one fused kernel (at::_fused_adamw_) updates every parameter; on the CPU float tensors take one
+// pass each (adamw_kernel.h), split across threads; anything else a per-tensor loop of LibTorch
+// operations. State saves by parameter name, so a resumed run continues bit for bit on the CPU.
 #pragma once
 
 #include <torch/torch.h>
@@ -43,9 +44,10 @@ class AdamW {
 public:
     AdamW(std::vector<ParamGroup> groups, AdamWOptions options = {});
 
-    // One update with learning rate lr from the parameters' .grad().
-    // Parameters without a gradient are skipped.
-    void step(double lr);
+    // One update with learning rate lr from the parameters' .grad() times
+    // gradScale (the clipping coefficient; the gradients themselves are left
+    // as they are on the CPU). Parameters without a gradient are skipped.
+    void step(double lr, double gradScale = 1.0);
     void zeroGrad();
     long long steps() const { return m_steps; }
 

@@ -56,17 +56,39 @@ StepResult StepRunner::step(const std::vector<Batch>& microBatches, double lr) {
         m_optimizer->zeroGrad();
         return result;
     }
+    double gradScale = 1.0;
     if (m_options.maxGradNorm > 0.0) {
-        result.gradNorm = torch::nn::utils::clip_grad_norm_(m_params, m_options.maxGradNorm);
+        const auto [norm, scale] = clippingOf(m_params, m_options.maxGradNorm);
+        result.gradNorm = norm;
         if (!std::isfinite(result.gradNorm)) {
             result.finite = false;
             m_optimizer->zeroGrad();
             return result;
         }
+        gradScale = scale;
     }
-    m_optimizer->step(lr);
+    m_optimizer->step(lr, gradScale);
     m_optimizer->zeroGrad();
     return result;
+}
+
+std::pair<double, double> clippingOf(const std::vector<torch::Tensor>& params, double maxNorm) {
+    // torch::nn::utils::clip_grad_norm_'s arithmetic (its float tensors
+    // included), without its pass that multiplies every gradient: AdamW
+    // applies the coefficient as it reads them.
+    torch::NoGradGuard noGrad;
+    std::vector<torch::Tensor> norms;
+    for (const auto& param : params) {
+        if (param.grad().defined()) {
+            norms.push_back(param.grad().norm(2.0));
+        }
+    }
+    if (norms.empty()) {
+        return {0.0, 1.0};
+    }
+    const auto total = norms.size() == 1 ? norms.front() : torch::stack(norms).norm(2.0);
+    const auto coefficient = torch::clamp_max(maxNorm / (total + 1e-6), 1.0);
+    return {total.item<double>(), coefficient.item<double>()};
 }
 
 } // namespace issuebert

@@ -10,6 +10,7 @@
 #include <torch/torch.h>
 
 #include <memory>
+#include <utility>
 #include <vector>
 
 namespace issuebert {
@@ -46,6 +47,12 @@ private:
     std::unique_ptr<AdamW> m_optimizer;
     std::vector<torch::Tensor> m_params; // trainable, for clipping
 };
+
+// Gradient clipping as torch::nn::utils::clip_grad_norm_(params, maxNorm)
+// decides it: the total L2 norm of the gradients and the coefficient
+// min(1, maxNorm / (norm + 1e-6)) to multiply them by, computed as LibTorch
+// computes them. The gradients are not touched.
+std::pair<double, double> clippingOf(const std::vector<torch::Tensor>& params, double maxNorm);
 
 // Cross-entropy of logits [B, C] against labels [B], weighted per class when
 // weights is defined, as torch.nn.CrossEntropyLoss(weight=...): the weighted mean.
