@@ -12,10 +12,15 @@
 
 namespace issuebert {
 
-// One CSV cell from untrusted text. A leading = + - @ TAB or CR gets a ' in
-// front, so a spreadsheet shows it instead of running it as a formula (OWASP's
-// CSV injection advice); text with a comma, quote, CR or LF is put in double
-// quotes with inner quotes doubled.
+// Whether a spreadsheet could run text as a formula: it starts with TAB or CR,
+// or its first character after blanks and line breaks is = + - @ or one of
+// their full-width forms (＝ ＋ － ＠).
+bool startsFormula(std::string_view text);
+
+// One CSV cell from untrusted text. Text that startsFormula gets a ' in front,
+// so a spreadsheet shows it instead of running it (OWASP's CSV injection
+// advice); text with a comma, quote, CR or LF is put in double quotes with
+// inner quotes doubled.
 std::string csvCell(std::string_view text);
 
 // Columns: id, title, label (only when a written issue is labelled: its name in

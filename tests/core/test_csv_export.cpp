@@ -69,6 +69,35 @@ TEST_CASE("csv: commas, quotes and line breaks are quoted, inner quotes doubled"
     CHECK_EQ(csvCell("\""), std::string("\"\"\"\""));
 }
 
+TEST_CASE("csv: formulas behind blanks and line breaks, and full-width ones, are neutralised") {
+    CHECK_EQ(csvCell("   =1+1"), std::string("'   =1+1"));
+    CHECK_EQ(csvCell(" \n@SUM(A1)"), std::string("\"' \n@SUM(A1)\""));
+    CHECK_EQ(csvCell("\n-2"), std::string("\"'\n-2\""));
+    CHECK_EQ(csvCell("\xEF\xBC\x9D"
+                     "1+1"),
+             std::string("'\xEF\xBC\x9D"
+                         "1+1")); // ＝
+    CHECK_EQ(csvCell("\xEF\xBC\x8B"
+                     "cmd"),
+             std::string("'\xEF\xBC\x8B"
+                         "cmd")); // ＋
+    CHECK_EQ(csvCell("  \xEF\xBC\x8D"
+                     "2"),
+             std::string("'  \xEF\xBC\x8D"
+                         "2")); // －
+    CHECK_EQ(csvCell("\xEF\xBC\xA0"
+                     "x"),
+             std::string("'\xEF\xBC\xA0"
+                         "x")); // ＠
+    // Other full-width characters and text after a word are left alone.
+    CHECK_EQ(csvCell("\xEF\xBC\xA1"
+                     "BC"),
+             std::string("\xEF\xBC\xA1"
+                         "BC")); // Ａ
+    CHECK_EQ(csvCell("  spaced = fine"), std::string("  spaced = fine"));
+    CHECK_EQ(csvCell("   "), std::string("   "));
+}
+
 TEST_CASE("csv: every formula prefix is neutralised with a leading quote") {
     CHECK_EQ(csvCell("=SUM(A1:A9)"), std::string("'=SUM(A1:A9)"));
     CHECK_EQ(csvCell("+1 for this"), std::string("'+1 for this"));
