@@ -27,7 +27,7 @@ int intField(const json& object, const char* name, int fallback, const std::stri
         return fallback;
     }
     if (!value->is_number_integer()) {
-        throwFieldError(path, name, "expected an integer, found " + value->dump());
+        throwFieldError(path, name, "expected an integer, found " + jsonSummary(*value));
     }
     const auto number = value->get<long long>();
     if (number < -1 || number > (1LL << 30)) {
@@ -42,7 +42,7 @@ double numberField(const json& object, const char* name, double fallback, const 
         return fallback;
     }
     if (!value->is_number()) {
-        throwFieldError(path, name, "expected a number, found " + value->dump());
+        throwFieldError(path, name, "expected a number, found " + jsonSummary(*value));
     }
     return value->get<double>();
 }
@@ -54,7 +54,7 @@ std::string stringField(const json& object, const char* name, const std::string&
         return fallback;
     }
     if (!value->is_string()) {
-        throwFieldError(path, name, "expected a string, found " + value->dump());
+        throwFieldError(path, name, "expected a string, found " + jsonSummary(*value));
     }
     return value->get<std::string>();
 }
@@ -65,7 +65,7 @@ bool boolField(const json& object, const char* name, const std::string& path) {
         return false;
     }
     if (!value->is_boolean()) {
-        throwFieldError(path, name, "expected true or false, found " + value->dump());
+        throwFieldError(path, name, "expected true or false, found " + jsonSummary(*value));
     }
     return value->get<bool>();
 }

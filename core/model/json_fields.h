@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <stdexcept>
 #include <string>
 
 namespace issuebert {
@@ -13,8 +14,19 @@ namespace issuebert {
                                   const std::string& what);
 
 // Parses `text` as a JSON object; throws ModelError naming `path` when it is
-// not valid JSON or not an object.
+// not valid JSON, nests deeper than kMaxJsonDepth (core/io/json_depth.h) or is
+// not an object.
 nlohmann::json parseJsonObject(const std::string& text, const std::string& path);
+
+// nlohmann's message for a parse or conversion error, for ours: without its
+// "[json.exception.…]" prefix, control bytes as '?', at most 200 bytes (it
+// quotes the bytes it read, which a hostile file makes long).
+std::string jsonErrorText(const std::exception& error);
+
+// A value for an error message, never long and never recursive: numbers,
+// booleans and null as JSON, a string quoted (cut after 40 bytes, control
+// characters escaped), "an array of N items", "an object of N fields".
+std::string jsonSummary(const nlohmann::json& value);
 
 // The whole file's text; throws IoError "PATH: cannot open WHAT" or
 // "PATH: cannot read the file".

@@ -6,6 +6,8 @@
 
 #include "core/io/atomic_file.h"
 #include "core/io/errors.h"
+#include "core/io/json_depth.h"
+#include "core/model/json_fields.h"
 
 #include <nlohmann/json.hpp>
 
@@ -75,21 +77,6 @@ std::string describe(const nlohmann::json& value) {
     default:
         return "the number " + value.dump();
     }
-}
-
-// nlohmann's parse messages quote the bytes read; keep control bytes out of ours.
-std::string printable(std::string text) {
-    const std::string prefix = "] ";
-    if (const auto at = text.find(prefix);
-        text.rfind("[json.exception", 0) == 0 && at != text.npos) {
-        text.erase(0, at + prefix.size());
-    }
-    for (char& c : text) {
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-            c = '?';
-        }
-    }
-    return text;
 }
 
 std::string shapeText(const std::vector<int64_t>& shape) {
@@ -173,6 +160,9 @@ void SafetensorsFile::parseHeader(std::string_view text) {
     std::string repeated;
     const nlohmann::json::parser_callback_t noteKeys =
         [&](int depth, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
+            if (depth > kMaxJsonDepth) {
+                fail("header is " + jsonDepthMessage());
+            }
             if (event == nlohmann::json::parse_event_t::key && depth == 1) {
                 auto key = parsed.get<std::string>();
                 if (!seen.insert(key).second && repeated.empty()) {
@@ -186,7 +176,7 @@ void SafetensorsFile::parseHeader(std::string_view text) {
     try {
         header = nlohmann::json::parse(text.begin(), text.end(), noteKeys);
     } catch (const nlohmann::json::exception& e) {
-        fail("header is not valid JSON: " + printable(e.what()));
+        fail("header is not valid JSON: " + jsonErrorText(e));
     }
     if (!header.is_object()) {
         fail("header must be a JSON object, found " + describe(header));

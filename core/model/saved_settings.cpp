@@ -32,7 +32,7 @@ const json& require(const json& root, const char* name, const std::string& path)
 std::string stringOf(const json& root, const char* name, const std::string& path) {
     const json& value = require(root, name, path);
     if (!value.is_string()) {
-        throwFieldError(path, name, "expected a string, found " + value.dump());
+        throwFieldError(path, name, "expected a string, found " + jsonSummary(value));
     }
     return value.get<std::string>();
 }
@@ -102,7 +102,7 @@ SavedSettings parseSavedSettings(const std::string& text, const std::string& pat
     if (!format.is_number_integer() || format.get<long long>() < 1 ||
         format.get<long long>() > kSavedSettingsFormat) {
         throwFieldError(path, "format",
-                        format.dump() + " is not a format this IssueBERT reads (1 to " +
+                        jsonSummary(format) + " is not a format this IssueBERT reads (1 to " +
                             std::to_string(kSavedSettingsFormat) + ")");
     }
     SavedSettings settings;
@@ -132,8 +132,9 @@ SavedSettings parseSavedSettings(const std::string& text, const std::string& pat
     if (!maxLength.is_number_integer() || maxLength.get<long long>() < kMinMaxLength ||
         maxLength.get<long long>() > kMaxMaxLength) {
         throwFieldError(path, "max_length",
-                        maxLength.dump() + " is not between " + std::to_string(kMinMaxLength) +
-                            " and " + std::to_string(kMaxMaxLength));
+                        jsonSummary(maxLength) + " is not between " +
+                            std::to_string(kMinMaxLength) + " and " +
+                            std::to_string(kMaxMaxLength));
     }
     settings.encoder.maxLength = maxLength.get<int>();
     const std::string truncation = stringOf(root, "truncation", path);

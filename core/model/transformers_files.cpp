@@ -2,6 +2,7 @@
 #include "core/model/transformers_files.h"
 
 #include "core/io/errors.h"
+#include "core/io/json_depth.h"
 
 #include <nlohmann/json.hpp>
 
@@ -37,7 +38,9 @@ bool needsIssueBertTokenizer(const EncoderOptions& encoder) {
 std::string savedTokenizerConfigJson(const std::string& sourceText, const EncoderOptions& encoder,
                                      const std::string& path) {
     // Ordered: the source's fields stay where they were.
-    nlohmann::ordered_json root = nlohmann::ordered_json::parse(sourceText, nullptr, false);
+    nlohmann::ordered_json root = jsonTooDeep(sourceText)
+                                      ? nlohmann::ordered_json()
+                                      : nlohmann::ordered_json::parse(sourceText, nullptr, false);
     if (!root.is_object()) {
         throw ModelError(path + ": not a JSON object; a saved model needs its tokenizer settings");
     }

@@ -3,6 +3,7 @@
 #include "core/text/tokenizer.h"
 
 #include "core/io/errors.h"
+#include "core/io/json_depth.h"
 #include "core/text/basic_tokenizer.h"
 #include "core/text/wordpiece.h"
 
@@ -11,6 +12,7 @@
 #include <fstream>
 #include <iterator>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 namespace issuebert {
 
@@ -73,9 +75,15 @@ TokenizerOptions readConfig(const std::string& path) {
         throw ModelError(fileName(path) + ": larger than " + std::to_string(kMaxConfigBytes >> 20) +
                          " MiB; not a tokenizer configuration");
     }
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (jsonTooDeep(text.str())) {
+        throw ModelError(fileName(path) + ": " + jsonDepthMessage() +
+                         "; not a tokenizer configuration");
+    }
     nlohmann::json config;
     try {
-        config = nlohmann::json::parse(in);
+        config = nlohmann::json::parse(text.str());
     } catch (const nlohmann::json::exception& e) {
         throw ModelError(fileName(path) + ": not valid JSON: " + e.what());
     }

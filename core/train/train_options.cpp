@@ -2,6 +2,8 @@
 #include "core/train/train_options.h"
 
 #include "core/io/errors.h"
+#include "core/io/json_depth.h"
+#include "core/model/json_fields.h"
 
 #include <nlohmann/json.hpp>
 
@@ -377,11 +379,14 @@ std::string trainOptionsToJson(const TrainOptions& options) {
 
 TrainOptions trainOptionsFromJson(const std::string& text, const std::string& source,
                                   TrainOptions options) {
+    if (jsonTooDeep(text)) {
+        throw DataError(source + ": " + jsonDepthMessage() + "; not a file of training settings");
+    }
     json root;
     try {
         root = json::parse(text);
-    } catch (const json::parse_error& e) {
-        throw DataError(source + ": not valid JSON (" + e.what() + ")");
+    } catch (const json::exception& e) { // out_of_range too: a number too large
+        throw DataError(source + ": not valid JSON (" + jsonErrorText(e) + ")");
     }
     if (!root.is_object()) {
         throw DataError(source + ": expected a JSON object of training settings");

@@ -198,10 +198,13 @@ TEST_CASE("tokenizer: bad model folders are errors naming what is wrong") {
     CHECK_THROWS_WITH(Tokenizer::fromModelDir(dir.path().string()), ModelError,
                       "tokenizer_config.json: field \"do_lower_case\" must be true, false or "
                       "null, got string");
-    // A deeply nested value is named by its type, not printed (which would recurse).
+    dir.write("tokenizer_config.json", R"({"do_lower_case": [[1]]})");
+    CHECK_THROWS_WITH(Tokenizer::fromModelDir(dir.path().string()), ModelError,
+                      "field \"do_lower_case\" must be true, false or null, got array");
+    // A deeply nested value is refused before it is parsed (walking it would recurse).
     const std::size_t depth = 1000000;
     dir.write("tokenizer_config.json",
               "{\"do_lower_case\": " + std::string(depth, '[') + std::string(depth, ']') + "}");
     CHECK_THROWS_WITH(Tokenizer::fromModelDir(dir.path().string()), ModelError,
-                      "field \"do_lower_case\" must be true, false or null, got array");
+                      "tokenizer_config.json: nested more than 100 levels deep");
 }
