@@ -3,6 +3,7 @@
 
 #include "core/io/errors.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -29,7 +30,8 @@ ByteSource::ByteSource(const std::string& path, const std::atomic<bool>* cancel,
     }
     const auto size = std::filesystem::file_size(path, ec);
     m_size = ec ? 0 : static_cast<long long>(size);
-    m_buffer.resize(kChunkBytes);
+    // A small file gets a buffer its size (a page at least), not a whole chunk.
+    m_buffer.resize(ec ? kChunkBytes : std::clamp<std::size_t>(size + 1, 4096, kChunkBytes));
     pos = end = m_buffer.data();
     if (refill() && end - pos >= 3 && std::memcmp(pos, "\xEF\xBB\xBF", 3) == 0) {
         pos += 3;
