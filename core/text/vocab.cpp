@@ -18,6 +18,11 @@ namespace {
 // megabytes; a larger file is not a vocabulary.
 constexpr std::uintmax_t kMaxVocabBytes = std::uintmax_t{64} << 20;
 
+// Most lines read as tokens: the largest BERT vocabularies hold 250,000. A
+// file of nothing but line breaks stays under the byte cap yet would make 64
+// million tokens (gigabytes of strings and index) before any check.
+constexpr std::size_t kMaxVocabTokens = 1'000'000;
+
 // The special tokens every BERT vocabulary must have.
 constexpr const char* kRequiredTokens[] = {"[CLS]", "[SEP]", "[PAD]", "[UNK]"};
 
@@ -56,6 +61,16 @@ Vocab Vocab::load(const std::string& path) {
                               std::istreambuf_iterator<char>());
     if (in.bad()) {
         throw ModelError(fileName(path) + ": cannot read the vocabulary file " + path);
+    }
+    std::size_t breaks = 0;
+    for (std::size_t i = 0; i < content.size(); ++i) {
+        breaks += content[i] == '\n' ||
+                  (content[i] == '\r' && (i + 1 == content.size() || content[i + 1] != '\n'));
+    }
+    if (breaks > kMaxVocabTokens) {
+        throw ModelError(fileName(path) + ": " + std::to_string(breaks) +
+                         " lines; a WordPiece vocabulary has at most " +
+                         std::to_string(kMaxVocabTokens) + " tokens");
     }
     std::vector<std::string> lines = splitLines(content);
     if (lines.empty()) {

@@ -122,3 +122,17 @@ TEST_CASE("hostile: a number too large for any type is bad JSON, in a short mess
     CHECK_THROWS_WITH(trainOptionsFromJson("{\"epochs\": " + digits + "}", "settings.json", {}),
                       DataError, "settings.json: not valid JSON (number overflow");
 }
+
+TEST_CASE("hostile: a vocabulary of millions of empty lines is refused before it is built") {
+    const unit::TempDir dir;
+    dir.write("vocab.txt",
+              "[PAD]\n[UNK]\n[CLS]\n[SEP]\n" + std::string(std::size_t{20} << 20, '\n'));
+    dir.write("tokenizer_config.json", "{}");
+    CHECK_THROWS_WITH(
+        Tokenizer::fromModelDir(dir.path().string()), ModelError,
+        "vocab.txt: 20971524 lines; a WordPiece vocabulary has at most 1000000 tokens");
+    // CR, LF and CRLF each end one line, as Python's text mode reads them.
+    dir.write("vocab.txt", "[PAD]\r\n[UNK]\r[CLS]\n[SEP]\r\n" + std::string(1'000'000, '\r'));
+    CHECK_THROWS_WITH(Tokenizer::fromModelDir(dir.path().string()), ModelError,
+                      "vocab.txt: 1000004 lines");
+}
