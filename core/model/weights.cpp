@@ -48,7 +48,7 @@ std::vector<std::pair<std::string, torch::Tensor>> loadSharded(const std::string
     try {
         index = nlohmann::json::parse(text);
     } catch (const nlohmann::json::exception& e) {
-        throw ModelError(path + ": not valid JSON: " + std::string(e.what()));
+        throw ModelError(path + ": not valid JSON: " + jsonErrorText(e));
     }
     if (!index.is_object() || !index.contains("weight_map") || !index["weight_map"].is_object()) {
         throw ModelError(path + ": a sharded checkpoint index needs a \"weight_map\" object");
