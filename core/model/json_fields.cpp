@@ -5,6 +5,7 @@
 #include "core/io/json_depth.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -77,6 +78,11 @@ std::string readWholeFile(const std::string& path, const std::string& what) {
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         throw IoError(path + ": cannot open " + what);
+    }
+    std::error_code ec;
+    if (const auto size = std::filesystem::file_size(path, ec); !ec && size > kMaxJsonFileBytes) {
+        throw ModelError(path + ": larger than " + std::to_string(kMaxJsonFileBytes >> 20) +
+                         " MiB; not " + what);
     }
     std::ostringstream text;
     text << in.rdbuf();

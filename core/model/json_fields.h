@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 
@@ -28,8 +29,13 @@ std::string jsonErrorText(const std::exception& error);
 // characters escaped), "an array of N items", "an object of N fields".
 std::string jsonSummary(const nlohmann::json& value);
 
+// Largest JSON file readWholeFile reads: real ones hold kilobytes.
+inline constexpr std::uintmax_t kMaxJsonFileBytes = std::uintmax_t{16} << 20;
+
 // The whole file's text; throws IoError "PATH: cannot open WHAT" or
-// "PATH: cannot read the file".
+// "PATH: cannot read the file", and ModelError when it is larger than
+// kMaxJsonFileBytes (every file read this way is a small JSON file; a huge
+// one is hostile, not a setting).
 std::string readWholeFile(const std::string& path, const std::string& what);
 
 } // namespace issuebert

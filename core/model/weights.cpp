@@ -2,7 +2,6 @@
 #include "core/model/weights.h"
 
 #include "core/io/errors.h"
-#include "core/io/json_depth.h"
 #include "core/model/json_fields.h"
 #include "core/model/pytorch_bin.h"
 #include "core/model/safetensors.h"
@@ -18,10 +17,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Largest model.safetensors.index.json read: real ones list a few thousand
-// tensors in well under a megabyte.
-constexpr std::uintmax_t kMaxShardIndexBytes = std::uintmax_t{16} << 20;
-
 bool isFloating(const torch::Tensor& tensor) {
     const auto type = tensor.scalar_type();
     return type == torch::kFloat16 || type == torch::kBFloat16 || type == torch::kFloat64;
@@ -35,27 +30,14 @@ bool endsWith(const std::string& text, const std::string& suffix) {
 // A sharded checkpoint: {"weight_map": {"tensor name": "shard file", ...}}.
 std::vector<std::pair<std::string, torch::Tensor>> loadSharded(const std::string& path,
                                                                bool toFloat32) {
-    std::error_code ec;
-    if (const auto size = fs::file_size(path, ec); !ec && size > kMaxShardIndexBytes) {
-        throw ModelError(path + ": larger than " + std::to_string(kMaxShardIndexBytes >> 20) +
-                         " MiB; not a sharded checkpoint index");
-    }
-    const std::string text = readWholeFile(path, "the sharded checkpoint index");
-    if (jsonTooDeep(text)) {
-        throw ModelError(path + ": " + jsonDepthMessage() + "; not a sharded checkpoint index");
-    }
-    nlohmann::json index;
-    try {
-        index = nlohmann::json::parse(text);
-    } catch (const nlohmann::json::exception& e) {
-        throw ModelError(path + ": not valid JSON: " + jsonErrorText(e));
-    }
-    if (!index.is_object() || !index.contains("weight_map") || !index["weight_map"].is_object()) {
+    const nlohmann::json index =
+        parseJsonObject(readWholeFile(path, "a sharded checkpoint index"), path);
+    if (!index.contains("weight_map") || !index.at("weight_map").is_object()) {
         throw ModelError(path + ": a sharded checkpoint index needs a \"weight_map\" object");
     }
     std::vector<std::string> shards; // in order of first mention
     std::set<std::string> expected;
-    for (const auto& [name, shard] : index["weight_map"].items()) {
+    for (const auto& [name, shard] : index.at("weight_map").items()) {
         if (!shard.is_string() || fs::path(shard.get<std::string>()).has_parent_path()) {
             throw ModelError(path + ": weight_map entry '" + name +
                              "' must name a shard file in the same folder");

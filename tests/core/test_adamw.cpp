@@ -49,6 +49,15 @@ void setGrads(std::vector<torch::Tensor>& params, int k) {
     }
 }
 
+// Whether every parameter of a equals b's, bit for bit.
+bool allEqual(const std::vector<torch::Tensor>& a, const std::vector<torch::Tensor>& b) {
+    bool equal = a.size() == b.size();
+    for (std::size_t i = 0; equal && i < a.size(); ++i) {
+        equal = torch::equal(a[i], b[i]);
+    }
+    return equal;
+}
+
 std::vector<ParamGroup> groupsOf(const std::vector<torch::Tensor>& params) {
     ParamGroup decayed;
     decayed.weightDecay = 0.01;
@@ -116,9 +125,7 @@ TEST_CASE("adamw: one thread and several give the same parameters, bit for bit")
         results.push_back(params);
     }
     torch::set_num_threads(threads);
-    for (std::size_t i = 0; i < results[0].size(); ++i) {
-        CHECK(torch::equal(results[0][i], results[1][i]));
-    }
+    CHECK(allEqual(results[0], results[1]));
 }
 
 TEST_CASE("adamw: clipping by coefficient gives what clip_grad_norm_ then a step gives") {
@@ -136,9 +143,7 @@ TEST_CASE("adamw: clipping by coefficient gives what clip_grad_norm_ then a step
         CHECK(coefficient < 1.0); // these gradients are long enough to be clipped
         second.step(1e-3, coefficient);
     }
-    for (std::size_t i = 0; i < clipped.size(); ++i) {
-        CHECK(torch::equal(clipped[i], scaled[i]));
-    }
+    CHECK(allEqual(clipped, scaled));
     // Short gradients are left as they are.
     setGrads(scaled, 0);
     CHECK(clippingOf(scaled, 1e6).second == 1.0);
@@ -169,7 +174,5 @@ TEST_CASE("adamw: a saved and reloaded optimizer continues exactly") {
         through.step(1e-3);
         after.step(1e-3);
     }
-    for (std::size_t i = 0; i < straight.size(); ++i) {
-        CHECK(torch::equal(straight[i], resumed[i]));
-    }
+    CHECK(allEqual(straight, resumed));
 }

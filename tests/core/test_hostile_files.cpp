@@ -136,3 +136,12 @@ TEST_CASE("hostile: a vocabulary of millions of empty lines is refused before it
     CHECK_THROWS_WITH(Tokenizer::fromModelDir(dir.path().string()), ModelError,
                       "vocab.txt: 1000004 lines");
 }
+
+TEST_CASE("hostile: a JSON settings file over 16 MiB is refused before it is read") {
+    const unit::TempDir dir;
+    const std::string padded = "{" + std::string(std::size_t{17} << 20, ' ') + "}";
+    CHECK_THROWS_WITH(loadBertConfig(dir.write("config.json", padded)), ModelError,
+                      "config.json: larger than 16 MiB; not the model's config.json");
+    CHECK_THROWS_WITH(loadCheckpointTensors(dir.write("model.safetensors.index.json", padded)),
+                      ModelError, "larger than 16 MiB; not a sharded checkpoint index");
+}

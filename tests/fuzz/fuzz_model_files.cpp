@@ -31,25 +31,19 @@ const std::string& smallVocab() {
     return text;
 }
 
-void writeFile(const std::filesystem::path& path, std::string_view bytes) {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    fuzz::check(static_cast<bool>(out), "cannot write a model file");
-}
-
 // A model folder whose one file is the input; the other is the fixture's
 // tokenizer_config.json or the small vocabulary.
 std::string folderWith(const char* name, std::string_view bytes) {
     const auto dir = std::filesystem::path(fuzz::workDir()) / "model";
     std::filesystem::create_directories(dir);
     const bool vocab = std::string_view(name) == "vocab.txt";
-    writeFile(dir / "vocab.txt", vocab ? bytes : smallVocab());
+    fuzz::writeFile((dir / "vocab.txt").string(), vocab ? bytes : smallVocab());
     if (vocab) {
         std::filesystem::copy_file(
             ISSUEBERT_FUZZ_SOURCE_DIR "/tests/fixtures/minilm/tokenizer_config.json",
             dir / "tokenizer_config.json", std::filesystem::copy_options::overwrite_existing);
     } else {
-        writeFile(dir / "tokenizer_config.json", bytes);
+        fuzz::writeFile((dir / "tokenizer_config.json").string(), bytes);
     }
     return dir.string();
 }

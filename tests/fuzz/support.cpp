@@ -17,13 +17,17 @@ const std::string& workDir() {
     return dir;
 }
 
-std::string writeInput(std::string_view bytes, const char* extension) {
-    const std::string path = workDir() + "/input" + extension;
+void writeFile(const std::string& path, std::string_view bytes) {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
     if (!out) {
-        fail("cannot write the input file");
+        fail("cannot write an input file");
     }
+}
+
+std::string writeInput(std::string_view bytes, const char* extension) {
+    const std::string path = workDir() + "/input" + extension;
+    writeFile(path, bytes);
     return path;
 }
 

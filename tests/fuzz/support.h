@@ -11,6 +11,9 @@
 
 namespace fuzz {
 
+// Writes bytes to path, replacing it; aborts when it cannot.
+void writeFile(const std::string& path, std::string_view bytes);
+
 // A folder of this process's own under the temporary directory.
 const std::string& workDir();
 
