@@ -91,7 +91,7 @@ int main(int argc, char** argv) {
     const auto found = std::find_if(std::begin(kCommands), std::end(kCommands),
                                     [&](const Command* c) { return words[0] == c->word; });
     if (found == std::end(kCommands)) {
-        std::cerr << "issuebert-cli: unknown command \"" << words[0] << "\"\n\n" << kUsage;
+        std::cerr << "issuebert-cli: unknown command " << quote(words[0]) << "\n\n" << kUsage;
         return cli::kExitBadInput;
     }
     const Command& command = **found;
@@ -104,7 +104,7 @@ int main(int argc, char** argv) {
     try {
         return command.run(words);
     } catch (const cli::UsageError& e) {
-        std::cerr << "issuebert-cli: " << e.what() << "\n\n" << command.help;
+        std::cerr << "issuebert-cli: " << terminalSafe(e.what()) << "\n\n" << command.help;
         return cli::kExitBadInput;
     } catch (const Error& e) {
         // Long work throws CancelledError only when Ctrl-C asked it to stop.
@@ -112,10 +112,10 @@ int main(int argc, char** argv) {
             std::cerr << "issuebert-cli: stopped by Ctrl-C\n";
             return cli::kExitInterrupted;
         }
-        std::cerr << "issuebert-cli: " << e.what() << '\n';
+        std::cerr << "issuebert-cli: " << terminalSafe(e.what()) << '\n';
         return e.kind() == ErrorKind::Internal ? cli::kExitInternal : cli::kExitBadInput;
     } catch (const std::exception& e) {
-        std::cerr << "issuebert-cli: internal error: " << e.what() << '\n';
+        std::cerr << "issuebert-cli: internal error: " << terminalSafe(e.what()) << '\n';
         return cli::kExitInternal;
     }
 }

@@ -2,8 +2,10 @@
 // and what was wrong, so the GUI and the CLI can show them as they are.
 #pragma once
 
+#include <cstddef>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace issuebert {
 
@@ -47,5 +49,15 @@ public:
 std::string fileName(const std::string& path);
 std::string atLine(const std::string& path, long long line, const std::string& what);
 std::string atRecord(const std::string& path, long long record, const std::string& what);
+
+// text taken from a file, for a message: in single quotes, cut after `longest`
+// bytes (never inside a UTF-8 character), with control characters, C1 controls
+// and bytes that are not UTF-8 written as \xNN, so a terminal shows them instead
+// of obeying them.
+std::string quote(std::string_view text, std::size_t longest = 80);
+
+// A message as a terminal may print it: line breaks and tabs kept; every other
+// control character (ESC included), C1 control and invalid UTF-8 byte as \xNN.
+std::string terminalSafe(std::string_view message);
 
 } // namespace issuebert

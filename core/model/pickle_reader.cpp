@@ -29,6 +29,15 @@ const Value& expect(const Ref& value, Value::Kind kind, const std::string& role)
     return *value;
 }
 
+Unpickled::~Unpickled() {
+    // Every value is held here, so clearing a container frees none of its items:
+    // nothing is destroyed recursively, and cycles are broken.
+    for (const auto& value : values) {
+        value->items.clear();
+        value->pairs.clear();
+    }
+}
+
 namespace {
 
 class Reader {
@@ -37,6 +46,12 @@ public:
 
     Ref run();
     std::size_t position() const { return m_pos; }
+    // Every value made, for Unpickled; the reader is done with them after run().
+    std::vector<Ref> takeValues() {
+        m_stack.clear();
+        m_memo.clear();
+        return std::move(m_made.values);
+    }
 
 private:
     [[noreturn]] static void fail(const std::string& what) { throw Fault(what); }
@@ -89,14 +104,24 @@ private:
         m_marks.pop_back();
         return items;
     }
+    // A container made here, or handed over by a hook, is kept in m_made (the
+    // other values hold nothing, so they are freed as usual).
+    Ref made(Ref value) {
+        const auto kind = value->kind;
+        if (kind == Value::Kind::Tuple || kind == Value::Kind::List || kind == Value::Kind::Dict) {
+            m_made.values.push_back(value);
+        }
+        return value;
+    }
+    Ref create(Value::Kind kind) { return made(make(kind)); }
     void push(Ref value) { m_stack.push_back(std::move(value)); }
     void pushInt(int64_t value) {
-        auto ref = make(Value::Kind::Int);
+        auto ref = create(Value::Kind::Int);
         ref->integer = value;
         push(std::move(ref));
     }
     void pushString(std::string_view text) {
-        auto ref = make(Value::Kind::String);
+        auto ref = create(Value::Kind::String);
         ref->text = text;
         push(std::move(ref));
     }
@@ -123,11 +148,16 @@ private:
             dict->pairs.emplace_back(std::move(flat[i]), std::move(flat[i + 1]));
         }
     }
+    static void checkGlobalName(const std::string& text) {
+        if (text.size() > kMaxGlobalName) {
+            fail("a module or class name of " + std::to_string(text.size()) + " bytes");
+        }
+    }
     Ref call(const Ref& callable, Ref args) {
         if (callable->kind != Value::Kind::Global) {
             fail(std::string("cannot call a ") + kindName(callable->kind));
         }
-        return m_hooks.call(callable->text, args);
+        return made(m_hooks.call(callable->text, args));
     }
 
     std::string_view m_data;
@@ -136,10 +166,15 @@ private:
     std::vector<Ref> m_stack;
     std::vector<std::size_t> m_marks; // stack sizes at each MARK
     std::unordered_map<uint64_t, Ref> m_memo;
+    Unpickled m_made; // its destructor takes the values apart if run() throws
 };
 
 Ref Reader::run() {
-    for (;;) {
+    for (std::size_t executed = 0;; ++executed) {
+        if (executed == kMaxPickleOpcodes) {
+            fail("the pickle runs more than " + std::to_string(kMaxPickleOpcodes) +
+                 " opcodes, far more than a state dict needs");
+        }
         const auto opcode = static_cast<unsigned char>(take(1)[0]);
         switch (opcode) {
         case 0x80: // PROTO
@@ -165,12 +200,12 @@ Ref Reader::run() {
             push(top());
             break;
         case 'N':
-            push(make(Value::Kind::None));
+            push(create(Value::Kind::None));
             break;
         case 0x88: // NEWTRUE
         case 0x89: // NEWFALSE
         {
-            auto value = make(Value::Kind::Bool);
+            auto value = create(Value::Kind::Bool);
             value->integer = opcode == 0x88;
             push(std::move(value));
             break;
@@ -204,7 +239,7 @@ Ref Reader::run() {
             for (char c : bytes) {
                 bits = (bits << 8) | static_cast<unsigned char>(c);
             }
-            auto value = make(Value::Kind::Float);
+            auto value = create(Value::Kind::Float);
             std::memcpy(&value->real, &bits, sizeof bits);
             push(std::move(value));
             break;
@@ -224,11 +259,11 @@ Ref Reader::run() {
             pushString(take(readLittle(8)));
             break;
         case ')': // EMPTY_TUPLE
-            push(make(Value::Kind::Tuple));
+            push(create(Value::Kind::Tuple));
             break;
         case 't': // TUPLE
         {
-            auto tuple = make(Value::Kind::Tuple);
+            auto tuple = create(Value::Kind::Tuple);
             tuple->items = popToMark();
             push(std::move(tuple));
             break;
@@ -237,7 +272,7 @@ Ref Reader::run() {
         case 0x86: // TUPLE2
         case 0x87: // TUPLE3
         {
-            auto tuple = make(Value::Kind::Tuple);
+            auto tuple = create(Value::Kind::Tuple);
             tuple->items.resize(opcode - 0x84);
             for (auto it = tuple->items.rbegin(); it != tuple->items.rend(); ++it) {
                 *it = pop();
@@ -246,11 +281,11 @@ Ref Reader::run() {
             break;
         }
         case ']': // EMPTY_LIST
-            push(make(Value::Kind::List));
+            push(create(Value::Kind::List));
             break;
         case 'l': // LIST
         {
-            auto list = make(Value::Kind::List);
+            auto list = create(Value::Kind::List);
             list->items = popToMark();
             push(std::move(list));
             break;
@@ -268,11 +303,11 @@ Ref Reader::run() {
             break;
         }
         case '}': // EMPTY_DICT
-            push(make(Value::Kind::Dict));
+            push(create(Value::Kind::Dict));
             break;
         case 'd': // DICT
         {
-            auto dict = make(Value::Kind::Dict);
+            auto dict = create(Value::Kind::Dict);
             setItems(dict, popToMark());
             push(std::move(dict));
             break;
@@ -292,9 +327,10 @@ Ref Reader::run() {
         }
         case 'c': // GLOBAL
         {
-            auto global = make(Value::Kind::Global);
+            auto global = create(Value::Kind::Global);
             global->text = readLine();
             global->text += "." + readLine();
+            checkGlobalName(global->text);
             push(std::move(global));
             break;
         }
@@ -302,9 +338,13 @@ Ref Reader::run() {
         {
             auto name = pop();
             auto module = pop();
-            auto global = make(Value::Kind::Global);
-            global->text = expect(module, Value::Kind::String, "STACK_GLOBAL's module").text + "." +
-                           expect(name, Value::Kind::String, "STACK_GLOBAL's name").text;
+            const auto& moduleText =
+                expect(module, Value::Kind::String, "STACK_GLOBAL's module").text;
+            const auto& nameText = expect(name, Value::Kind::String, "STACK_GLOBAL's name").text;
+            checkGlobalName(moduleText);
+            checkGlobalName(nameText);
+            auto global = create(Value::Kind::Global);
+            global->text = moduleText + "." + nameText;
             push(std::move(global));
             break;
         }
@@ -324,7 +364,7 @@ Ref Reader::run() {
             memoGet(readLittle(4));
             break;
         case 'Q': // BINPERSID
-            push(m_hooks.persistentLoad(pop()));
+            push(made(m_hooks.persistentLoad(pop())));
             break;
         case 'R': // REDUCE
         {
@@ -361,10 +401,13 @@ Ref Reader::run() {
 
 } // namespace
 
-Ref readPickle(std::string_view data, const std::string& where, const Hooks& hooks) {
+Unpickled readPickle(std::string_view data, const std::string& where, const Hooks& hooks) {
     Reader reader(data, hooks);
     try {
-        return reader.run();
+        Unpickled result;
+        result.root = reader.run();
+        result.values = reader.takeValues();
+        return result;
     } catch (const Fault& fault) {
         throw ModelError(where + ": data.pkl at byte " + std::to_string(reader.position()) + ": " +
                          fault.what());

@@ -47,8 +47,31 @@ struct Hooks {
     std::function<Ref(const std::string& global, const Ref& args)> call;
 };
 
+// At most this many opcodes run: each allocates at most a few hundred bytes, so a
+// hostile pickle cannot build gigabytes of values (a torch.save of a state dict
+// runs about 25 per tensor).
+constexpr std::size_t kMaxPickleOpcodes = 2'000'000;
+// Module and class names longer than this are refused (STACK_GLOBAL joins two strings).
+constexpr std::size_t kMaxGlobalName = 1024;
+
+// What readPickle built: the root value, and every container it made, so that they are
+// taken apart without recursion (a list nested a million deep) and without leaks
+// (a list that holds itself) when this object goes. Keep it while reading root.
+class Unpickled {
+public:
+    Unpickled() = default;
+    Unpickled(Unpickled&&) = default;
+    Unpickled& operator=(Unpickled&&) = delete;
+    Unpickled(const Unpickled&) = delete;
+    Unpickled& operator=(const Unpickled&) = delete;
+    ~Unpickled();
+
+    Ref root;
+    std::vector<Ref> values; // every container made, the hooks' included
+};
+
 // The pickle's value. ModelError "<where>: data.pkl at byte N: what" for a fault,
-// an unsupported opcode or a truncated pickle.
-Ref readPickle(std::string_view data, const std::string& where, const Hooks& hooks);
+// an unsupported opcode, a truncated pickle or one over the limits above.
+Unpickled readPickle(std::string_view data, const std::string& where, const Hooks& hooks);
 
 } // namespace issuebert::pickle

@@ -7,12 +7,15 @@
 
 #include "core/io/errors.h"
 #include "core/model/pickle_reader.h"
+#include "core/model/zip_layout.h"
 
 #include <caffe2/serialize/inline_container.h>
 
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <unordered_map>
 
 namespace issuebert {
@@ -47,6 +50,12 @@ private:
 
     caffe2::serialize::PyTorchStreamReader& m_zip;
     std::unordered_map<std::string, torch::Tensor> m_storages; // key -> flat data
+    // Bytes of the storages read, and of the tensors copied out of them: copies
+    // may not exceed twice the storages, so views cannot multiply the file's size.
+    // (A weight saved beside its transpose and a slice of it copies 1.25 times.)
+    static constexpr int64_t kMaxCopiedPerStored = 2;
+    int64_t m_storageBytes = 0;
+    int64_t m_copiedBytes = 0;
 };
 
 // ('storage', torch.FloatStorage, key, location, numel): the flat data of data/<key>.
@@ -58,7 +67,7 @@ Ref TensorBuilder::storage(const Ref& id) {
     const auto& type = expect(parts[1], Value::Kind::Global, "a storage type").text;
     const auto dtype = storageTypes().find(type);
     if (dtype == storageTypes().end()) {
-        throw Fault("unsupported storage type " + type);
+        throw Fault("unsupported storage type " + quote(type));
     }
     const auto& key = expect(parts[2], Value::Kind::String, "a storage key").text;
     const int64_t numel = expect(parts[4], Value::Kind::Int, "a storage size").integer;
@@ -69,13 +78,13 @@ Ref TensorBuilder::storage(const Ref& id) {
     }
     const std::string record = "data/" + key;
     if (!m_zip.hasRecord(record)) {
-        throw Fault("storage " + record + " is missing from the archive");
+        throw Fault("storage " + quote(record) + " is missing from the archive");
     }
     auto [data, bytes] = m_zip.getRecord(record);
     const auto elementSize = static_cast<int64_t>(c10::elementSize(dtype->second));
     if (numel < 0 || numel > static_cast<int64_t>(bytes) / elementSize) {
-        throw Fault("storage " + record + " holds " + std::to_string(bytes) + " bytes, not " +
-                    std::to_string(numel) + " elements of " + type);
+        throw Fault("storage " + quote(record) + " holds " + std::to_string(bytes) +
+                    " bytes, not " + std::to_string(numel) + " elements of " + quote(type));
     }
     // The tensor adopts the record's buffer: no copy.
     auto owner = std::make_shared<at::DataPtr>(std::move(data));
@@ -86,6 +95,7 @@ Ref TensorBuilder::storage(const Ref& id) {
         storage->tensor = storage->tensor.view(torch::kUInt8).ne(0);
     }
     m_storages.emplace(key, storage->tensor);
+    m_storageBytes += static_cast<int64_t>(bytes);
     return storage;
 }
 
@@ -99,6 +109,29 @@ std::vector<int64_t> sizes(const Ref& value, const std::string& role) {
         out.push_back(size);
     }
     return out;
+}
+
+// A view must read each element of its storage at most once: with the dimensions of
+// size above 1 ordered by stride, each stride must pass everything the smaller ones
+// reach. Stride 0 (an expanded tensor) and overlapping views are refused, so a view
+// never holds more elements than its storage.
+void checkNoOverlap(const std::vector<int64_t>& shape, const std::vector<int64_t>& strides) {
+    std::vector<std::pair<int64_t, int64_t>> dims; // stride, size
+    for (std::size_t i = 0; i < shape.size(); ++i) {
+        if (shape[i] > 1) {
+            dims.emplace_back(strides[i], shape[i]);
+        }
+    }
+    std::sort(dims.begin(), dims.end());
+    int64_t reach = 0; // the furthest element the smaller strides reach, from the first
+    for (const auto& [stride, size] : dims) {
+        if (stride <= reach) {
+            throw Fault("a tensor of size " + c10::str(c10::IntArrayRef(shape)) + " and stride " +
+                        c10::str(c10::IntArrayRef(strides)) +
+                        " reads elements of its storage more than once");
+        }
+        reach += (size - 1) * stride; // bounded: checked against the storage before
+    }
 }
 
 // _rebuild_tensor_v2(storage, offset, size, stride, ...): a view, checked against the storage.
@@ -129,6 +162,9 @@ Ref TensorBuilder::rebuildTensor(const std::vector<Ref>& args) {
         throw Fault("a tensor of size " + c10::str(c10::IntArrayRef(shape)) + " reaches element " +
                     std::to_string(last) + " of a storage of " + std::to_string(storage.numel()));
     }
+    if (!empty) {
+        checkNoOverlap(shape, strides);
+    }
     auto tensor = pickle::make(Value::Kind::Tensor);
     if (empty) {
         tensor->tensor = torch::empty(shape, storage.options());
@@ -136,6 +172,12 @@ Ref TensorBuilder::rebuildTensor(const std::vector<Ref>& args) {
         tensor->tensor = storage.as_strided(shape, strides, offset);
         // A view of part of a storage would keep all of it alive: copy it out.
         if (!tensor->tensor.is_contiguous() || tensor->tensor.numel() != storage.numel()) {
+            m_copiedBytes += tensor->tensor.numel() * static_cast<int64_t>(storage.element_size());
+            if (m_copiedBytes > kMaxCopiedPerStored * m_storageBytes) {
+                throw Fault("its tensors are views that together read " +
+                            std::to_string(m_copiedBytes) + " bytes out of storages of " +
+                            std::to_string(m_storageBytes) + " (a file that multiplies its size)");
+            }
             tensor->tensor = tensor->tensor.clone(at::MemoryFormat::Contiguous);
         }
     }
@@ -143,7 +185,7 @@ Ref TensorBuilder::rebuildTensor(const std::vector<Ref>& args) {
 }
 
 Ref TensorBuilder::call(const std::string& global, const Ref& args) {
-    const std::string refusal = "the file holds a " + global +
+    const std::string refusal = "the file holds a " + quote(global) +
                                 " object; only state dicts of tensors can be read (no Python "
                                 "code runs here)";
     if (args == nullptr) { // NEWOBJ: no part of a state dict is built that way
@@ -183,7 +225,10 @@ std::vector<std::pair<std::string, torch::Tensor>> readPytorchBin(const std::str
                                   : ""));
         }
     }
-    Ref root;
+    // LibTorch's reader allocates what each entry declares before reading it:
+    // prove first that every entry lies whole inside the file, uncompressed.
+    (void)checkZipLayout(path);
+    std::optional<pickle::Unpickled> unpickled; // holds every value while root is read
     try {
         caffe2::serialize::PyTorchStreamReader zip(path);
         if (zip.hasRecord("byteorder")) {
@@ -202,8 +247,8 @@ std::vector<std::pair<std::string, torch::Tensor>> readPytorchBin(const std::str
         const pickle::Hooks hooks{
             [&](const Ref& id) { return builder.storage(id); },
             [&](const std::string& global, const Ref& args) { return builder.call(global, args); }};
-        root = pickle::readPickle(std::string_view(static_cast<const char*>(data.get()), size),
-                                  path, hooks);
+        unpickled.emplace(pickle::readPickle(
+            std::string_view(static_cast<const char*>(data.get()), size), path, hooks));
     } catch (const Error&) {
         throw;
     } catch (const std::exception& e) { // c10::Error from a corrupt zip, bad_alloc, ...
@@ -211,6 +256,7 @@ std::vector<std::pair<std::string, torch::Tensor>> readPytorchBin(const std::str
         throw ModelError(path + ": cannot read the archive: " + what.substr(0, what.find('\n')));
     }
 
+    const Ref& root = unpickled->root;
     if (root->kind != Value::Kind::Dict) {
         throw ModelError(path + ": expected a state dict (name -> tensor), found a " +
                          pickle::kindName(root->kind));
@@ -222,7 +268,7 @@ std::vector<std::pair<std::string, torch::Tensor>> readPytorchBin(const std::str
                              std::string(pickle::kindName(key->kind)) + ", not a name");
         }
         if (value->kind != Value::Kind::Tensor) {
-            throw ModelError(path + ": entry '" + key->text + "' is a " +
+            throw ModelError(path + ": entry " + quote(key->text) + " is a " +
                              pickle::kindName(value->kind) +
                              ", not a tensor (a training checkpoint? save model.state_dict())");
         }

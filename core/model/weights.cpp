@@ -39,8 +39,15 @@ std::vector<std::pair<std::string, torch::Tensor>> loadSharded(const std::string
     std::set<std::string> expected;
     for (const auto& [name, shard] : index.at("weight_map").items()) {
         if (!shard.is_string() || fs::path(shard.get<std::string>()).has_parent_path()) {
-            throw ModelError(path + ": weight_map entry '" + name +
-                             "' must name a shard file in the same folder");
+            throw ModelError(path + ": weight_map entry " + quote(name) +
+                             " must name a shard file in the same folder");
+        }
+        // A shard is a weights file: an index naming an index (itself, or one that
+        // names it back) would be read without end.
+        if (endsWith(shard.get<std::string>(), ".index.json")) {
+            throw ModelError(path + ": weight_map entry " + quote(name) + " names " +
+                             quote(shard.get<std::string>()) +
+                             ", another index, not a shard of weights");
         }
         if (std::find(shards.begin(), shards.end(), shard.get<std::string>()) == shards.end()) {
             shards.push_back(shard.get<std::string>());
@@ -56,8 +63,8 @@ std::vector<std::pair<std::string, torch::Tensor>> loadSharded(const std::string
         }
     }
     if (!expected.empty()) {
-        throw ModelError(path + ": tensor '" + *expected.begin() +
-                         "' of the weight_map is in none of the shards");
+        throw ModelError(path + ": tensor " + quote(*expected.begin()) +
+                         " of the weight_map is in none of the shards");
     }
     return tensors;
 }
