@@ -1,5 +1,6 @@
-// AtomicFile: temporary name (O_EXCL, so two writers never share one), fsync,
-// rename, fsync of the folder. POSIX only, as the rest of core.
+// AtomicFile: temporary name (O_EXCL, so two writers never share one; the
+// process id in it tells a killed writer's leftovers), fsync, the old file's
+// permissions, rename, fsync of the folder. POSIX only, as the rest of core.
 #include "core/io/atomic_file.h"
 
 #include "core/io/errors.h"
@@ -9,7 +10,10 @@
 #include <filesystem>
 #include <random>
 
+#include <csignal>
+
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace issuebert {
@@ -30,30 +34,106 @@ bool syncPath(const std::string& path, int flags) {
     return ok;
 }
 
+// Whether a process with this id runs (or may: one we may not signal runs).
+bool processRuns(long long pid) {
+    if (pid <= 0 || pid != static_cast<pid_t>(pid)) {
+        return false;
+    }
+    return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH;
+}
+
+constexpr const char* kFileKind = ".tmp-";
+
 } // namespace
 
-AtomicFile::AtomicFile(const std::string& path) : m_path(path) {
-    const std::filesystem::path target(path);
-    const std::filesystem::path folder =
-        target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
+std::string followLinks(const std::string& path) {
+    namespace fs = std::filesystem;
+    fs::path current(path);
+    for (int hop = 0; hop < 40; ++hop) {
+        std::error_code ec;
+        if (!fs::is_symlink(current, ec)) {
+            return current.string();
+        }
+        const fs::path next = fs::read_symlink(current, ec);
+        if (ec) {
+            throw IoError("cannot follow the link " + current.string() + ": " + ec.message());
+        }
+        current = next.is_absolute() ? next : current.parent_path() / next;
+    }
+    throw IoError("cannot write " + path + ": more than 40 symbolic links (a loop?)");
+}
+
+std::string temporarySibling(const std::string& target, const std::string& kind) {
+    const std::filesystem::path path(target);
     std::random_device random;
+    std::string name = ".";
+    name += path.filename().string();
+    name += kind;
+    name += std::to_string(::getpid());
+    name += "-";
+    name += std::to_string(random());
+    return (path.parent_path() / name).string();
+}
+
+std::vector<std::string> staleTemporaries(const std::string& target, const std::string& kind) {
+    namespace fs = std::filesystem;
+    const fs::path path(target);
+    const std::string prefix = "." + path.filename().string() + kind;
+    const fs::path folder = path.has_parent_path() ? path.parent_path() : fs::path(".");
+    std::vector<std::string> stale;
+    std::error_code ec;
+    for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        if (name.size() <= prefix.size() || name.compare(0, prefix.size(), prefix) != 0) {
+            continue;
+        }
+        // PID-RANDOM: only a writer that no longer runs leaves its temporary.
+        const std::string rest = name.substr(prefix.size());
+        const auto dash = rest.find('-');
+        if (dash == 0 || dash == std::string::npos ||
+            rest.find_first_not_of("0123456789") != dash || dash > 9) {
+            continue;
+        }
+        if (!processRuns(std::stoll(rest.substr(0, dash)))) {
+            stale.push_back(it->path().string());
+        }
+    }
+    return stale;
+}
+
+void removeStaleTemporaries(const std::string& target, const std::string& kind) {
+    for (const auto& path : staleTemporaries(target, kind)) {
+        std::error_code ignored;
+        std::filesystem::remove_all(path, ignored);
+    }
+}
+
+void syncFile(const std::string& path) {
+    if (!syncPath(path, O_RDONLY)) {
+        throw IoError(systemError("flush to disk", path));
+    }
+}
+
+void syncFolder(const std::string& path) {
+    // Some file systems refuse fsync on a folder; the data itself is safe.
+    syncPath(path.empty() ? "." : path, O_RDONLY | O_DIRECTORY);
+}
+
+AtomicFile::AtomicFile(const std::string& path) : m_path(followLinks(path)) {
+    removeStaleTemporaries(m_path, kFileKind);
     // Hidden and in the same folder: rename() is atomic only within one file system.
     for (int attempt = 0; attempt < 100 && m_tempPath.empty(); ++attempt) {
-        std::string name = ".";
-        name += target.filename().string();
-        name += ".tmp-";
-        name += std::to_string(random());
-        const std::string candidate = (folder / name).string();
+        const std::string candidate = temporarySibling(m_path, kFileKind);
         const int fd = ::open(candidate.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
         if (fd >= 0) {
             ::close(fd);
             m_tempPath = candidate;
         } else if (errno != EEXIST) {
-            throw IoError(systemError("create a temporary file for", path));
+            throw IoError(systemError("create a temporary file for", m_path));
         }
     }
     if (m_tempPath.empty()) {
-        throw IoError("cannot create a temporary file for " + path + ": every name is taken");
+        throw IoError("cannot create a temporary file for " + m_path + ": every name is taken");
     }
     m_out.open(m_tempPath, std::ios::binary | std::ios::trunc);
     if (!m_out) {
@@ -80,13 +160,17 @@ void AtomicFile::commit() {
     if (!syncPath(m_tempPath, O_RDONLY)) {
         throw IoError(systemError("flush to disk", m_path));
     }
+    // The replaced file's permissions (a new file has the umask's, as any file).
+    struct stat old {};
+    if (::stat(m_path.c_str(), &old) == 0 &&
+        ::chmod(m_tempPath.c_str(), old.st_mode & 07777) != 0) {
+        throw IoError(systemError("keep the permissions of", m_path));
+    }
     if (::rename(m_tempPath.c_str(), m_path.c_str()) != 0) {
         throw IoError(systemError("replace", m_path));
     }
     m_committed = true;
-    const std::filesystem::path parent = std::filesystem::path(m_path).parent_path();
-    // Best effort: some file systems refuse fsync on a folder; the data itself is safe.
-    syncPath(parent.empty() ? "." : parent.string(), O_RDONLY | O_DIRECTORY);
+    syncFolder(std::filesystem::path(m_path).parent_path().string());
 }
 
 void writeFileAtomically(const std::string& path, const std::function<void(std::ostream&)>& write) {

@@ -8,7 +8,6 @@
 
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <sstream>
 
 namespace fs = std::filesystem;
@@ -25,6 +24,9 @@ constexpr const char* kSpecialTokensMap =
 constexpr const char* kTokenizerConfig =
     R"({"do_lower_case": true, "tokenize_chinese_chars": true, "strip_accents": null, "tokenizer_class": "BertTokenizer", "model_max_length": 512, "cls_token": "[CLS]", "mask_token": "[MASK]", "pad_token": "[PAD]", "sep_token": "[SEP]", "unk_token": "[UNK]"})"
     "\n";
+
+constexpr const char* kTempKind = ".tmp-";
+constexpr const char* kOldKind = ".old-";
 
 torch::Dtype torchDtype(SaveDtype dtype) {
     switch (dtype) {
@@ -55,15 +57,28 @@ void writeText(const fs::path& path, const std::string& text) {
     writeFileAtomically(path.string(), [&](std::ostream& out) { out << text; });
 }
 
-// A name beside target that no one else uses: ".NAME.tmp-1234567".
+// A name beside target that no one else uses: ".NAME.tmp-PID-RANDOM".
 fs::path siblingName(const fs::path& target, const char* kind) {
-    std::random_device random;
     for (;;) {
-        fs::path candidate = target.parent_path() /
-                             ("." + target.filename().string() + kind + std::to_string(random()));
+        fs::path candidate = temporarySibling(target.string(), kind);
         std::error_code ec;
         if (!fs::exists(candidate, ec)) {
             return candidate;
+        }
+    }
+}
+
+// What a save killed part-way left beside target: its half-written folder goes;
+// a folder it had moved aside comes back if nothing replaced it (never lose a
+// model), and goes otherwise.
+void cleanUpKilledSave(const fs::path& target) {
+    removeStaleTemporaries(target.string(), kTempKind);
+    std::error_code ec;
+    for (const auto& aside : staleTemporaries(target.string(), kOldKind)) {
+        if (!fs::exists(target, ec)) {
+            fs::rename(aside, target, ec);
+        } else {
+            fs::remove_all(aside, ec);
         }
     }
 }
@@ -149,6 +164,7 @@ void saveModelFolder(BertClassifierImpl& model, const std::string& tokenizerDir,
     if (target.filename().empty()) {
         target = target.parent_path(); // "out/" names the folder "out"
     }
+    cleanUpKilledSave(target);
     std::error_code ec;
     const bool replacing = fs::exists(target, ec);
     if (replacing && (!fs::is_directory(target, ec) ||
@@ -159,16 +175,17 @@ void saveModelFolder(BertClassifierImpl& model, const std::string& tokenizerDir,
     if (!fs::create_directories(target.parent_path(), ec) && ec) {
         throw IoError(target.parent_path().string() + ": cannot create (" + ec.message() + ")");
     }
-    FolderGuard temp{siblingName(target, ".tmp-")};
+    FolderGuard temp{siblingName(target, kTempKind)};
     if (!fs::create_directory(temp.path, ec)) {
         throw IoError(temp.path.string() + ": cannot create (" + ec.message() + ")");
     }
     writeFiles(model, fs::path(tokenizerDir), temp.path, options);
+    syncFolder(temp.path.string()); // each file is synced; now the folder's entries
 
     // The old folder steps aside before the new one moves in, and goes last.
     FolderGuard old;
     if (replacing) {
-        old.path = siblingName(target, ".old-");
+        old.path = siblingName(target, kOldKind);
         fs::rename(target, old.path, ec);
         if (ec) {
             old.path.clear();
@@ -185,6 +202,7 @@ void saveModelFolder(BertClassifierImpl& model, const std::string& tokenizerDir,
         throw IoError(target.string() + ": cannot write (" + ec.message() + ")");
     }
     temp.path.clear();
+    syncFolder(target.parent_path().string());
 }
 
 } // namespace issuebert

@@ -131,9 +131,13 @@ void saveLastCheckpoint(BertClassifierImpl& model, const AdamW& optimizer,
     } catch (const c10::Error& e) {
         throw IoError(pending + "/" + kRngFile + ": cannot write: " + e.what_without_backtrace());
     }
-    // The state file goes last: its presence marks a complete checkpoint.
+    // Every file is on disk before the state file, which goes last: its presence
+    // marks a complete checkpoint (the model folder's files are synced as written).
+    syncFile(pending + "/" + kOptimizerFile);
+    syncFile(pending + "/" + kRngFile);
     writeFileAtomically(pending + "/" + kStateFile,
                         [&](std::ostream& out) { out << trainerStateJson(state); });
+    syncFolder(pending);
     const std::string old = lastDir + ".old";
     fs::remove_all(old, ec);
     if (fs::exists(lastDir)) {
@@ -146,6 +150,7 @@ void saveLastCheckpoint(BertClassifierImpl& model, const AdamW& optimizer,
     if (ec) {
         throw IoError(lastDir + ": cannot move the new checkpoint into place: " + ec.message());
     }
+    syncFolder(fs::path(lastDir).parent_path().string());
     fs::remove_all(old, ec);
 }
 

@@ -11,12 +11,14 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
+#include <vector>
 
 // Last: it replaces the CHECK macros LibTorch brings (glog's).
 #include "tests/support/unit.h"
@@ -381,6 +383,32 @@ TEST_CASE("save: an existing model folder is replaced whole; anything else is re
         saveModelFolder(*model, empty.path().string(), (empty.path() / "m").string(), {}),
         ModelError, "vocab.txt: missing");
     CHECK(fs::is_empty(empty.path())); // the half-written folder is gone
+}
+
+TEST_CASE("save: what a killed save left is cleaned up, and a model it moved aside comes back") {
+    unit::TempDir temp;
+    writeVocab(temp.path());
+    BertClassifier model(parseBertConfig(kTinyConfig, "config.json"),
+                         ClassifierOptions{HeadKind::Linear, Pooling::Pooler, {"a", "b"}});
+    const fs::path out = temp.path() / "model";
+    saveModelFolder(*model, temp.path().string(), out.string(), {});
+    // Killed between its two renames: the old model aside, nothing in its place,
+    // and a half-written new folder, both named with a process id that cannot run
+    // (above Linux's PID_MAX_LIMIT).
+    const long gone = 4'194'305;
+    fs::rename(out, temp.path() / (".model.old-" + std::to_string(gone) + "-1"));
+    touch(temp.path() / (".model.tmp-" + std::to_string(gone) + "-2") / "config.json", "{");
+    CHECK(!fs::exists(out));
+    saveModelFolder(*model, temp.path().string(), (temp.path() / "other").string(), {});
+    CHECK(!fs::exists(out)); // another folder's save leaves this one's leftovers alone
+    saveModelFolder(*model, temp.path().string(), out.string(), {});
+    CHECK(fs::exists(out / "model.safetensors"));
+    std::vector<std::string> names;
+    for (const auto& entry : fs::directory_iterator(temp.path())) {
+        names.push_back(entry.path().filename().string());
+    }
+    std::sort(names.begin(), names.end());
+    CHECK_EQ(names, (std::vector<std::string>{"model", "other", "vocab.txt"}));
 }
 
 TEST_CASE("info: inspectModel reports size, shape, labels, dtype and where it was found") {
