@@ -24,7 +24,9 @@
 
 namespace issuebert {
 
-static_assert(std::endian::native == std::endian::little,
+// (The compiler's macro rather than C++20's std::endian: the fuzz build compiles
+// this file as C++17, where clang 14 can read LibTorch 1.13's headers.)
+static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
               "safetensors stores little-endian data; a big-endian host would need byte swaps");
 
 namespace {
@@ -392,9 +394,9 @@ void saveSafetensors(const std::string& path,
         if (!tensor.defined()) {
             throw ModelError(where + " is undefined");
         }
-        const auto row = std::find_if(std::begin(kDtypes), std::end(kDtypes), [&](const auto& r) {
-            return r.torchDtype == tensor.scalar_type();
-        });
+        const auto dtype = tensor.scalar_type();
+        const auto row = std::find_if(std::begin(kDtypes), std::end(kDtypes),
+                                      [&](const auto& r) { return r.torchDtype == dtype; });
         if (row == std::end(kDtypes)) {
             throw ModelError(where + " has dtype " +
                              std::string(c10::toString(tensor.scalar_type())) +
