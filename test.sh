@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs every test: the full build with
 # the GUI, the Qt-free headless build (as on a GPU server), and the core tests
-# again under AddressSanitizer + UndefinedBehaviorSanitizer.
+# again under AddressSanitizer + UndefinedBehaviorSanitizer, with each fuzz
+# target replaying its seeds and a short burst of mutations (tests/fuzz).
 # Usage: ./test.sh [--quick]   --quick: dev build only, skipping slow tests
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -40,6 +41,6 @@ ctest --preset headless
 ib_log "build: asan (core tests)"
 ib_build asan -DISSUEBERT_WERROR=ON
 ib_log "test: asan"
-ctest --preset asan -L core
+ctest --preset asan -L "core|fuzz"
 
 ib_log "all tests passed"
