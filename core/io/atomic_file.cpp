@@ -6,6 +6,8 @@
 #include "core/io/errors.h"
 
 #include <cerrno>
+#include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <random>
@@ -44,6 +46,23 @@ bool processRuns(long long pid) {
 
 constexpr const char* kFileKind = ".tmp-";
 
+// This machine, as 8 hex digits of its host name: a temporary on a shared folder
+// (NFS, another container's process ids) is judged only by the machine that made it.
+const std::string& hostTag() {
+    static const std::string tag = [] {
+        char name[256] = {};
+        ::gethostname(name, sizeof name - 1);
+        uint32_t hash = 2166136261u; // FNV-1a
+        for (const char* c = name; *c != '\0'; ++c) {
+            hash = (hash ^ static_cast<unsigned char>(*c)) * 16777619u;
+        }
+        char hex[9];
+        std::snprintf(hex, sizeof hex, "%08x", hash);
+        return std::string(hex);
+    }();
+    return tag;
+}
+
 } // namespace
 
 std::string followLinks(const std::string& path) {
@@ -63,12 +82,18 @@ std::string followLinks(const std::string& path) {
     throw IoError("cannot write " + path + ": more than 40 symbolic links (a loop?)");
 }
 
+const std::string& temporaryHostTag() {
+    return hostTag();
+}
+
 std::string temporarySibling(const std::string& target, const std::string& kind) {
     const std::filesystem::path path(target);
     std::random_device random;
     std::string name = ".";
     name += path.filename().string();
     name += kind;
+    name += hostTag();
+    name += "-";
     name += std::to_string(::getpid());
     name += "-";
     name += std::to_string(random());
@@ -87,14 +112,23 @@ std::vector<std::string> staleTemporaries(const std::string& target, const std::
         if (name.size() <= prefix.size() || name.compare(0, prefix.size(), prefix) != 0) {
             continue;
         }
-        // PID-RANDOM: only a writer that no longer runs leaves its temporary.
+        // HOST-PID-RANDOM: only a writer on this machine that no longer runs
+        // leaves its temporary.
         const std::string rest = name.substr(prefix.size());
-        const auto dash = rest.find('-');
-        if (dash == 0 || dash == std::string::npos ||
-            rest.find_first_not_of("0123456789") != dash || dash > 9) {
+        const std::string host = hostTag() + "-";
+        if (rest.compare(0, host.size(), host) != 0) {
             continue;
         }
-        if (!processRuns(std::stoll(rest.substr(0, dash)))) {
+        const std::string numbers = rest.substr(host.size());
+        const auto dash = numbers.find('-');
+        const bool digits = dash != std::string::npos && dash > 0 && dash <= 9 &&
+                            dash + 1 < numbers.size() &&
+                            numbers.find_first_not_of("0123456789") == dash &&
+                            numbers.find_first_not_of("0123456789", dash + 1) == std::string::npos;
+        if (!digits) {
+            continue;
+        }
+        if (!processRuns(std::stoll(numbers.substr(0, dash)))) {
             stale.push_back(it->path().string());
         }
     }
@@ -137,7 +171,8 @@ AtomicFile::AtomicFile(const std::string& path) : m_path(followLinks(path)) {
     }
     m_out.open(m_tempPath, std::ios::binary | std::ios::trunc);
     if (!m_out) {
-        std::filesystem::remove(m_tempPath);
+        std::error_code ignored;
+        std::filesystem::remove(m_tempPath, ignored);
         throw IoError("cannot open " + m_tempPath + " for writing");
     }
 }
@@ -157,14 +192,15 @@ void AtomicFile::commit() {
     if (!written || m_out.fail()) {
         throw IoError("cannot write " + m_path + " (is the disk full?)");
     }
-    if (!syncPath(m_tempPath, O_RDONLY)) {
-        throw IoError(systemError("flush to disk", m_path));
-    }
-    // The replaced file's permissions (a new file has the umask's, as any file).
+    // The replaced file's permissions (a new file has the umask's, as any file),
+    // set before the sync so that it covers them too.
     struct stat old {};
     if (::stat(m_path.c_str(), &old) == 0 &&
         ::chmod(m_tempPath.c_str(), old.st_mode & 07777) != 0) {
         throw IoError(systemError("keep the permissions of", m_path));
+    }
+    if (!syncPath(m_tempPath, O_RDONLY)) {
+        throw IoError(systemError("flush to disk", m_path));
     }
     if (::rename(m_tempPath.c_str(), m_path.c_str()) != 0) {
         throw IoError(systemError("replace", m_path));

@@ -48,13 +48,16 @@ void writeFileAtomically(const std::string& path, const std::function<void(std::
 // target that may not exist yet); IoError after 40 links.
 std::string followLinks(const std::string& path);
 
-// A name beside target that no one else uses: ".NAME" + kind + "PID-RANDOM", PID
-// this process's id. Nothing is created.
+// A name beside target that no one else uses: ".NAME" + kind + "HOST-PID-RANDOM",
+// HOST a hash of this machine's name, PID this process's id. Nothing is created.
 std::string temporarySibling(const std::string& target, const std::string& kind);
 
-// The temporaries beside target of this kind (files or folders) that processes
-// no longer running left behind (killed mid-write), and their removal (best effort).
+// The temporaries beside target of this kind (files or folders) that processes of
+// this machine no longer running left behind (killed mid-write), and their
+// removal (best effort).
 std::vector<std::string> staleTemporaries(const std::string& target, const std::string& kind);
+// HOST in those names: 8 hex digits of a hash of this machine's name.
+const std::string& temporaryHostTag();
 void removeStaleTemporaries(const std::string& target, const std::string& kind);
 
 // fsync of a file (written by any descriptor) or of a folder's entries; IoError

@@ -84,8 +84,12 @@ std::string escaped(std::string_view text, std::string_view keep) {
 
 std::string quote(std::string_view text, std::size_t longest) {
     std::size_t cut = std::min(text.size(), longest);
-    while (cut < text.size() && cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) {
-        --cut; // not inside a UTF-8 character
+    // Not inside a UTF-8 character: back over at most three continuation bytes
+    // (more are no character, and are escaped one by one).
+    for (int back = 0; back < 3 && cut < text.size() && cut > 0 &&
+                       (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80;
+         ++back) {
+        --cut;
     }
     return "'" + escaped(text.substr(0, cut), {}) + (cut < text.size() ? "...'" : "'");
 }

@@ -148,9 +148,14 @@ private:
             dict->pairs.emplace_back(std::move(flat[i]), std::move(flat[i + 1]));
         }
     }
-    static void checkGlobalName(const std::string& text) {
+    void checkGlobalName(const std::string& text) {
         if (text.size() > kMaxGlobalName) {
             fail("a module or class name of " + std::to_string(text.size()) + " bytes");
+        }
+        m_globalBytes += text.size();
+        if (m_globalBytes > kMaxGlobalBytes) {
+            fail("its module and class names hold more than " + std::to_string(kMaxGlobalBytes) +
+                 " bytes together");
         }
     }
     Ref call(const Ref& callable, Ref args) {
@@ -166,7 +171,8 @@ private:
     std::vector<Ref> m_stack;
     std::vector<std::size_t> m_marks; // stack sizes at each MARK
     std::unordered_map<uint64_t, Ref> m_memo;
-    Unpickled m_made; // its destructor takes the values apart if run() throws
+    std::size_t m_globalBytes = 0; // the names checkGlobalName has counted
+    Unpickled m_made;              // its destructor takes the values apart if run() throws
 };
 
 Ref Reader::run() {

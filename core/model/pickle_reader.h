@@ -47,12 +47,16 @@ struct Hooks {
     std::function<Ref(const std::string& global, const Ref& args)> call;
 };
 
-// At most this many opcodes run: each allocates at most a few hundred bytes, so a
-// hostile pickle cannot build gigabytes of values (a torch.save of a state dict
-// runs about 25 per tensor).
+// At most this many opcodes run: apart from the names below and copies of the
+// pickle's own bytes, each allocates at most a few hundred bytes, so a hostile
+// pickle cannot build gigabytes of values (a torch.save of a state dict runs
+// about 25 per tensor).
 constexpr std::size_t kMaxPickleOpcodes = 2'000'000;
-// Module and class names longer than this are refused (STACK_GLOBAL joins two strings).
+// Module and class names longer than this are refused, and all the names a pickle
+// builds may hold this many bytes together (STACK_GLOBAL joins two strings the
+// memo can repeat, so the names are new text, not bytes of the pickle).
 constexpr std::size_t kMaxGlobalName = 1024;
+constexpr std::size_t kMaxGlobalBytes = 1 << 20;
 
 // What readPickle built: the root value, and every container it made, so that they are
 // taken apart without recursion (a list nested a million deep) and without leaks

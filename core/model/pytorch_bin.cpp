@@ -226,16 +226,23 @@ std::vector<std::pair<std::string, torch::Tensor>> readPytorchBin(const std::str
         }
     }
     // LibTorch's reader allocates what each entry declares before reading it:
-    // prove first that every entry lies whole inside the file, uncompressed.
-    (void)checkZipLayout(path);
+    // prove first that every entry lies whole inside the file, uncompressed, and
+    // hand the reader the stream checked (a file replaced meanwhile is not read).
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        throw IoError("cannot open " + path);
+    }
+    (void)checkZipLayout(in, path);
+    in.clear();
+    in.seekg(0);
     std::optional<pickle::Unpickled> unpickled; // holds every value while root is read
     try {
-        caffe2::serialize::PyTorchStreamReader zip(path);
+        caffe2::serialize::PyTorchStreamReader zip(&in);
         if (zip.hasRecord("byteorder")) {
             auto [data, size] = zip.getRecord("byteorder");
             const std::string order(static_cast<const char*>(data.get()), size);
             if (order != "little") {
-                throw ModelError(path + ": tensors are stored " + order +
+                throw ModelError(path + ": tensors are stored " + quote(order, 20) +
                                  "-endian; only little-endian files can be read");
             }
         }

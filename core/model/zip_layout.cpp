@@ -33,12 +33,14 @@ uint64_t little(const std::string& bytes, std::size_t at, std::size_t count) {
 
 class File {
 public:
-    explicit File(const std::string& path) : m_path(path), m_in(path, std::ios::binary) {
-        if (!m_in) {
-            throw IoError("cannot open " + path);
-        }
+    File(std::istream& in, const std::string& path) : m_path(path), m_in(in) {
+        m_in.clear();
         m_in.seekg(0, std::ios::end);
-        m_size = static_cast<uint64_t>(m_in.tellg());
+        const auto end = m_in.tellg();
+        if (!m_in || end < 0) {
+            throw IoError(path + ": cannot read the file");
+        }
+        m_size = static_cast<uint64_t>(end);
     }
     uint64_t size() const { return m_size; }
     // count bytes at offset; the caller has checked they lie inside the file.
@@ -57,7 +59,7 @@ public:
 
 private:
     std::string m_path;
-    std::ifstream m_in;
+    std::istream& m_in;
     uint64_t m_size = 0;
 };
 
@@ -88,17 +90,21 @@ Directory findDirectory(File& file) {
     }
     Directory directory{little(tail, at + 10, 2), little(tail, at + 16, 4),
                         little(tail, at + 12, 4), endOffset};
-    const bool zip64 = directory.entries == 0xFFFF || directory.size == kSaturated ||
-                       directory.offset == kSaturated;
-    if (zip64) {
-        if (endOffset < kLocator64Bytes) {
-            file.fail("a ZIP64 archive without its ZIP64 locator");
-        }
-        const std::string locator = file.read(endOffset - kLocator64Bytes, kLocator64Bytes);
-        if (little(locator, 0, 4) != kLocator64Signature) {
-            file.fail("a ZIP64 archive without its ZIP64 locator");
-        }
-        const uint64_t end64 = little(locator, 8, 8);
+    const bool saturated = directory.entries == 0xFFFF || directory.size == kSaturated ||
+                           directory.offset == kSaturated;
+    // As miniz decides: a ZIP64 locator just before the end record means the
+    // ZIP64 end record's values are the ones read, whatever the 32-bit ones say.
+    bool locator = false;
+    std::string located;
+    if (endOffset >= kLocator64Bytes + kEnd64Bytes) {
+        located = file.read(endOffset - kLocator64Bytes, kLocator64Bytes);
+        locator = little(located, 0, 4) == kLocator64Signature;
+    }
+    if (saturated && !locator) {
+        file.fail("a ZIP64 archive without its ZIP64 locator");
+    }
+    if (locator) {
+        const uint64_t end64 = little(located, 8, 8);
         if (end64 > endOffset - kLocator64Bytes ||
             endOffset - kLocator64Bytes - end64 < kEnd64Bytes) {
             file.fail("the ZIP64 end record lies outside the file");
@@ -107,7 +113,20 @@ Directory findDirectory(File& file) {
         if (little(record, 0, 4) != kEnd64Signature) {
             file.fail("no ZIP64 end of central directory record where its locator points");
         }
-        directory = {little(record, 32, 8), little(record, 48, 8), little(record, 40, 8), end64};
+        if (little(record, 16, 4) != 0 || little(record, 20, 4) != 0 ||
+            little(record, 24, 8) != little(record, 32, 8)) {
+            file.fail("a multi-part zip archive");
+        }
+        const Directory wide{little(record, 32, 8), little(record, 48, 8), little(record, 40, 8),
+                             end64};
+        // Where the 32-bit fields are not saturated they must say the same: two
+        // directories would let a check read one and LibTorch's reader the other.
+        if ((directory.entries != 0xFFFF && directory.entries != wide.entries) ||
+            (directory.size != kSaturated && directory.size != wide.size) ||
+            (directory.offset != kSaturated && directory.offset != wide.offset)) {
+            file.fail("its ZIP64 and 32-bit end records name different central directories");
+        }
+        directory = wide;
     }
     if (directory.offset > directory.end || directory.size > directory.end - directory.offset) {
         file.fail("the central directory lies outside the file (a truncated download?)");
@@ -126,7 +145,15 @@ Directory findDirectory(File& file) {
 } // namespace
 
 std::vector<ZipEntry> checkZipLayout(const std::string& path) {
-    File file(path);
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        throw IoError("cannot open " + path);
+    }
+    return checkZipLayout(in, path);
+}
+
+std::vector<ZipEntry> checkZipLayout(std::istream& in, const std::string& path) {
+    File file(in, path);
     const Directory directory = findDirectory(file);
     const std::string records = file.read(directory.offset, directory.size);
 

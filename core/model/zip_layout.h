@@ -1,10 +1,11 @@
 // The layout of a torch.save zip archive, checked before LibTorch's reader touches
 // it: that reader allocates what an entry's directory record declares before it
 // reads a byte, so a hostile archive could ask for gigabytes it does not hold.
-// Core-internal; LibTorch-free (fuzzed by tests/fuzz/fuzz_model_files).
+// Core-internal; LibTorch-free (fuzzed through tests/fuzz/fuzz_weights).
 #pragma once
 
 #include <cstdint>
+#include <istream>
 #include <string>
 #include <vector>
 
@@ -24,8 +25,12 @@ struct ZipEntry {
 // stored uncompressed (as torch.save writes them, so no entry inflates beyond what
 // it declares), with equal declared and stored sizes, a local header where the
 // directory says, and no two entries sharing bytes (so reading every entry once
-// allocates at most the file's size). ZIP64 records are followed. ModelError
-// "<path>: what is wrong" otherwise; IoError if the file cannot be read.
+// allocates at most the file's size). ZIP64 records are read where miniz reads
+// them, and must agree with the 32-bit end record. ModelError "<path>: what is
+// wrong" otherwise; IoError if the file cannot be read.
 std::vector<ZipEntry> checkZipLayout(const std::string& path);
+// The same over an open stream (path names it in messages): the caller then hands
+// that stream to LibTorch's reader, so the file checked is the file read.
+std::vector<ZipEntry> checkZipLayout(std::istream& in, const std::string& path);
 
 } // namespace issuebert

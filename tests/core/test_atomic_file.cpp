@@ -96,21 +96,24 @@ TEST_CASE("atomic file: a symbolic link is written through to its target and sta
 TEST_CASE("atomic file: temporaries of a killed writer go; a running writer's stay") {
     const unit::TempDir dir;
     const fs::path target = dir.path() / "train.json";
-    const std::string dead =
-        "." + target.filename().string() + ".tmp-" + std::to_string(endedProcess()) + "-123";
-    const std::string alive =
-        "." + target.filename().string() + ".tmp-" + std::to_string(::getpid()) + "-456";
-    const std::string other = "." + target.filename().string() + ".tmp-notes";
-    for (const auto& name : {dead, alive, other}) {
+    const std::string prefix = "." + target.filename().string() + ".tmp-";
+    const std::string host = temporaryHostTag() + "-";
+    const std::string dead = prefix + host + std::to_string(endedProcess()) + "-123";
+    const std::string alive = prefix + host + std::to_string(::getpid()) + "-456";
+    // Another machine's (a shared folder), an older name, another file's.
+    const std::string elsewhere = prefix + "00000000-" + std::to_string(endedProcess()) + "-7";
+    const std::string other = prefix + "notes";
+    const std::string longer = prefix + host + std::to_string(endedProcess()) + "-8.tmp-x";
+    for (const auto& name : {dead, alive, elsewhere, other, longer}) {
         std::ofstream(dir.path() / name) << "partial";
     }
-    fs::create_directory(dir.path() / ("." + target.filename().string() + ".tmp-" +
-                                       std::to_string(endedProcess()) + "-9"));
+    fs::create_directory(dir.path() / (prefix + host + std::to_string(endedProcess()) + "-9"));
     CHECK_EQ(staleTemporaries(target.string(), ".tmp-").size(), std::size_t{2});
     writeText(target, "[]");
     CHECK(!fs::exists(dir.path() / dead));
-    CHECK(fs::exists(dir.path() / alive));
-    CHECK(fs::exists(dir.path() / other));
+    for (const auto& kept : {alive, elsewhere, other, longer}) {
+        CHECK(fs::exists(dir.path() / kept));
+    }
     CHECK(staleTemporaries(target.string(), ".tmp-").empty());
-    CHECK_EQ(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator()), 3);
+    CHECK_EQ(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator()), 5);
 }

@@ -14,8 +14,10 @@
 
 #include <caffe2/serialize/inline_container.h>
 
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <map>
 
 using namespace issuebert;
@@ -205,6 +207,30 @@ TEST_CASE("hostile pickle: endless opcodes and huge global names stop at their l
     const std::string name(5000, 'm');
     const auto global = writeArchive(dir, "\x80\x02" + unicode(name) + unicode("x") + "\x93.");
     CHECK(refusal(global).find("a module or class name of 5000 bytes") != std::string::npos);
+    // Two names of 1,000 bytes joined again and again from the memo: 5 bytes of
+    // pickle made 2 KB of new text each time. (Literals with NUL need lengths.)
+    std::string joins = "\x80\x02" + unicode(std::string(1000, 'm')) + std::string("q\0", 2) +
+                        unicode(std::string(1000, 'n')) + "q\x01";
+    for (int i = 0; i < 1000; ++i) {
+        joins += std::string("h\0h\x01\x93", 5);
+    }
+    const auto repeated = writeArchive(dir, joins + ".");
+    CHECK(refusal(repeated).find("its module and class names hold more than 1048576 bytes "
+                                 "together") != std::string::npos);
+}
+
+TEST_CASE("hostile pickle: a list that holds itself is freed when the result goes") {
+    const pickle::Hooks hooks{
+        [](const pickle::Ref&) -> pickle::Ref { throw pickle::Fault("no"); },
+        [](const std::string&, const pickle::Ref&) -> pickle::Ref { throw pickle::Fault("no"); }};
+    std::weak_ptr<pickle::Value> list;
+    {
+        pickle::Unpickled result = pickle::readPickle("\x80\x02]2a.", "t", hooks);
+        CHECK(result.root->kind == pickle::Value::Kind::List);
+        CHECK(result.root->items.size() == 1 && result.root->items[0] == result.root);
+        list = result.root;
+    }
+    CHECK(list.expired()); // a shared_ptr cycle would have kept it
 }
 
 TEST_CASE("hostile zip: entries that declare more than the file holds are refused first") {
@@ -239,6 +265,24 @@ TEST_CASE("hostile zip: entries that declare more than the file holds are refuse
     const auto cut = dir.write("pytorch_model.bin", archive.substr(0, archive.size() - 30));
     CHECK_THROWS_WITH(readPytorchBin(cut), ModelError,
                       prefix + "no end of central directory record");
+}
+
+TEST_CASE("hostile zip: a ZIP64 record that names another directory is refused") {
+    // torch.save writes a ZIP64 locator and end record beside the 32-bit one, and
+    // LibTorch's reader (miniz) then follows the ZIP64 one: it must say the same.
+    std::ifstream in(unit::sourcePath("tests/fixtures/pytorch_bin/state_dict.bin"),
+                     std::ios::binary);
+    std::string archive{std::istreambuf_iterator<char>(in), {}};
+    const auto locator = archive.rfind(std::string("PK\x06\x07", 4));
+    CHECK(locator != std::string::npos);
+    const unit::TempDir dir;
+    CHECK(!checkZipLayout(dir.write("ok.bin", archive)).empty());
+    uint64_t end64 = 0;
+    std::memcpy(&end64, archive.data() + locator + 8, 8);
+    archive[end64 + 48] = static_cast<char>(archive[end64 + 48] + 1); // the directory's offset
+    const auto path = dir.write("pytorch_model.bin", archive);
+    CHECK_THROWS_WITH(readPytorchBin(path), ModelError,
+                      "its ZIP64 and 32-bit end records name different central directories");
 }
 
 TEST_CASE("hostile zip: every archive torch.save wrote passes the layout check") {
@@ -277,6 +321,14 @@ TEST_CASE("hostile text: names from files are escaped in messages") {
              std::string("'caf\xc3\xa9 \\xc2\\x9b31m \\xff'"));
     CHECK_EQ(quote(std::string(100, 'x')), "'" + std::string(80, 'x') + "...'");
     CHECK_EQ(quote("\xc3\xa9\xc3\xa9", 3), std::string("'\xc3\xa9...'")); // never half a character
+    CHECK_EQ(
+        quote(std::string(100, '\x80'), 10), "'" + [] {
+            std::string escaped;
+            for (int i = 0; i < 7; ++i) {
+                escaped += "\\x80";
+            }
+            return escaped;
+        }() + "...'"); // continuation bytes alone: back three at most, each escaped
     CHECK_EQ(terminalSafe("line 1\n\tline 2 \x1b[2J\r"),
              std::string("line 1\n\tline 2 \\x1b[2J\\x0d"));
     // A state dict key with a terminal escape, in the message that names it.

@@ -1,6 +1,7 @@
 // Model folders: finding models in the Hugging Face and IssueBERT caches,
 // matching checkpoint keys (bert. prefix, gamma/beta), reporting missing and
 // unused weights as transformers does, saving a complete folder, inspecting.
+#include "core/io/atomic_file.h"
 #include "core/io/errors.h"
 #include "core/model/key_mapping.h"
 #include "core/model/model_folder.h"
@@ -392,17 +393,23 @@ TEST_CASE("save: what a killed save left is cleaned up, and a model it moved asi
                          ClassifierOptions{HeadKind::Linear, Pooling::Pooler, {"a", "b"}});
     const fs::path out = temp.path() / "model";
     saveModelFolder(*model, temp.path().string(), out.string(), {});
+    std::ifstream saved(out / "issuebert.json");
+    const std::string settings{std::istreambuf_iterator<char>(saved), {}};
     // Killed between its two renames: the old model aside, nothing in its place,
-    // and a half-written new folder, both named with a process id that cannot run
-    // (above Linux's PID_MAX_LIMIT).
-    const long gone = 4'194'305;
-    fs::rename(out, temp.path() / (".model.old-" + std::to_string(gone) + "-1"));
-    touch(temp.path() / (".model.tmp-" + std::to_string(gone) + "-2") / "config.json", "{");
-    CHECK(!fs::exists(out));
+    // and a half-written new folder, both named with this machine's tag and a
+    // process id that cannot run (above Linux's PID_MAX_LIMIT).
+    const std::string tag = temporaryHostTag() + "-4194305-";
+    fs::rename(out, temp.path() / (".model.old-" + tag + "1"));
+    touch(temp.path() / (".model.tmp-" + tag + "2") / "config.json", "{");
     saveModelFolder(*model, temp.path().string(), (temp.path() / "other").string(), {});
     CHECK(!fs::exists(out)); // another folder's save leaves this one's leftovers alone
-    saveModelFolder(*model, temp.path().string(), out.string(), {});
-    CHECK(fs::exists(out / "model.safetensors"));
+    // The next save of the folder brings the old model back before it writes;
+    // this one then fails (no vocabulary), so what stays is the old model itself.
+    unit::TempDir noVocab;
+    CHECK_THROWS_WITH(saveModelFolder(*model, noVocab.path().string(), out.string(), {}),
+                      ModelError, "vocab.txt: missing");
+    std::ifstream restored(out / "issuebert.json");
+    CHECK_EQ(std::string(std::istreambuf_iterator<char>(restored), {}), settings);
     std::vector<std::string> names;
     for (const auto& entry : fs::directory_iterator(temp.path())) {
         names.push_back(entry.path().filename().string());

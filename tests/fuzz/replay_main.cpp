@@ -2,8 +2,10 @@
 // folders runs through LLVMFuzzerTestOneInput, then a bounded burst of random
 // mutations of them (bit flips, byte edits, cut and repeated ranges, splices,
 // JSON and pickle tokens). No coverage guidance: that is libFuzzer's, in the
-// long runs of scripts/fuzz.sh. Built with the sanitizers of the asan preset,
-// so a crash, a leak or undefined behaviour fails the test.
+// long runs of scripts/fuzz.sh. Built with the sanitizers of the asan preset;
+// ctest runs it with leak detection on and allocations capped at 2 GB
+// (tests/CMakeLists.txt), so a crash, a leak, undefined behaviour or a huge
+// allocation fails the test.
 //
 //   replay_TARGET [--seconds S] [--runs N] [--seed K] PATH...
 //
