@@ -192,11 +192,11 @@ void AtomicFile::commit() {
     if (!written || m_out.fail()) {
         throw IoError("cannot write " + m_path + " (is the disk full?)");
     }
-    // The replaced file's permissions (a new file has the umask's, as any file),
+    // The replaced file's read, write and execute bits (never set-id bits; a new
+    // file has the umask's, as any file),
     // set before the sync so that it covers them too.
     struct stat old {};
-    if (::stat(m_path.c_str(), &old) == 0 &&
-        ::chmod(m_tempPath.c_str(), old.st_mode & 07777) != 0) {
+    if (::stat(m_path.c_str(), &old) == 0 && ::chmod(m_tempPath.c_str(), old.st_mode & 0777) != 0) {
         throw IoError(systemError("keep the permissions of", m_path));
     }
     if (!syncPath(m_tempPath, O_RDONLY)) {

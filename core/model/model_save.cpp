@@ -57,7 +57,7 @@ void writeText(const fs::path& path, const std::string& text) {
     writeFileAtomically(path.string(), [&](std::ostream& out) { out << text; });
 }
 
-// A name beside target that no one else uses: ".NAME.tmp-PID-RANDOM".
+// A name beside target that no one else uses: ".NAME.tmp-HOST-PID-RANDOM".
 fs::path siblingName(const fs::path& target, const char* kind) {
     for (;;) {
         fs::path candidate = temporarySibling(target.string(), kind);
