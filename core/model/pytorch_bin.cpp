@@ -209,29 +209,24 @@ Ref TensorBuilder::call(const std::string& global, const Ref& args) {
 } // namespace
 
 std::vector<std::pair<std::string, torch::Tensor>> readPytorchBin(const std::string& path) {
-    {
-        std::ifstream probe(path, std::ios::binary);
-        if (!probe) {
-            throw IoError("cannot open " + path);
-        }
-        char magic[4] = {};
-        probe.read(magic, sizeof magic);
-        if (std::memcmp(magic, "PK\x03\x04", 4) != 0) {
-            throw ModelError(path + ": not a torch.save zip archive" +
-                             (static_cast<unsigned char>(magic[0]) == 0x80
-                                  ? " but the legacy format of PyTorch < 1.6, which IssueBERT "
-                                    "cannot read: re-save it with a recent PyTorch or as "
-                                    "safetensors"
-                                  : ""));
-        }
-    }
-    // LibTorch's reader allocates what each entry declares before reading it:
-    // prove first that every entry lies whole inside the file, uncompressed, and
-    // hand the reader the stream checked (a file replaced meanwhile is not read).
+    // One open stream for the magic, the layout check and LibTorch's reader, so
+    // the file checked is the file read (one replaced meanwhile is not).
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         throw IoError("cannot open " + path);
     }
+    char magic[4] = {};
+    in.read(magic, sizeof magic);
+    if (std::memcmp(magic, "PK\x03\x04", 4) != 0) {
+        throw ModelError(path + ": not a torch.save zip archive" +
+                         (static_cast<unsigned char>(magic[0]) == 0x80
+                              ? " but the legacy format of PyTorch < 1.6, which IssueBERT "
+                                "cannot read: re-save it with a recent PyTorch or as "
+                                "safetensors"
+                              : ""));
+    }
+    // LibTorch's reader allocates what each entry declares before reading it:
+    // prove first that every entry lies whole inside the file, uncompressed.
     (void)checkZipLayout(in, path);
     in.clear();
     in.seekg(0);
