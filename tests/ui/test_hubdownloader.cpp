@@ -1,6 +1,8 @@
 // The Hub downloader against a fake Hub on 127.0.0.1: the cache layout
 // huggingface_hub writes, cancel and resume by Range, servers that ignore
-// ranges or stall, clear failures, and no second download of a cached blob.
+// ranges or stall, clear failures, no second download of a cached blob, and
+// a hostile Hub: damaged or oversized files, no size or checksum, redirects
+// from https to http, the token asked for by another host.
 #include "core/model/model_locator.h"
 #include "tests/ui/support/fakehub.h"
 #include "ui/download/hubdownloader.h"
@@ -102,6 +104,8 @@ private:
     }
 
 private slots:
+    void initTestCase() { trustTestCertificate(); }
+
     void fullDownloadWritesTheHuggingFaceCacheLayout() {
         FakeHub hub;
         QTemporaryDir root;
@@ -431,6 +435,154 @@ private slots:
         QCOMPARE(downloader.endpoint(), hub.server.url());
         QCOMPARE(downloader.cacheRoot(), root.path());
         QCOMPARE(snapshot, repoDir(root) + QStringLiteral("/snapshots/") + str(kCommit));
+    }
+
+    void damagedFileIsDeletedAndNeverUsed_data() {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<QString>("hash");
+        QTest::newRow("weights: sha256") << QStringLiteral("model.safetensors") << "sha256";
+        QTest::newRow("vocabulary: git hash") << QStringLiteral("vocab.txt") << "git hash";
+    }
+
+    void damagedFileIsDeletedAndNeverUsed() {
+        QFETCH(QString, name);
+        QFETCH(QString, hash);
+        FakeHub hub;
+        hub.damagedFile = name;
+        QTemporaryDir root;
+        HubDownloader downloader;
+        setUp(downloader, hub, root);
+        const QString message = failure(downloader);
+        QVERIFY2(message.startsWith(name +
+                                    QStringLiteral(" of 'acme/tiny-bert' does not match the ") +
+                                    hash + QStringLiteral(" the Hub states (expected ") +
+                                    str(hub.etagOf(name)) + QStringLiteral(", got ")),
+                 qPrintable(message));
+        QVERIFY(!QFileInfo::exists(blob(root, hub.etagOf(name))));
+        QVERIFY(!QFileInfo::exists(blob(root, hub.etagOf(name)) + QStringLiteral(".part")));
+        QVERIFY(!findInHuggingFaceCache(root.path().toStdString(), kId.toStdString()));
+
+        hub.damagedFile.clear(); // the next start fetches it again, whole
+        const QString snapshot = download(downloader);
+        QVERIFY2(!snapshot.startsWith(QLatin1Char('<')), qPrintable(snapshot));
+        QCOMPARE(readAll(snapshot + QLatin1Char('/') + name), hub.files[name]);
+    }
+
+    void serverSendingMoreThanStatedIsCutOff_data() {
+        QTest::addColumn<bool>("unframed");
+        QTest::newRow("Content-Length larger than stated") << false;
+        QTest::newRow("no Content-Length, no end") << true;
+    }
+
+    void serverSendingMoreThanStatedIsCutOff() {
+        QFETCH(bool, unframed);
+        FakeHub hub;
+        hub.oversizeFile = QStringLiteral("model.safetensors");
+        hub.oversizeUnframed = unframed;
+        QTemporaryDir root;
+        HubDownloader downloader;
+        setUp(downloader, hub, root);
+        downloader.setTransferTimeout(4000); // a stall's message would come after this
+        QElapsedTimer clock;
+        clock.start();
+        const QString message = failure(downloader);
+        QVERIFY2(message.startsWith(QStringLiteral("127.0.0.1 sent more than the ")) &&
+                     message.contains(QStringLiteral(
+                         " the Hub stated for model.safetensors of 'acme/tiny-bert'")),
+                 qPrintable(message));
+        QVERIFY2(clock.elapsed() < 3000,
+                 "stopped when the bytes passed the size, not by a timeout");
+        const QString part = blob(root, hub.etagOf(hub.oversizeFile)) + QStringLiteral(".part");
+        QCOMPARE(QFileInfo(part).size(), 0); // discarded: the next start begins again
+        QVERIFY(!QFileInfo::exists(blob(root, hub.etagOf(hub.oversizeFile))));
+    }
+
+    void fileWithoutStatedSizeOrChecksumIsNotDownloaded_data() {
+        QTest::addColumn<bool>("noSize");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("no X-Linked-Size") << true << "127.0.0.1 did not state the size of";
+        QTest::newRow("ETag is no hash") << false << "127.0.0.1 stated no checksum for";
+    }
+
+    void fileWithoutStatedSizeOrChecksumIsNotDownloaded() {
+        QFETCH(bool, noSize);
+        QFETCH(QString, expected);
+        FakeHub hub;
+        hub.noLinkedSize = noSize;
+        hub.opaqueEtag = !noSize;
+        QTemporaryDir root;
+        HubDownloader downloader;
+        setUp(downloader, hub, root);
+        const QString message = failure(downloader);
+        QVERIFY2(
+            message.startsWith(expected + QStringLiteral(" model.safetensors of 'acme/tiny-bert'")),
+            qPrintable(message));
+        QCOMPARE(hub.count("GET", "/cdn/"), 0);
+        QCOMPARE(hub.count("GET", '/' + kId.toUtf8() + "/resolve/"), 0); // nothing fetched
+    }
+
+    void httpsHubDownloads() {
+        FakeHub hub(true);
+        QTemporaryDir root;
+        HubDownloader downloader;
+        setUp(downloader, hub, root);
+        QCOMPARE(downloader.endpoint().scheme(), QStringLiteral("https"));
+        const QString snapshot = download(downloader);
+        QVERIFY2(!snapshot.startsWith(QLatin1Char('<')), qPrintable(snapshot));
+        QCOMPARE(readAll(snapshot + QStringLiteral("/model.safetensors")),
+                 hub.files[QStringLiteral("model.safetensors")]);
+    }
+
+    void httpsHubNeverFollowsARedirectToHttp_data() {
+        QTest::addColumn<QString>("where");
+        QTest::newRow("the model information") << "api";
+        QTest::newRow("a file's HEAD, to its CDN") << "head";
+        QTest::newRow("a download, from the CDN on") << "get";
+    }
+
+    void httpsHubNeverFollowsARedirectToHttp() {
+        QFETCH(QString, where);
+        FakeHub hub(true);
+        FakeHub plain; // the same model over http: what an attacker would serve
+        const QByteArray plainBase = plain.server.url().toEncoded();
+        if (where == QLatin1String("api")) {
+            hub.apiMovedTo = plainBase;
+        } else if (where == QLatin1String("head")) {
+            hub.cdnBase = plainBase;
+        } else {
+            hub.hopHost = "127.0.0.1"; // http://127.0.0.1:PORT/store/...
+        }
+        QTemporaryDir root;
+        HubDownloader downloader;
+        setUp(downloader, hub, root);
+        downloader.setToken(QStringLiteral("hf_secret"));
+        const QString message = failure(downloader);
+        QVERIFY2(
+            message.startsWith(QStringLiteral("127.0.0.1 redirected ")) &&
+                message.contains(QStringLiteral(" to an insecure address (http://127.0.0.1:")) &&
+                message.endsWith(QStringLiteral("); it was not followed.")),
+            qPrintable(message));
+        QCOMPARE(plain.server.requests().size(), 0);
+        QVERIFY(!findInHuggingFaceCache(root.path().toStdString(), kId.toStdString()));
+    }
+
+    void modelInformationMovedElsewhereGetsNoToken() {
+        FakeHub hub;
+        // Another origin (localhost, not 127.0.0.1), the same server.
+        hub.apiMovedTo = "http://localhost:" + QByteArray::number(hub.server.port());
+        QTemporaryDir root;
+        HubDownloader downloader;
+        setUp(downloader, hub, root);
+        downloader.setToken(QStringLiteral("hf_secret"));
+        const QString snapshot = download(downloader);
+        QVERIFY2(!snapshot.startsWith(QLatin1Char('<')), qPrintable(snapshot));
+        QCOMPARE(hub.count("GET", "/api/"), 2);
+        for (const HttpRequest& request : hub.server.requests()) {
+            const bool hub127 = request.header("host").startsWith("127.0.0.1");
+            QVERIFY2(request.path.endsWith("?moved") != hub127, request.path.constData());
+            QCOMPARE(request.header("authorization"),
+                     hub127 ? QByteArray("Bearer hf_secret") : QByteArray());
+        }
     }
 };
 

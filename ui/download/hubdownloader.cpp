@@ -1,10 +1,12 @@
 // The Hugging Face Hub download: the model's commit and file list, HEADs for the
-// blobs' names, resumable GETs into .part files, then the snapshot's links.
+// blobs' names, resumable GETs into .part files checked against their hashes,
+// then the snapshot's links.
 #include "ui/download/hubdownloader.h"
 
 #include "ui/download/hubcache.h"
 #include "ui/download/hubreplies.h"
 
+#include <QCryptographicHash>
 #include <QDir>
 #include <QFileInfo>
 #include <QLocale>
@@ -12,6 +14,8 @@
 #include <QNetworkReply>
 #include <QNetworkRequest>
 #include <QTimer>
+
+#include <algorithm>
 
 namespace issuebert {
 
@@ -28,15 +32,26 @@ QString sizeText(qint64 bytes) {
     return QLocale().formattedDataSize(bytes);
 }
 
+// count lower- or upper-case hexadecimal digits.
+bool isHex(const QString& text, qsizetype count) {
+    return text.size() == count && std::all_of(text.begin(), text.end(), [](QChar c) {
+               return (c >= u'0' && c <= u'9') || (c.toLower() >= u'a' && c.toLower() <= u'f');
+           });
+}
+
 } // namespace
 
 HubDownloader::HubDownloader(QObject* parent)
     : QObject(parent), m_network(new QNetworkAccessManager(this)),
       m_endpoint(hubcache::defaultEndpoint()), m_cacheRoot(hubcache::defaultCacheRoot()),
-      m_token(hubcache::defaultToken()), m_progressTimer(new QTimer(this)) {
+      m_token(hubcache::defaultToken()), m_progressTimer(new QTimer(this)),
+      m_verifyTimer(new QTimer(this)) {
     m_progressTimer->setSingleShot(true);
     m_progressTimer->setTimerType(Qt::PreciseTimer); // never early: at most 20 a second
     connect(m_progressTimer, &QTimer::timeout, this, &HubDownloader::emitProgress);
+    m_verifyTimer->setSingleShot(true);
+    m_verifyTimer->setInterval(0);
+    connect(m_verifyTimer, &QTimer::timeout, this, &HubDownloader::verifyChunk);
 }
 
 HubDownloader::~HubDownloader() {
@@ -94,7 +109,12 @@ bool HubDownloader::start(const QString& modelId, const QString& revision) {
     m_allTotal = 0;
     m_fileDone = 0;
     m_sinceProgress.invalidate();
-    requestInfo();
+    m_phase = Phase::Info;
+    Q_EMIT statusChanged(tr("Asking %1 about %2…").arg(m_endpoint.host(), m_id));
+    if (isRunning()) { // not when a slot cancelled
+        requestInfo(endpointUrl("/api/models/" + m_id.toUtf8() + "/revision/" +
+                                QUrl::toPercentEncoding(m_revision)));
+    }
     return true;
 }
 
@@ -156,6 +176,8 @@ void HubDownloader::dropReply() {
 
 void HubDownloader::stop() {
     m_progressTimer->stop();
+    m_verifyTimer->stop();
+    m_hash.reset();
     dropReply();
     if (m_part.isOpen()) {
         m_part.close(); // kept: the next start() resumes from it
@@ -168,18 +190,49 @@ void HubDownloader::fail(const QString& message) {
     Q_EMIT failed(message);
 }
 
-void HubDownloader::requestInfo() {
-    m_phase = Phase::Info;
-    Q_EMIT statusChanged(tr("Asking %1 about %2…").arg(m_endpoint.host(), m_id));
-    if (!isRunning()) {
-        return; // a slot cancelled
+QString HubDownloader::redirectProblem(const QUrl& from, const QUrl& url,
+                                       const QString& what) const {
+    if (from.scheme() == QLatin1String("https") && url.scheme() != QLatin1String("https")) {
+        return tr("%1 redirected %2 to an insecure address (%3); it was not followed.")
+            .arg(from.host(), what, url.toDisplayString());
     }
-    QNetworkRequest request = makeRequest(endpointUrl(
-        "/api/models/" + m_id.toUtf8() + "/revision/" + QUrl::toPercentEncoding(m_revision)));
+    return {};
+}
+
+bool HubDownloader::mustDropToken(const QNetworkReply* reply, const QUrl& url) const {
+    // Qt would send the token along; only the endpoint may see it (as in huggingface_hub).
+    return reply->request().hasRawHeader("Authorization") &&
+           !hubreplies::sameOrigin(url, m_endpoint);
+}
+
+void HubDownloader::requestInfo(const QUrl& url) {
+    QNetworkRequest request = makeRequest(url);
     request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
-                         QNetworkRequest::NoLessSafeRedirectPolicy);
+                         QNetworkRequest::UserVerifiedRedirectPolicy);
+    m_replyUrl = url;
     m_reply = m_network->get(request);
+    connect(m_reply, &QNetworkReply::redirected, this, &HubDownloader::onInfoRedirected);
     connect(m_reply, &QNetworkReply::finished, this, &HubDownloader::onInfoFinished);
+}
+
+void HubDownloader::onInfoRedirected(const QUrl& url) {
+    QNetworkReply* reply = m_reply;
+    const QString what = tr("the information about '%1'").arg(m_id);
+    if (const QString problem = redirectProblem(m_replyUrl, url, what); !problem.isEmpty()) {
+        fail(problem);
+        return;
+    }
+    if (mustDropToken(reply, url)) {
+        dropReply();
+        if (++m_redirects > kMaxRedirects) {
+            fail(tr("Too many redirects for %1.").arg(what));
+            return;
+        }
+        requestInfo(url);
+        return;
+    }
+    m_replyUrl = url;
+    Q_EMIT reply->redirectAllowed();
 }
 
 void HubDownloader::onInfoFinished() {
@@ -197,6 +250,7 @@ void HubDownloader::onInfoFinished() {
         return;
     }
     m_commit = info.commit;
+    m_redirects = 0;
     for (const QString& name : info.files) {
         HubFile file;
         file.name = name;
@@ -242,6 +296,11 @@ void HubDownloader::onHeadFinished() {
     if (status >= 300 && status < 400) {
         const QUrl target = reply->url().resolved(
             reply->attribute(QNetworkRequest::RedirectionTargetAttribute).toUrl());
+        if (const QString problem = redirectProblem(reply->url(), target, file.name);
+            !problem.isEmpty()) {
+            fail(problem);
+            return;
+        }
         if (etag.isEmpty()) { // a renamed repository: ask where it moved
             if (++m_redirects > kMaxRedirects) {
                 fail(tr("Too many redirects for %1 of '%2'.").arg(file.name, m_id));
@@ -253,20 +312,27 @@ void HubDownloader::onHeadFinished() {
         file.downloadUrl = target;
     }
     file.etag = hubcache::blobName(etag);
-    if (!hubcache::isSafeName(file.etag)) {
-        fail(tr("%1 sent no usable ETag for %2 of '%3', so it cannot be named in the cache.")
+    file.sha256 = isHex(file.etag, 64);
+    if (!file.sha256 && !isHex(file.etag, 40)) {
+        fail(tr("%1 stated no checksum for %2 of '%3' (its ETag is neither a sha256 nor a git "
+                "hash), so the file could not be verified and was not downloaded.")
                  .arg(reply->url().host(), file.name, m_id));
         return;
     }
     bool known = false;
     file.size = size.trimmed().toLongLong(&known);
-    file.size = known ? file.size : -1;
+    if (!known || file.size < 0) {
+        fail(tr("%1 did not state the size of %2 of '%3', so the download could not be bounded "
+                "and was not started.")
+                 .arg(reply->url().host(), file.name, m_id));
+        return;
+    }
     const QFileInfo blob(blobPath(file.etag));
-    file.cached = blob.isFile() && (file.size < 0 || blob.size() == file.size);
+    file.cached = blob.isFile() && blob.size() == file.size;
     if (file.cached) {
         m_allDoneBefore += blob.size();
     }
-    m_allTotal = (m_allTotal < 0 || file.size < 0) ? -1 : m_allTotal + file.size;
+    m_allTotal += file.size;
     m_redirects = 0;
     if (++m_current < m_files.size()) {
         requestHead(resolveUrl(m_files[m_current].name));
@@ -300,7 +366,7 @@ void HubDownloader::startNextDownload() {
     m_restarts = 0;
     m_redirects = 0;
     const qint64 have = m_part.size();
-    const QString ofTotal = file.size >= 0 ? sizeText(file.size) : tr("unknown size");
+    const QString ofTotal = sizeText(file.size);
     Q_EMIT statusChanged(have > 0 ? tr("Resuming %1 at %2 of %3 (file %4 of %5)…")
                                         .arg(file.name, sizeText(have), ofTotal)
                                         .arg(m_current + 1)
@@ -312,13 +378,13 @@ void HubDownloader::startNextDownload() {
     if (!isRunning()) {
         return;
     }
-    if (file.size >= 0 && have == file.size) {
-        m_fileDone = have; // complete, stopped before its rename
-        completeFile();
+    if (have == file.size) {
+        m_fileDone = have; // complete, stopped before its check or rename
+        verifyFile();
         return;
     }
     // A .part longer than the file is not this file's: start over.
-    requestGet(file.downloadUrl, file.size < 0 || have < file.size);
+    requestGet(file.downloadUrl, have < file.size);
 }
 
 void HubDownloader::requestGet(const QUrl& url, bool resume) {
@@ -335,6 +401,7 @@ void HubDownloader::requestGet(const QUrl& url, bool resume) {
     if (m_offset > 0) {
         request.setRawHeader("Range", "bytes=" + QByteArray::number(m_offset) + '-');
     }
+    m_replyUrl = url;
     m_reply = m_network->get(request);
     connect(m_reply, &QNetworkReply::redirected, this, &HubDownloader::onGetRedirected);
     connect(m_reply, &QNetworkReply::readyRead, this, &HubDownloader::onGetReadyRead);
@@ -344,14 +411,12 @@ void HubDownloader::requestGet(const QUrl& url, bool resume) {
 
 void HubDownloader::onGetRedirected(const QUrl& url) {
     QNetworkReply* reply = m_reply;
-    if (reply->url().scheme() == QLatin1String("https") && url.scheme() != QLatin1String("https")) {
-        fail(tr("%1 redirected %2 to an insecure address (%3).")
-                 .arg(reply->url().host(), m_files[m_current].name, url.toDisplayString()));
+    if (const QString problem = redirectProblem(m_replyUrl, url, m_files[m_current].name);
+        !problem.isEmpty()) {
+        fail(problem);
         return;
     }
-    // Qt would send the token along; only the endpoint may see it (as in huggingface_hub).
-    if (reply->request().hasRawHeader("Authorization") &&
-        !hubreplies::sameOrigin(url, m_endpoint)) {
+    if (mustDropToken(reply, url)) {
         dropReply();
         if (++m_redirects > kMaxRedirects) {
             fail(tr("Too many redirects for %1 of '%2'.").arg(m_files[m_current].name, m_id));
@@ -360,6 +425,7 @@ void HubDownloader::onGetRedirected(const QUrl& url) {
         requestGet(url, true);
         return;
     }
+    m_replyUrl = url;
     Q_EMIT reply->redirectAllowed();
 }
 
@@ -372,6 +438,7 @@ bool HubDownloader::consumeBody(QNetworkReply* reply) {
         reply->readAll(); // a redirect's or an error's page
         return true;
     }
+    const qint64 size = m_files[m_current].size;
     if (!m_bodyChecked) {
         m_bodyChecked = true;
         if (status == 200 && m_offset > 0) { // the server ignored the Range: take it all
@@ -383,6 +450,16 @@ bool HubDownloader::consumeBody(QNetworkReply* reply) {
             restartFile();
             return false;
         }
+        const QVariant length = reply->header(QNetworkRequest::ContentLengthHeader);
+        if (length.isValid() && length.toLongLong() > size - m_offset) {
+            failOversize(reply->url().host());
+            return false;
+        }
+    }
+    // Never more than the Hub stated, whatever the answer says of itself.
+    if (reply->bytesAvailable() > size - m_fileDone) {
+        failOversize(reply->url().host());
+        return false;
     }
     const QByteArray data = reply->readAll();
     if (m_part.write(data) != data.size()) {
@@ -407,9 +484,9 @@ void HubDownloader::onGetFinished() {
     const HubFile& file = m_files[m_current];
     const int status = hubreplies::statusOf(reply);
     if (status == 416) { // nothing past the .part's end: complete only with every byte
-        if (file.size >= 0 && m_part.size() == file.size) {
+        if (m_part.size() == file.size) {
             m_fileDone = file.size;
-            completeFile();
+            verifyFile();
         } else {
             restartFile();
         }
@@ -425,18 +502,12 @@ void HubDownloader::onGetFinished() {
         return;
     }
     const qint64 have = m_part.size();
-    if (file.size >= 0 && have > file.size) {
-        m_part.resize(0);
-        fail(tr("%1 sent %2 for %3 of '%4', which is %5: start again.")
-                 .arg(reply->url().host(), sizeText(have), file.name, m_id, sizeText(file.size)));
-        return;
-    }
-    if (file.size >= 0 && have < file.size) {
+    if (have < file.size) {
         fail(tr("The download of %1 ended early, at %2 of %3: start again to resume.")
                  .arg(file.name, sizeText(have), sizeText(file.size)));
         return;
     }
-    completeFile();
+    verifyFile();
 }
 
 void HubDownloader::restartFile() {
@@ -448,6 +519,61 @@ void HubDownloader::restartFile() {
         return;
     }
     requestGet(m_files[m_current].downloadUrl, false);
+}
+
+void HubDownloader::failOversize(const QString& host) {
+    const HubFile& file = m_files[m_current];
+    dropReply();
+    m_part.resize(0); // not this file: the next start begins again
+    fail(tr("%1 sent more than the %2 the Hub stated for %3 of '%4'; the download was stopped "
+            "there and discarded. Start again, or try later.")
+             .arg(host, sizeText(file.size), file.name, m_id));
+}
+
+void HubDownloader::verifyFile() {
+    const HubFile& file = m_files[m_current];
+    m_phase = Phase::Verify;
+    m_hash = std::make_unique<QCryptographicHash>(file.sha256 ? QCryptographicHash::Sha256
+                                                              : QCryptographicHash::Sha1);
+    if (!file.sha256) { // git hashes "blob SIZE\0" and then the bytes
+        m_hash->addData(QByteArray("blob ") + QByteArray::number(file.size) + '\0');
+    }
+    m_verified = 0;
+    m_part.seek(0);
+    Q_EMIT statusChanged(tr("Checking %1 (%2) against its %3…")
+                             .arg(file.name, sizeText(file.size),
+                                  file.sha256 ? QStringLiteral("sha256") : tr("git hash")));
+    if (isRunning()) { // not when a slot cancelled
+        m_verifyTimer->start();
+    }
+}
+
+void HubDownloader::verifyChunk() {
+    const HubFile& file = m_files[m_current];
+    const QByteArray data = m_part.read(std::min(kVerifyChunkBytes, file.size - m_verified));
+    if (data.isEmpty() && m_verified < file.size) {
+        fail(tr("Cannot read %1: %2.").arg(native(m_part.fileName()), m_part.errorString()));
+        return;
+    }
+    m_hash->addData(data);
+    m_verified += data.size();
+    if (m_verified < file.size) {
+        m_verifyTimer->start(); // the GUI's events first
+        return;
+    }
+    const QString got = QString::fromLatin1(m_hash->result().toHex());
+    m_hash.reset();
+    if (got.compare(file.etag, Qt::CaseInsensitive) != 0) {
+        m_part.close();
+        QFile::remove(m_part.fileName());
+        fail(tr("%1 of '%2' does not match the %3 the Hub states (expected %4, got %5): the "
+                "download was damaged or altered on its way, so it was deleted. Start again.")
+                 .arg(file.name, m_id, file.sha256 ? QStringLiteral("sha256") : tr("git hash"),
+                      file.etag, got));
+        return;
+    }
+    m_phase = Phase::Get;
+    completeFile();
 }
 
 void HubDownloader::completeFile() {

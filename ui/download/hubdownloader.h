@@ -1,5 +1,7 @@
 // Downloads a BERT classifier's files by model id from the Hugging Face Hub into
-// the Hugging Face cache layout: resumable, cancellable, never blocking the GUI.
+// the Hugging Face cache layout: resumable, cancellable, never blocking the GUI,
+// and distrustful: no file larger than the Hub states, none used before its
+// checksum matches, no https→http redirect, the token only to the Hub.
 #pragma once
 
 #include <QElapsedTimer>
@@ -10,6 +12,9 @@
 #include <QString>
 #include <QUrl>
 
+#include <memory>
+
+class QCryptographicHash;
 class QNetworkAccessManager;
 class QNetworkReply;
 class QNetworkRequest;
@@ -24,10 +29,16 @@ struct Context;
 // One HubDownloader fetches one model at a time, all on the thread it lives in
 // (asynchronous QNetworkAccessManager calls, no waiting):
 //   1. GET {endpoint}/api/models/{id}/revision/{revision}: the commit and the file list;
-//   2. HEAD each file IssueBERT needs: its ETag (the blob's name) and size;
+//   2. HEAD each file IssueBERT needs: its ETag (the blob's name, and its
+//      checksum: the sha256 of an LFS file, the git blob sha1 of a small one)
+//      and size; a file without both is refused;
 //   3. GET what is not cached yet into blobs/{etag}.part (a Range request
-//      resumes a .part left by a cancel or a failure), renamed when complete;
+//      resumes a .part left by a cancel or a failure), stopped the moment it
+//      would grow past the stated size; once complete, hashed a few MiB per
+//      event-loop turn and renamed only when the hash is the ETag (else deleted);
 //   4. snapshots/{commit}/{file} → ../../blobs/{etag}, refs/{revision} = commit.
+// Every redirect is checked: none from https to another scheme, and a request
+// that carries the token is sent again without it to any other origin.
 // The result is exactly what huggingface_hub writes, so core's model locator
 // (and Python) find the model by its id.
 class HubDownloader : public QObject {
@@ -40,6 +51,8 @@ public:
     static constexpr int kTransferTimeoutMs = 30000;
     // Redirects followed per request (the Hub sends weights to its CDN: one).
     static constexpr int kMaxRedirects = 5;
+    // Bytes hashed per event-loop turn while checking a downloaded file.
+    static constexpr qint64 kVerifyChunkBytes = 4 << 20;
 
     explicit HubDownloader(QObject* parent = nullptr);
     ~HubDownloader() override;
@@ -82,12 +95,13 @@ Q_SIGNALS:
     void cancelled();
 
 private:
-    enum class Phase { Idle, Info, Head, Get };
+    enum class Phase { Idle, Info, Head, Get, Verify };
     // One file of the snapshot.
     struct HubFile {
         QString name;
-        QString etag;        // the blob's name
-        qint64 size = -1;    // -1 when the server did not say
+        QString etag;        // the blob's name: its sha256, or its git blob sha1
+        bool sha256 = false; // which of the two
+        qint64 size = -1;    // as the Hub states it
         QUrl downloadUrl;    // the resolve URL, or where its HEAD redirected
         bool cached = false; // the blob is already there
     };
@@ -97,8 +111,13 @@ private:
     void dropReply();           // aborts the reply without its signals
     QUrl endpointUrl(const QByteArray& encodedPath) const;
     QUrl resolveUrl(const QString& file) const;
-    void requestInfo();
+    void requestInfo(const QUrl& url);
+    void onInfoRedirected(const QUrl& url);
     void onInfoFinished();
+    // Why a redirect from one URL to url must not be followed; empty when it may.
+    QString redirectProblem(const QUrl& from, const QUrl& url, const QString& what) const;
+    // Whether the reply carries the token and url is not the endpoint's origin.
+    bool mustDropToken(const QNetworkReply* reply, const QUrl& url) const;
     void requestHead(const QUrl& url);
     void onHeadFinished();
     void startNextDownload();
@@ -108,6 +127,9 @@ private:
     void onGetReadyRead();
     void onGetFinished();
     void restartFile();
+    void failOversize(const QString& host);
+    void verifyFile(); // the .part holds the stated size: hash it, then completeFile()
+    void verifyChunk();
     void completeFile();
     void finishAll();
     void fail(const QString& message);
@@ -125,6 +147,9 @@ private:
 
     Phase m_phase = Phase::Idle;
     QPointer<QNetworkReply> m_reply;
+    // Where m_reply's answer comes from now: its URL, then each redirect let through
+    // (Qt's reply->url() is already the target when redirected() arrives).
+    QUrl m_replyUrl;
     QString m_id;
     QString m_revision;
     QString m_commit;
@@ -140,6 +165,9 @@ private:
     qint64 m_allTotal = 0;
     QElapsedTimer m_sinceProgress;
     QTimer* m_progressTimer; // delivers the last progress a throttled signal skipped
+    QTimer* m_verifyTimer;   // the next piece of the hash, after the events waiting
+    std::unique_ptr<QCryptographicHash> m_hash;
+    qint64 m_verified = 0; // bytes of the .part hashed so far
 };
 
 } // namespace issuebert

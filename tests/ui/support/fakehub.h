@@ -1,6 +1,8 @@
-// A fake Hugging Face Hub for tests, over HttpTestServer: the model API, resolve
-// URLs that answer like the Hub's (ETag, X-Linked-*, a redirect to a CDN), Range
-// requests, and switches for a server that ignores ranges, stalls or trickles.
+// A fake Hugging Face Hub for tests, over HttpTestServer (http, or https with the
+// test certificate): the model API, resolve URLs that answer like the Hub's
+// (ETag, X-Linked-*, a redirect to a CDN), Range requests, and switches for a
+// server that ignores ranges, stalls, trickles, redirects elsewhere, or lies:
+// damaged bytes, more bytes than stated, no size, no checksum.
 #pragma once
 
 #include "tests/ui/support/httptestserver.h"
@@ -54,7 +56,8 @@ inline QString str(const QByteArray& bytes) {
 // and X-Linked-Size, the CDN answering with an ETag of its own.
 class FakeHub {
 public:
-    FakeHub() : server([this](const HttpRequest& request) { return answer(request); }) {
+    explicit FakeHub(bool tls = false)
+        : server([this](const HttpRequest& request) { return answer(request); }, tls) {
         files[QStringLiteral("config.json")] = R"({"model_type": "bert", "hidden_size": 32})";
         files[QStringLiteral("vocab.txt")] = "[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\nhello\n";
         files[QStringLiteral("tokenizer_config.json")] = R"({"do_lower_case": true})";
@@ -89,10 +92,17 @@ public:
     QSet<QString> lfs;
     QSet<QString> listedOnly; // in the file list, never asked for
     bool ignoreRange = false;
-    QString stallFile;        // its answers stop after kStallAt bytes
-    QString slowFile;         // its answers come in 8 KiB pieces 5 ms apart
-    QByteArray requiredToken; // files need "Bearer TOKEN" (a gated model)
-    QByteArray hopHost;       // set: the CDN redirects once more, to /store/ on this host
+    QString stallFile;             // its answers stop after kStallAt bytes
+    QString slowFile;              // its answers come in 8 KiB pieces 5 ms apart
+    QByteArray requiredToken;      // files need "Bearer TOKEN" (a gated model)
+    QByteArray hopHost;            // set: the CDN redirects once more, to http://HOST:PORT/store/
+    QByteArray cdnBase;            // set: LFS files redirect to BASE/cdn/ (else to /cdn/ here)
+    QByteArray apiMovedTo;         // set: the model information redirects to BASE + its path
+    QString damagedFile;           // served with its last byte changed (same size)
+    QString oversizeFile;          // served with 1 MiB more than stated, then stalled
+    bool oversizeUnframed = false; // ...and without a Content-Length
+    bool noLinkedSize = false;     // LFS files' HEAD says no X-Linked-Size
+    bool opaqueEtag = false;       // LFS files' X-Linked-Etag is no hash
 
 private:
     static HttpResponse error(int status, const QByteArray& code) {
@@ -107,7 +117,14 @@ private:
     HttpResponse answer(const HttpRequest& request) const {
         const QByteArray api = "/api/models/" + kId.toUtf8() + "/revision/main";
         if (request.path.startsWith("/api/")) {
-            if (request.path != api) {
+            if (!apiMovedTo.isEmpty() && request.path == api) {
+                HttpResponse response;
+                response.status = 307;
+                response.reason = "Temporary Redirect";
+                response.headers = {{"Location", apiMovedTo + api + "?moved"}};
+                return response;
+            }
+            if (request.path != api && request.path != api + "?moved") {
                 return error(404, "RepoNotFound");
             }
             QJsonArray siblings;
@@ -137,10 +154,13 @@ private:
             HttpResponse response;
             response.status = 302;
             response.reason = "Found";
-            response.headers = {{"Location", "/cdn/" + sha256(files[name])},
-                                {"X-Linked-Etag", '"' + sha256(files[name]) + '"'},
-                                {"X-Linked-Size", QByteArray::number(files[name].size())},
+            response.headers = {{"Location", cdnBase + "/cdn/" + sha256(files[name])},
+                                {"X-Linked-Etag", opaqueEtag ? QByteArray("\"v2-7f3a\"")
+                                                             : '"' + sha256(files[name]) + '"'},
                                 {"ETag", "W/\"not-the-blob\""}};
+            if (!noLinkedSize) {
+                response.headers.append({"X-Linked-Size", QByteArray::number(files[name].size())});
+            }
             return response;
         }
         for (auto it = files.begin(); it != files.end(); ++it) {
@@ -163,7 +183,17 @@ private:
 
     HttpResponse serve(const HttpRequest& request, const QString& name,
                        const QByteArray& etag) const {
-        const QByteArray& data = files[name];
+        QByteArray data = files[name];
+        if (name == damagedFile) {
+            data.back() = static_cast<char>(data.back() ^ 0x20);
+        }
+        if (name == oversizeFile) {
+            HttpResponse response;
+            response.body = data + QByteArray(1 << 20, 'x');
+            response.stallAfter = data.size() + (1 << 19);
+            response.noContentLength = oversizeUnframed;
+            return response;
+        }
         HttpResponse response;
         response.headers = {{"ETag", etag}, {"Accept-Ranges", "bytes"}};
         response.body = data;

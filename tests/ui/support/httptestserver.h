@@ -1,10 +1,17 @@
 // A tiny HTTP/1.1 server for tests, running in the test's own event loop on
-// 127.0.0.1: a handler answers each request; an answer can trickle or stall.
+// 127.0.0.1, plain or over TLS with the test certificate: a handler answers
+// each request; an answer can trickle or stall.
 #pragma once
+
+#include "tests/ui/support/testcertificate.h"
 
 #include <QHostAddress>
 #include <QList>
 #include <QMap>
+#include <QSslCertificate>
+#include <QSslConfiguration>
+#include <QSslKey>
+#include <QSslServer>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTimer>
@@ -31,20 +38,48 @@ struct HttpResponse {
     qint64 stallAfter = -1; // >= 0: send this many body bytes, then nothing (connection left open)
     int chunkSize = 0;      // > 0: send the body in pieces this big...
     int chunkDelayMs = 0;   // ...this far apart
+    bool noContentLength = false; // the body ends when the connection closes
 };
+
+// Makes this process trust the test certificate (QNetworkAccessManager's
+// requests take the default configuration), as a CA for https://127.0.0.1.
+inline void trustTestCertificate() {
+    QSslConfiguration configuration = QSslConfiguration::defaultConfiguration();
+    configuration.addCaCertificate(QSslCertificate(kTestCertificatePem, QSsl::Pem));
+    QSslConfiguration::setDefaultConfiguration(configuration);
+}
 
 // One request per connection ("Connection: close"), so no keep-alive state.
 class HttpTestServer {
 public:
     using Handler = std::function<HttpResponse(const HttpRequest&)>;
 
-    explicit HttpTestServer(Handler handler) : m_handler(std::move(handler)) {
-        QObject::connect(&m_server, &QTcpServer::newConnection, &m_server, [this] { acceptAll(); });
+    // tls: https with the test certificate (trustTestCertificate() on the client side).
+    explicit HttpTestServer(Handler handler, bool tls = false)
+        : m_handler(std::move(handler)), m_tls(tls) {
+        if (tls) {
+            auto server = std::make_unique<QSslServer>();
+            QSslConfiguration configuration = QSslConfiguration::defaultConfiguration();
+            configuration.setLocalCertificate(QSslCertificate(kTestCertificatePem, QSsl::Pem));
+            configuration.setPrivateKey(QSslKey(kTestKeyPem, QSsl::Ec));
+            configuration.setPeerVerifyMode(QSslSocket::VerifyNone);
+            server->setSslConfiguration(configuration);
+            m_server = std::move(server);
+        } else {
+            m_server = std::make_unique<QTcpServer>();
+        }
+        // A TLS connection is pending only once its handshake is done.
+        QObject::connect(m_server.get(), &QTcpServer::pendingConnectionAvailable, m_server.get(),
+                         [this] { acceptAll(); });
     }
 
-    bool listen() { return m_server.listen(QHostAddress::LocalHost, 0); }
-    quint16 port() const { return m_server.serverPort(); }
-    QUrl url() const { return QUrl(QStringLiteral("http://127.0.0.1:%1").arg(port())); }
+    bool listen() { return m_server->listen(QHostAddress::LocalHost, 0); }
+    quint16 port() const { return m_server->serverPort(); }
+    QUrl url() const {
+        return QUrl(QStringLiteral("%1://127.0.0.1:%2")
+                        .arg(m_tls ? QStringLiteral("https") : QStringLiteral("http"))
+                        .arg(port()));
+    }
 
     // Every request seen, in order of arrival.
     const QList<HttpRequest>& requests() const { return m_requests; }
@@ -52,7 +87,7 @@ public:
 
 private:
     void acceptAll() {
-        while (QTcpSocket* socket = m_server.nextPendingConnection()) {
+        while (QTcpSocket* socket = m_server->nextPendingConnection()) {
             socket->setSocketOption(QAbstractSocket::LowDelayOption, 1); // no Nagle stalls
             auto buffer = std::make_shared<QByteArray>();
             auto answered = std::make_shared<bool>(false);
@@ -97,7 +132,10 @@ private:
         for (const auto& [name, value] : std::as_const(response.headers)) {
             head += name + ": " + value + "\r\n";
         }
-        head += "Content-Length: " + QByteArray::number(response.body.size()) + "\r\n\r\n";
+        if (!response.noContentLength) {
+            head += "Content-Length: " + QByteArray::number(response.body.size()) + "\r\n";
+        }
+        head += "\r\n";
         QByteArray body = request.method == "HEAD" ? QByteArray() : response.body;
         const bool stall = response.stallAfter >= 0 && response.stallAfter < body.size();
         if (stall) {
@@ -127,7 +165,8 @@ private:
     }
 
     Handler m_handler;
-    QTcpServer m_server;
+    bool m_tls = false;
+    std::unique_ptr<QTcpServer> m_server;
     QList<HttpRequest> m_requests;
 };
 
