@@ -5,8 +5,6 @@
 #include "core/io/errors.h"
 #include "core/model/json_fields.h"
 
-#include <nlohmann/json.hpp>
-
 #include <cstdio>
 #include <filesystem>
 #include <mutex>
@@ -57,64 +55,7 @@ void restoreRng(const std::string& path) {
     }
 }
 
-template <typename T>
-T field(const nlohmann::json& object, const char* key, const std::string& path) {
-    const auto it = object.find(key);
-    if (it == object.end()) {
-        throwFieldError(path, key, "missing");
-    }
-    try {
-        return it->get<T>();
-    } catch (const nlohmann::json::exception&) {
-        throwFieldError(path, key, "has the wrong type");
-    }
-}
-
 } // namespace
-
-std::string trainerStateJson(const TrainerState& state) {
-    nlohmann::ordered_json json;
-    json["format"] = kTrainerStateFormat;
-    json["epoch"] = state.epoch;
-    json["batch"] = state.batch;
-    json["step"] = state.step;
-    json["best_score"] = state.bestScore;
-    json["best_epoch"] = state.bestEpoch;
-    json["best_step"] = state.bestStep;
-    json["bad_evaluations"] = state.badEvaluations;
-    json["last_eval_step"] = state.lastEvalStep;
-    json["elapsed_seconds"] = state.elapsedSeconds;
-    json["epoch_loss_sum"] = state.epochLossSum;
-    json["epoch_batches"] = state.epochBatches;
-    json["metrics_log_bytes"] = state.metricsLogBytes;
-    json["fingerprint"] = state.fingerprint;
-    return json.dump(2) + "\n";
-}
-
-TrainerState parseTrainerState(const std::string& text, const std::string& path) {
-    const auto json = parseJsonObject(text, path);
-    if (field<int>(json, "format", path) > kTrainerStateFormat) {
-        throwFieldError(path, "format", "was written by a newer IssueBERT");
-    }
-    TrainerState state;
-    state.epoch = field<int>(json, "epoch", path);
-    state.batch = field<long long>(json, "batch", path);
-    state.step = field<long long>(json, "step", path);
-    state.bestScore = field<double>(json, "best_score", path);
-    state.bestEpoch = field<int>(json, "best_epoch", path);
-    state.bestStep = field<long long>(json, "best_step", path);
-    state.badEvaluations = field<int>(json, "bad_evaluations", path);
-    state.lastEvalStep = field<long long>(json, "last_eval_step", path);
-    state.elapsedSeconds = field<double>(json, "elapsed_seconds", path);
-    state.epochLossSum = field<double>(json, "epoch_loss_sum", path);
-    state.epochBatches = field<long long>(json, "epoch_batches", path);
-    state.metricsLogBytes = field<long long>(json, "metrics_log_bytes", path);
-    state.fingerprint = field<std::string>(json, "fingerprint", path);
-    if (state.epoch < 0 || state.batch < 0 || state.step < 0 || state.metricsLogBytes < 0) {
-        throwFieldError(path, "epoch", "the position is negative");
-    }
-    return state;
-}
 
 void saveLastCheckpoint(BertClassifierImpl& model, const AdamW& optimizer,
                         const TrainerState& state, const std::string& tokenizerDir,

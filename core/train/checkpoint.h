@@ -7,34 +7,12 @@
 #include "core/model/classifier.h"
 #include "core/model/model_save.h"
 #include "core/train/adamw.h"
+#include "core/train/trainer_state.h"
 
 #include <cstdint>
 #include <string>
 
 namespace issuebert {
-
-// trainer_state.json's format version.
-inline constexpr int kTrainerStateFormat = 1;
-
-struct TrainerState {
-    int epoch = 0;           // 0-based epoch to continue in
-    long long batch = 0;     // next batch of that epoch
-    long long step = 0;      // optimizer steps done
-    double bestScore = -1.0; // < 0: no evaluation yet
-    int bestEpoch = 0;
-    long long bestStep = 0;
-    int badEvaluations = 0;
-    long long lastEvalStep = -1;
-    double elapsedSeconds = 0.0;
-    double epochLossSum = 0.0; // the epoch in progress: sum of its batch losses
-    long long epochBatches = 0;
-    long long metricsLogBytes = 0; // metrics.jsonl's size at the checkpoint
-    std::string fingerprint;       // of the tokenized training and validation data
-};
-
-std::string trainerStateJson(const TrainerState& state);
-// Throws ModelError naming path and the field.
-TrainerState parseTrainerState(const std::string& text, const std::string& path);
 
 // Writes lastDir (replacing it): the model in fp32, the optimizer state, the
 // random generators' state and state. Throws IoError / ModelError.

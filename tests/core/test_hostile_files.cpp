@@ -1,6 +1,7 @@
 // Hostile model and settings files (issue 12): JSON nested 300,000 levels deep
 // in any file IssueBERT reads is a clean error naming the file, not a stack
-// overflow; values quoted in messages are short and escaped.
+// overflow; values quoted in messages are short and escaped; numbers are read
+// only into types that hold them.
 #include "core/io/errors.h"
 #include "core/io/json_depth.h"
 #include "core/model/bert_config.h"
@@ -9,6 +10,7 @@
 #include "core/model/weights.h"
 #include "core/text/tokenizer.h"
 #include "core/train/train_options.h"
+#include "core/train/trainer_state.h"
 
 #include <filesystem>
 #include <fstream>
@@ -144,4 +146,39 @@ TEST_CASE("hostile: a JSON settings file over 16 MiB is refused before it is rea
                       "config.json: larger than 16 MiB; not the model's config.json");
     CHECK_THROWS_WITH(loadCheckpointTensors(dir.write("model.safetensors.index.json", padded)),
                       ModelError, "larger than 16 MiB; not a sharded checkpoint index");
+}
+
+TEST_CASE("hostile: trainer_state.json numbers are whole and fit their field, or refused") {
+    TrainerState saved;
+    saved.epoch = 2;
+    saved.step = 412;
+    saved.bestScore = 0.7659;
+    saved.fingerprint = "9f86d081884c7d65";
+    const std::string path = "run/last/trainer_state.json";
+    const TrainerState read = parseTrainerState(trainerStateJson(saved), path);
+    CHECK(read.epoch == 2);
+    CHECK(read.step == 412);
+    CHECK(read.bestScore == 0.7659);
+    CHECK(read.fingerprint == saved.fingerprint);
+
+    const auto with = [&](const char* key, const nlohmann::json& value) {
+        nlohmann::json state = nlohmann::json::parse(trainerStateJson(saved));
+        state[key] = value;
+        return state.dump();
+    };
+    // 1e300 into an int was undefined behaviour (UBSan: outside the range of 'int').
+    CHECK_THROWS_WITH(parseTrainerState(with("epoch", 1e300), path), ModelError,
+                      path + ": field \"epoch\": expected a whole number, found 1e+300");
+    // 2.5 was read as batch 2.
+    CHECK_THROWS_WITH(parseTrainerState(with("batch", 2.5), path), ModelError,
+                      path + ": field \"batch\": expected a whole number, found 2.5");
+    // 2^64 - 1 was read as step -1.
+    CHECK_THROWS_WITH(parseTrainerState(with("step", 18446744073709551615ULL), path), ModelError,
+                      path + ": field \"step\": the value 18446744073709551615 is out of range");
+    CHECK_THROWS_WITH(parseTrainerState(with("bad_evaluations", 3000000000LL), path), ModelError,
+                      path + ": field \"bad_evaluations\": the value 3000000000 is out of range");
+    CHECK_THROWS_WITH(parseTrainerState(with("best_score", "high"), path), ModelError,
+                      path + ": field \"best_score\": expected a number, found \"high\"");
+    CHECK_THROWS_WITH(parseTrainerState(with("fingerprint", 7), path), ModelError,
+                      path + ": field \"fingerprint\": expected a string, found 7");
 }
