@@ -17,11 +17,6 @@ tiny_model "$model" "$root"
 data="$root/resources/sample/train.json"
 quick=(--model "$model" --max-len 64 --batch-size 16 --lr 2e-3 --max-records 240 --epochs 4)
 
-pass() { passed=$((passed + 1)); }
-fail() {
-    failed=$((failed + 1))
-    printf 'FAIL %s\n' "$*"
-}
 
 # --- Three folds, as JSON lines and as cv.json --------------------------------
 "$cli" cv --data "$data" --out "$work/cv" --folds 3 --json "${quick[@]}" \

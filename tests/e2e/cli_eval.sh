@@ -16,11 +16,6 @@ export HF_HUB_CACHE="$work/hub" XDG_CACHE_HOME="$work/xdg"
 unset HF_HOME
 source "$(dirname "${BASH_SOURCE[0]}")/lib/expect.sh"
 
-pass() { passed=$((passed + 1)); }
-fail() {
-    failed=$((failed + 1))
-    printf 'FAIL %s\n' "$*"
-}
 
 # expect_contains NAME FRAGMENT COMMAND...: exit code 0 and stdout containing FRAGMENT.
 expect_contains() {

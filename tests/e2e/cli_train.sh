@@ -29,11 +29,6 @@ train="$root/resources/sample/train.json"
 # these runs evaluate.
 quick=(--model "$model" --max-len 64 --batch-size 16 --lr 1e-3 --max-records 160 --val-split 0.1)
 
-pass() { passed=$((passed + 1)); }
-fail() {
-    failed=$((failed + 1))
-    printf 'FAIL %s\n' "$*"
-}
 
 # wait_for FILE PYTHON_CONDITION PID: polls until the condition on the parsed
 # JSON lines of FILE (a list called events) holds; false when PID ended first

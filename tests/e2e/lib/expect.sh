@@ -1,7 +1,14 @@
 # Shared by the e2e scripts (source it after setting $work, a scratch folder):
-# pass/fail counters, the bad-input check, and the closing "N passed, N failed".
+# pass/fail counters and checks, the bad-input check, and the closing "N passed, N failed".
 passed=0
 failed=0
+
+# pass / fail MESSAGE: count a check (fail prints "FAIL MESSAGE").
+pass() { passed=$((passed + 1)); }
+fail() {
+    failed=$((failed + 1))
+    printf 'FAIL %s\n' "$*"
+}
 
 # expect_error NAME EXIT_CODE MESSAGE_FRAGMENT COMMAND...: the exit code and stderr must match.
 expect_error() {
