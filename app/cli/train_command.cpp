@@ -224,8 +224,8 @@ int runTrain(const std::vector<std::string>& words) {
         }
         if (!canResume(*args.value("resume"))) {
             throw DataError(*args.value("resume") +
-                            ": not a run that can be resumed (it needs config.json and last/ with "
-                            "trainer_state.json, which issuebert-cli train writes)");
+                            ": not a run that can be resumed (it needs the config.json that "
+                            "issuebert-cli train writes before its first step)");
         }
         options = readRunOptions(*args.value("resume"));
         options.outDir = *args.value("resume");

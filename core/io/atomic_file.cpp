@@ -44,8 +44,6 @@ bool processRuns(long long pid) {
     return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH;
 }
 
-constexpr const char* kFileKind = ".tmp-";
-
 // This machine, as 8 hex digits of its host name: a temporary on a shared folder
 // (NFS, another container's process ids) is judged only by the machine that made it.
 const std::string& hostTag() {
@@ -154,10 +152,10 @@ void syncFolder(const std::string& path) {
 }
 
 AtomicFile::AtomicFile(const std::string& path) : m_path(followLinks(path)) {
-    removeStaleTemporaries(m_path, kFileKind);
+    removeStaleTemporaries(m_path, kAtomicFileKind);
     // Hidden and in the same folder: rename() is atomic only within one file system.
     for (int attempt = 0; attempt < 100 && m_tempPath.empty(); ++attempt) {
-        const std::string candidate = temporarySibling(m_path, kFileKind);
+        const std::string candidate = temporarySibling(m_path, kAtomicFileKind);
         const int fd = ::open(candidate.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
         if (fd >= 0) {
             ::close(fd);
@@ -187,10 +185,11 @@ AtomicFile::~AtomicFile() {
 
 void AtomicFile::commit() {
     m_out.flush();
+    const int error = errno; // what the failed write said, if it failed
     const bool written = m_out.good();
     m_out.close();
     if (!written || m_out.fail()) {
-        throw IoError("cannot write " + m_path + " (is the disk full?)");
+        throw IoError("cannot write " + m_path + ": " + writeFailure(error, m_tempPath));
     }
     // The replaced file's read, write and execute bits (never set-id bits; a new
     // file has the umask's, as any file),

@@ -48,6 +48,9 @@ void writeFileAtomically(const std::string& path, const std::function<void(std::
 // target that may not exist yet); IoError after 40 links.
 std::string followLinks(const std::string& path);
 
+// The kind (see below) of AtomicFile's temporaries: ".NAME.tmp-HOST-PID-RANDOM".
+inline constexpr const char* kAtomicFileKind = ".tmp-";
+
 // A name beside target that no one else uses: ".NAME" + kind + "HOST-PID-RANDOM",
 // HOST a hash of this machine's name, PID this process's id. Nothing is created.
 std::string temporarySibling(const std::string& target, const std::string& kind);

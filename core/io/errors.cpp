@@ -1,10 +1,28 @@
 // Message builders for the typed errors.
 #include "core/io/errors.h"
 
+#include <sys/statvfs.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 
 namespace issuebert {
+
+std::string writeFailure(int error, const std::string& path) {
+    constexpr unsigned long long kNearlyFull = 1ULL << 20;
+    struct statvfs disk {};
+    const std::string folder = std::filesystem::path(path).parent_path().string();
+    const bool full =
+        error == ENOSPC || error == EDQUOT ||
+        (::statvfs(folder.empty() ? "." : folder.c_str(), &disk) == 0 &&
+         static_cast<unsigned long long>(disk.f_bavail) * disk.f_frsize < kNearlyFull);
+    if (full) {
+        return "No space left on device (the disk is full: free some space and try again)";
+    }
+    return error != 0 ? std::strerror(error) : "the write failed";
+}
 
 std::string fileName(const std::string& path) {
     const std::string name = std::filesystem::path(path).filename().string();

@@ -56,6 +56,12 @@ std::string atRecord(const std::string& path, long long record, const std::strin
 // of obeying them.
 std::string quote(std::string_view text, std::size_t longest = 80);
 
+// Why writing path failed, after a write that left errno as error: "No space
+// left on device (the disk is full: free some space and try again)" when the
+// error says so or path's folder has less than 1 MiB free (a stream may fail
+// without its errno at hand), else strerror(error) or "the write failed".
+std::string writeFailure(int error, const std::string& path);
+
 // A message as a terminal may print it: line breaks and tabs kept; every other
 // control character (ESC included), C1 control and invalid UTF-8 byte as \xNN.
 std::string terminalSafe(std::string_view message);

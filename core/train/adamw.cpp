@@ -2,12 +2,16 @@
 #include "core/train/adamw.h"
 
 #include "core/io/errors.h"
+#include "core/model/safetensors.h"
 #include "core/train/adamw_kernel.h"
 
 #include <ATen/Parallel.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
+#include <functional>
+#include <optional>
 
 namespace issuebert {
 
@@ -238,47 +242,73 @@ void AdamW::zeroGrad() {
 }
 
 void AdamW::save(const std::string& path) const {
-    torch::serialize::OutputArchive archive;
-    archive.write("steps", torch::tensor(static_cast<std::int64_t>(m_steps)));
+    // Not LibTorch's archive: its writer finishes the file in a destructor,
+    // which on a full disk throws and ends the process (std::terminate).
+    std::vector<std::pair<std::string, torch::Tensor>> tensors;
+    tensors.reserve(m_slots.size() * 2);
     for (const auto& slot : m_slots) {
-        archive.write("exp_avg." + slot.name, slot.expAvg.to(torch::kCPU));
-        archive.write("exp_avg_sq." + slot.name, slot.expAvgSq.to(torch::kCPU));
+        tensors.emplace_back("exp_avg." + slot.name, slot.expAvg);
+        tensors.emplace_back("exp_avg_sq." + slot.name, slot.expAvgSq);
     }
-    try {
-        archive.save_to(path);
-    } catch (const c10::Error& e) {
-        throw IoError(path + ": cannot write the optimizer state: " + e.what_without_backtrace());
-    }
+    saveSafetensors(path, tensors,
+                    {{"format", "issuebert-adamw"}, {"steps", std::to_string(m_steps)}});
 }
 
 void AdamW::load(const std::string& path) {
+    // The stored tensor of key, checked against the parameter it belongs to.
+    std::function<torch::Tensor(const std::string&)> stored;
+    std::int64_t steps = 0;
+    std::optional<SafetensorsFile> file;
     torch::serialize::InputArchive archive;
-    try {
-        archive.load_from(path);
-    } catch (const c10::Error& e) {
-        throw ModelError(path + ": cannot read the optimizer state: " + e.what_without_backtrace());
+    if (path.size() >= 12 && path.compare(path.size() - 12, 12, ".safetensors") == 0) {
+        file = SafetensorsFile::open(path);
+        const auto count = file->metadata().find("steps");
+        const char* end =
+            count == file->metadata().end() ? nullptr : count->second.data() + count->second.size();
+        if (end == nullptr || std::from_chars(count->second.data(), end, steps).ptr != end ||
+            steps < 0) {
+            throw ModelError(path + ": the optimizer state has no step count");
+        }
+        stored = [&](const std::string& key) {
+            if (file->find(key) == nullptr) {
+                throw ModelError(path + ": the optimizer state has no \"" + key + "\"");
+            }
+            return file->load(key, true);
+        };
+    } else { // optimizer.pt, from a run checkpointed by an earlier IssueBERT
+        torch::Tensor count;
+        try {
+            archive.load_from(path);
+        } catch (const c10::Error& e) {
+            throw ModelError(path +
+                             ": cannot read the optimizer state: " + e.what_without_backtrace());
+        }
+        if (!archive.try_read("steps", count)) {
+            throw ModelError(path + ": the optimizer state has no step count");
+        }
+        steps = count.item<std::int64_t>();
+        stored = [&](const std::string& key) {
+            torch::Tensor value;
+            if (!archive.try_read(key, value)) {
+                throw ModelError(path + ": the optimizer state has no \"" + key + "\"");
+            }
+            return value;
+        };
     }
     const auto read = [&](const std::string& key, const torch::Tensor& like) {
-        torch::Tensor value;
-        if (!archive.try_read(key, value)) {
-            throw ModelError(path + ": the optimizer state has no \"" + key + "\"");
-        }
+        const torch::Tensor value = stored(key);
         if (value.sizes() != like.sizes()) {
             throw ModelError(path + ": \"" + key +
                              "\" is shaped differently from the model's parameter");
         }
         return value.to(like.device(), like.scalar_type());
     };
-    torch::Tensor steps;
-    if (!archive.try_read("steps", steps)) {
-        throw ModelError(path + ": the optimizer state has no step count");
-    }
     torch::NoGradGuard noGrad;
     for (auto& slot : m_slots) {
         slot.expAvg.copy_(read("exp_avg." + slot.name, slot.expAvg));
         slot.expAvgSq.copy_(read("exp_avg_sq." + slot.name, slot.expAvgSq));
     }
-    m_steps = steps.item<std::int64_t>();
+    m_steps = steps;
     for (auto& slot : m_slots) {
         if (slot.stepTensor.defined()) {
             slot.stepTensor.fill_(static_cast<double>(m_steps));

@@ -51,10 +51,13 @@ public:
     void zeroGrad();
     long long steps() const { return m_steps; }
 
-    // exp_avg / exp_avg_sq per parameter name and the step count.
+    // exp_avg / exp_avg_sq per parameter name and the step count, as a
+    // safetensors file (written atomically: IoError naming path when the disk
+    // is full, never a half-written file).
     void save(const std::string& path) const;
-    // Throws ModelError naming path when a parameter's state is missing or
-    // shaped differently.
+    // Reads what save wrote (a .safetensors path) or, from runs checkpointed
+    // before, a LibTorch archive (optimizer.pt). Throws ModelError naming path
+    // when a parameter's state is missing or shaped differently.
     void load(const std::string& path);
 
 private:

@@ -4,6 +4,7 @@
 #include "core/io/atomic_file.h"
 #include "core/io/errors.h"
 #include "core/model/json_fields.h"
+#include "core/model/safetensors.h"
 
 #include <cstdio>
 #include <filesystem>
@@ -16,8 +17,11 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr const char* kStateFile = "trainer_state.json";
-constexpr const char* kOptimizerFile = "optimizer.pt";
-constexpr const char* kRngFile = "rng.pt";
+constexpr const char* kOptimizerFile = "optimizer.safetensors";
+constexpr const char* kRngFile = "rng.safetensors";
+// What runs checkpointed by IssueBERT before 2026-12-07 hold instead.
+constexpr const char* kLegacyOptimizerFile = "optimizer.pt";
+constexpr const char* kLegacyRngFile = "rng.pt";
 
 // The folder saveLastCheckpoint writes before it takes last/'s place.
 std::string pendingDir(const std::string& lastDir) {
@@ -29,30 +33,60 @@ torch::Tensor generatorState(const at::Generator& generator) {
     return generator.get_state();
 }
 
+// The generators' states as a safetensors file of byte tensors: not LibTorch's
+// archive, whose writer ends the process when a full disk fails it (it throws
+// from a destructor).
 void saveRng(const std::string& path) {
-    torch::serialize::OutputArchive archive;
-    archive.write("cpu", generatorState(at::globalContext().defaultGenerator(torch::kCPU)));
+    std::vector<std::pair<std::string, torch::Tensor>> states;
+    states.emplace_back("cpu", generatorState(at::globalContext().defaultGenerator(torch::kCPU)));
     if (torch::cuda::is_available()) {
         const auto& cuda = at::globalContext().defaultGenerator(torch::Device(torch::kCUDA, 0));
-        archive.write("cuda", generatorState(cuda));
+        states.emplace_back("cuda", generatorState(cuda));
     }
-    archive.save_to(path);
+    saveSafetensors(path, states, {{"format", "issuebert-rng"}});
+}
+
+void setState(at::Generator generator, const torch::Tensor& state) {
+    std::lock_guard<std::mutex> lock(generator.mutex());
+    generator.set_state(state);
 }
 
 void restoreRng(const std::string& path) {
-    torch::serialize::InputArchive archive;
+    const bool cuda = torch::cuda::is_available();
+    if (path.size() >= 12 && path.compare(path.size() - 12, 12, ".safetensors") == 0) {
+        const SafetensorsFile file = SafetensorsFile::open(path);
+        for (const StTensorInfo& info : file.tensors()) {
+            if (info.dtype != StDtype::U8) {
+                throw ModelError(path + ": " + quote(info.name) + " is not a byte tensor");
+            }
+        }
+        if (file.find("cpu") != nullptr) {
+            setState(at::globalContext().defaultGenerator(torch::kCPU), file.load("cpu"));
+        }
+        if (cuda && file.find("cuda") != nullptr) {
+            setState(at::globalContext().defaultGenerator(torch::Device(torch::kCUDA, 0)),
+                     file.load("cuda"));
+        }
+        return;
+    }
+    torch::serialize::InputArchive archive; // rng.pt, from an earlier IssueBERT
     archive.load_from(path);
     torch::Tensor state;
     if (archive.try_read("cpu", state)) {
-        auto generator = at::globalContext().defaultGenerator(torch::kCPU);
-        std::lock_guard<std::mutex> lock(generator.mutex());
-        generator.set_state(state);
+        setState(at::globalContext().defaultGenerator(torch::kCPU), state);
     }
-    if (torch::cuda::is_available() && archive.try_read("cuda", state)) {
-        auto generator = at::globalContext().defaultGenerator(torch::Device(torch::kCUDA, 0));
-        std::lock_guard<std::mutex> lock(generator.mutex());
-        generator.set_state(state);
+    if (cuda && archive.try_read("cuda", state)) {
+        setState(at::globalContext().defaultGenerator(torch::Device(torch::kCUDA, 0)), state);
     }
+}
+
+// name in lastDir, or the file an earlier IssueBERT wrote in its place.
+std::string existingOr(const std::string& lastDir, const char* name, const char* legacy) {
+    const std::string path = lastDir + "/" + name;
+    if (!fs::exists(path) && fs::exists(lastDir + "/" + legacy)) {
+        return lastDir + "/" + legacy;
+    }
+    return path;
 }
 
 } // namespace
@@ -65,19 +99,18 @@ void saveLastCheckpoint(BertClassifierImpl& model, const AdamW& optimizer,
     fs::remove_all(pending, ec);
     SaveOptions options = saveOptions;
     options.dtype = SaveDtype::Float32; // resume must continue from the exact weights
-    saveModelFolder(model, tokenizerDir, pending, options);
-    optimizer.save(pending + "/" + kOptimizerFile);
     try {
+        saveModelFolder(model, tokenizerDir, pending, options);
+        // Each written atomically and synced: every file is on disk before the
+        // state file, which goes last: its presence marks a complete checkpoint.
+        optimizer.save(pending + "/" + kOptimizerFile);
         saveRng(pending + "/" + kRngFile);
-    } catch (const c10::Error& e) {
-        throw IoError(pending + "/" + kRngFile + ": cannot write: " + e.what_without_backtrace());
+        writeFileAtomically(pending + "/" + kStateFile,
+                            [&](std::ostream& out) { out << trainerStateJson(state); });
+    } catch (...) {
+        fs::remove_all(pending, ec); // incomplete: gives back what a full disk needs
+        throw;
     }
-    // Every file is on disk before the state file, which goes last: its presence
-    // marks a complete checkpoint (the model folder's files are synced as written).
-    syncFile(pending + "/" + kOptimizerFile);
-    syncFile(pending + "/" + kRngFile);
-    writeFileAtomically(pending + "/" + kStateFile,
-                        [&](std::ostream& out) { out << trainerStateJson(state); });
     syncFolder(pending);
     const std::string old = lastDir + ".old";
     fs::remove_all(old, ec);
@@ -113,8 +146,8 @@ TrainerState readLastState(const std::string& lastDir) {
 }
 
 void restoreLastCheckpoint(AdamW& optimizer, const std::string& lastDir) {
-    optimizer.load(lastDir + "/" + kOptimizerFile);
-    const std::string rng = lastDir + "/" + kRngFile;
+    optimizer.load(existingOr(lastDir, kOptimizerFile, kLegacyOptimizerFile));
+    const std::string rng = existingOr(lastDir, kRngFile, kLegacyRngFile);
     try {
         restoreRng(rng);
     } catch (const c10::Error& e) {

@@ -1,4 +1,5 @@
-// A run's last/ checkpoint: the model folder plus optimizer.pt, rng.pt and
+// A run's last/ checkpoint: the model folder plus optimizer.safetensors,
+// rng.safetensors (optimizer.pt and rng.pt from earlier IssueBERTs are read) and
 // trainer_state.json — everything Resume needs to continue with the same next
 // batch, learning rate and random state. Written into a fresh sibling folder
 // that then replaces last/, so a crash leaves the previous checkpoint whole.

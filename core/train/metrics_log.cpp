@@ -27,7 +27,7 @@ void MetricsLog::append(const std::string& jsonLine) {
     m_out << jsonLine << '\n';
     m_out.flush();
     if (!m_out) {
-        throw IoError(m_path + ": cannot write the metrics log (is the disk full?)");
+        throw IoError(m_path + ": cannot write the metrics log: " + writeFailure(errno, m_path));
     }
 }
 

@@ -44,9 +44,11 @@ double scheduledRate(const TrainOptions& options, long long step, long long tota
     return options.learningRate * std::max(0.0, remaining);
 }
 
+// CUDA's "CUDA out of memory. Tried to allocate …", the CPU allocator's
+// "DefaultCPUAllocator: can't allocate memory: you tried to allocate …".
 bool isOutOfMemory(const std::string& what) {
     return what.find("out of memory") != std::string::npos ||
-           what.find("CUDA error: out of memory") != std::string::npos;
+           what.find("can't allocate memory") != std::string::npos;
 }
 
 // The run itself, shared by run() and resume().
@@ -95,10 +97,12 @@ SaveOptions Run::saveOptions() const {
 }
 
 void Run::keepWithoutValidation(TrainerState& state, int epoch) {
+    saveModelFolder(*m_s.model, m_s.folder.path(), m_folder.bestDir(), saveOptions());
+    // Only once best/ holds it: a failed save (a full disk) leaves the state
+    // naming the model best/ still holds.
     state.lastEvalStep = state.step;
     state.bestEpoch = epoch + 1;
     state.bestStep = state.step;
-    saveModelFolder(*m_s.model, m_s.folder.path(), m_folder.bestDir(), saveOptions());
     m_listener.onCheckpoint({CheckpointKind::Best, m_folder.bestDir(), state.step});
 }
 
@@ -128,18 +132,20 @@ EvalEvent Run::evaluate(TrainerState& state, int epoch, bool epochEnd) {
     event.score = m_options.stopMetric == StopMetric::Accuracy ? event.metrics.accuracy
                                                                : event.metrics.macroF1;
     event.improved = event.score > state.bestScore;
-    state.lastEvalStep = state.step;
     if (event.improved) {
+        SaveOptions save = saveOptions();
+        save.metricsJson = metricsToJson(event.metrics);
+        saveModelFolder(*m_s.model, m_s.folder.path(), m_folder.bestDir(), save);
+        // Only once best/ holds it: a failed save (a full disk) leaves the
+        // state naming the model best/ still holds.
         state.bestScore = event.score;
         state.bestEpoch = epoch + 1;
         state.bestStep = state.step;
         state.badEvaluations = 0;
-        SaveOptions save = saveOptions();
-        save.metricsJson = metricsToJson(event.metrics);
-        saveModelFolder(*m_s.model, m_s.folder.path(), m_folder.bestDir(), save);
     } else {
         ++state.badEvaluations;
     }
+    state.lastEvalStep = state.step;
     event.badEvaluations = state.badEvaluations;
     m_listener.onEvaluation(event);
     if (event.improved) {
@@ -315,9 +321,9 @@ FinishedEvent Run::execute(TrainerState state, bool resumed) {
         if (isOutOfMemory(what)) {
             return finish(
                 RunOutcome::Failed,
-                "the device ran out of memory at batch size " +
-                    std::to_string(m_options.batchSize) + " and max length " +
-                    std::to_string(m_options.encoder.maxLength) +
+                std::string(m_s.device.is_cuda() ? "the GPU" : "the computer") +
+                    " ran out of memory at batch size " + std::to_string(m_options.batchSize) +
+                    " and max length " + std::to_string(m_options.encoder.maxLength) +
                     ": use a smaller batch size (gradient accumulation keeps the effective batch) "
                     "or a shorter max length. The best model so far is in " +
                     m_folder.bestDir());
@@ -375,11 +381,31 @@ private:
 
 } // namespace
 
+namespace {
+
+bool hasCheckpoint(const RunFolder& folder) {
+    return fs::exists(folder.statePath()) ||
+           fs::exists(folder.lastDir() + ".pending/trainer_state.json");
+}
+
+} // namespace
+
 bool canResume(const std::string& runDir) {
     const RunFolder folder{runDir};
-    return fs::exists(folder.configPath()) &&
-           (fs::exists(folder.statePath()) ||
-            fs::exists(folder.lastDir() + ".pending/trainer_state.json"));
+    if (!fs::exists(folder.configPath())) {
+        return false;
+    }
+    if (hasCheckpoint(folder)) {
+        return true;
+    }
+    // A run's settings, not a model's config.json.
+    try {
+        return parseJsonObject(readWholeFile(folder.configPath(), "the run's settings"),
+                               folder.configPath())
+            .contains("train_path");
+    } catch (const std::exception&) {
+        return false;
+    }
 }
 
 TrainOptions readRunOptions(const std::string& runDir) {
@@ -436,6 +462,8 @@ FinishedEvent Trainer::run(const TrainData& data, TrainingListener& listener,
         throw DataError(m_options.outDir +
                         ": a training run is already there; resume it or choose another folder");
     }
+    // A run killed while it wrote its config.json left only that temporary.
+    removeStaleTemporaries(folder.configPath(), kAtomicFileKind);
     if (fs::exists(m_options.outDir) && !fs::is_empty(m_options.outDir, ec)) {
         throw DataError(m_options.outDir +
                         ": the folder is not empty; choose a new or empty folder for the run");
@@ -451,8 +479,16 @@ FinishedEvent Trainer::run(const TrainData& data, TrainingListener& listener,
     }
     writeFileAtomically(folder.configPath(),
                         [&](std::ostream& out) { out << trainOptionsToJson(m_options); });
-    MetricsLog log(folder.metricsPath(), 0);
+    return fromFirstStep(session, listener, cancel, {});
+}
+
+FinishedEvent Trainer::fromFirstStep(Session& session, TrainingListener& listener,
+                                     const std::atomic<bool>* cancel, const std::string& note) {
+    MetricsLog log(RunFolder{m_options.outDir}.metricsPath(), 0);
     LoggingListener logging(listener, log);
+    if (!note.empty()) {
+        logging.onMessage(note);
+    }
     TrainerState state;
     state.fingerprint = session.fingerprint;
     return Run(m_options, session, logging, cancel).execute(state, false);
@@ -461,6 +497,16 @@ FinishedEvent Trainer::run(const TrainData& data, TrainingListener& listener,
 FinishedEvent Trainer::resume(const TrainData& data, TrainingListener& listener,
                               const std::atomic<bool>* cancel) {
     const RunFolder folder{m_options.outDir};
+    if (!hasCheckpoint(folder)) {
+        // Stopped (killed, a power cut) before its first checkpoint: the run
+        // starts again from its first step with its own settings.
+        const std::string modelSource =
+            m_options.model.empty() ? defaultModelDir() : m_options.model;
+        Session session = setUpSession(m_options, data, modelSource, listener, cancel);
+        resolveAutoSettings(session, listener);
+        return fromFirstStep(session, listener, cancel,
+                             "No checkpoint yet: starting the run again from its first step");
+    }
     const TrainerState state = readLastState(folder.lastDir());
     Session session = setUpSession(m_options, data, folder.lastDir(), listener, cancel);
     resolveAutoSettings(session, listener);

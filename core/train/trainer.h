@@ -32,10 +32,12 @@ struct RunFolder {
     std::string bestDir() const { return root + "/best"; }
     std::string lastDir() const { return root + "/last"; }
     std::string statePath() const { return lastDir() + "/trainer_state.json"; }
-    std::string optimizerPath() const { return lastDir() + "/optimizer.pt"; }
+    std::string optimizerPath() const { return lastDir() + "/optimizer.safetensors"; }
 };
 
-// True when dir holds a run that can be resumed (config.json and last/ with trainer state).
+// True when dir holds a run that can be resumed: its config.json (written before
+// the first step). Without a checkpoint (last/ with trainer_state.json) yet,
+// resume() starts the run again from its first step.
 bool canResume(const std::string& runDir);
 
 // The options a run folder was started with (its config.json). Throws
@@ -63,7 +65,8 @@ public:
 
     // Continues the run in options.outDir from last/: same next batch, same
     // learning rate, same random state. data must be what the run started
-    // with (checked by a fingerprint: DataError otherwise).
+    // with (checked by a fingerprint: DataError otherwise). A run stopped
+    // before its first checkpoint starts again from its first step.
     FinishedEvent resume(const TrainData& data, TrainingListener& listener,
                          const std::atomic<bool>* cancel = nullptr);
 
@@ -71,6 +74,10 @@ private:
     // Auto epochs and learning rate replaced by their values for the session's
     // training data and model, said in a message.
     void resolveAutoSettings(const Session& session, TrainingListener& listener);
+    // Trains the session from step 0 into m_options.outDir, metrics.jsonl
+    // started afresh (note, when not empty, its first message).
+    FinishedEvent fromFirstStep(Session& session, TrainingListener& listener,
+                                const std::atomic<bool>* cancel, const std::string& note);
 
     TrainOptions m_options;
 };

@@ -151,7 +151,7 @@ TEST_CASE("adamw: clipping by coefficient gives what clip_grad_norm_ then a step
 
 TEST_CASE("adamw: a saved and reloaded optimizer continues exactly") {
     const unit::TempDir temp;
-    const std::string path = (temp.path() / "optimizer.pt").string();
+    const std::string path = (temp.path() / "optimizer.safetensors").string();
     auto straight = makeParams();
     auto resumed = copyOf(straight);
     AdamW through(groupsOf(straight));

@@ -222,6 +222,78 @@ TEST_CASE("train: a stopped run resumes with the same next batch and ends exactl
     }
 }
 
+TEST_CASE("train: running out of memory ends the run with advice, best/ kept, nothing thrown") {
+    unit::TempDir temp;
+    const std::string model = tinyModel(temp);
+    // LibTorch's own errors, raised where a step would raise them (no GPU here
+    // to exhaust; on a lent one the same path runs for real).
+    struct OutOfMemory : Recorder {
+        std::string what;
+        void onStep(const StepEvent& e) override {
+            Recorder::onStep(e);
+            if (e.step == 8) { // after the first epoch's evaluation and best/
+                TORCH_CHECK(false, what);
+            }
+        }
+    };
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"CUDA out of memory. Tried to allocate 96.00 MiB (GPU 0; 23.65 GiB total capacity)",
+         "the computer ran out of memory at batch size 8 and max length 32"},
+        {"DefaultCPUAllocator: can't allocate memory: you tried to allocate 3221225472 bytes.",
+         "the computer ran out of memory at batch size 8 and max length 32"}};
+    for (const auto& [what, said] : cases) {
+        const fs::path dir = temp.path() / std::to_string(what.size());
+        auto options = tinyOptions(model, dir);
+        options.epochs = 3;
+        OutOfMemory listener;
+        listener.what = what;
+        const FinishedEvent end = Trainer(options).run({separable(20), {}}, listener);
+        CHECK_EQ(runOutcomeName(end.outcome), std::string("failed"));
+        CHECK(end.message.find(said) != std::string::npos);
+        CHECK(end.message.find("use a smaller batch size (gradient accumulation keeps the "
+                               "effective batch) or a shorter max length") != std::string::npos);
+        CHECK(end.message.find((dir / "best").string()) != std::string::npos);
+        CHECK(fs::exists(dir / "best" / "model.safetensors"));
+        CHECK_EQ(listener.finished.size(), std::size_t{1});
+    }
+}
+
+TEST_CASE("train: a run stopped before its first checkpoint resumes from its first step") {
+    unit::TempDir temp;
+    const std::string model = tinyModel(temp);
+    const Dataset data = separable(20);
+    auto options = tinyOptions(model, temp.path() / "straight");
+    options.epochs = 2;
+    Recorder straight;
+    Trainer(options).run({data, {}}, straight);
+
+    // What a kill during the first epoch leaves: config.json, part of the log.
+    options.outDir = (temp.path() / "killed").string();
+    std::atomic<bool> cancel{false};
+    Recorder first;
+    first.cancel = &cancel;
+    first.cancelAtStep = 3;
+    Trainer(options).run({data, {}}, first, &cancel);
+    fs::remove_all(temp.path() / "killed" / "last");
+    CHECK(canResume(options.outDir));
+
+    Recorder second;
+    const FinishedEvent resumed =
+        Trainer(readRunOptions(options.outDir)).resume({data, {}}, second);
+    CHECK_EQ(runOutcomeName(resumed.outcome), std::string("finished"));
+    CHECK_EQ(second.steps.front().step, 1LL);
+    CHECK_EQ(second.evals.back().loss, straight.evals.back().loss);
+    CHECK(std::any_of(second.messages.begin(), second.messages.end(), [](const std::string& m) {
+        return m.find("No checkpoint yet: starting the run again") != std::string::npos;
+    }));
+    // The log is this run's alone: the first attempt's steps are gone.
+    const std::string log = readFile(temp.path() / "killed" / "metrics.jsonl");
+    CHECK_EQ(countLines(log, "\"event\":\"step\""), static_cast<int>(straight.steps.size()));
+    // A folder that holds no run is still refused, a model folder too.
+    CHECK(!canResume((temp.path() / "nothing").string()));
+    CHECK(!canResume(model));
+}
+
 TEST_CASE("train: bf16 autocast on the CPU learns as fp32 does, keeps fp32 weights and says so") {
     unit::TempDir temp;
     const std::string model = tinyModel(temp);

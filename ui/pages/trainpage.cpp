@@ -371,8 +371,8 @@ void TrainPage::resumeTraining(const QString& folder) {
     }
     const std::string dir = folder.toStdString();
     if (!canResume(dir)) {
-        Q_EMIT errorOccurred(tr("%1 cannot be resumed: it holds no config.json and last/ "
-                                "checkpoint (runs stopped with Stop or closed mid-run can).")
+        Q_EMIT errorOccurred(tr("%1 cannot be resumed: it holds no config.json, so it is not "
+                                "a training run (any run IssueBERT started can be resumed).")
                                  .arg(QDir::toNativeSeparators(folder)));
         return;
     }
