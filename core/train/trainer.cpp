@@ -20,6 +20,7 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <new>
 #include <sstream>
 
 namespace issuebert {
@@ -199,6 +200,15 @@ FinishedEvent Run::execute(TrainerState state, bool resumed) {
         return finished;
     };
 
+    const auto outOfMemoryMessage = [&] {
+        return std::string(m_s.device.is_cuda() ? "the GPU" : "the computer") +
+               " ran out of memory at batch size " + std::to_string(m_options.batchSize) +
+               " and max length " + std::to_string(m_options.encoder.maxLength) +
+               ": use a smaller batch size (gradient accumulation keeps the effective batch) or "
+               "a shorter max length. The best model so far is in " +
+               m_folder.bestDir();
+    };
+
     const auto earlyStopMessage = [&] {
         return "no improvement in " + std::to_string(state.badEvaluations) + " evaluations; best " +
                stopMetricName(m_options.stopMetric) + " from epoch " +
@@ -319,16 +329,11 @@ FinishedEvent Run::execute(TrainerState state, bool resumed) {
     } catch (const c10::Error& e) {
         const std::string what = e.what_without_backtrace();
         if (isOutOfMemory(what)) {
-            return finish(
-                RunOutcome::Failed,
-                std::string(m_s.device.is_cuda() ? "the GPU" : "the computer") +
-                    " ran out of memory at batch size " + std::to_string(m_options.batchSize) +
-                    " and max length " + std::to_string(m_options.encoder.maxLength) +
-                    ": use a smaller batch size (gradient accumulation keeps the effective batch) "
-                    "or a shorter max length. The best model so far is in " +
-                    m_folder.bestDir());
+            return finish(RunOutcome::Failed, outOfMemoryMessage());
         }
         return finish(RunOutcome::Failed, "LibTorch: " + what);
+    } catch (const std::bad_alloc&) {
+        return finish(RunOutcome::Failed, outOfMemoryMessage());
     } catch (const std::exception& e) {
         return finish(RunOutcome::Failed, e.what());
     }

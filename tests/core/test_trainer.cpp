@@ -17,6 +17,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <new>
 #include <random>
 #include <sstream>
 
@@ -231,7 +232,10 @@ TEST_CASE("train: running out of memory ends the run with advice, best/ kept, no
         std::string what;
         void onStep(const StepEvent& e) override {
             Recorder::onStep(e);
-            if (e.step == 8) { // after the first epoch's evaluation and best/
+            if (e.step == 8 && what.empty()) { // after the first epoch's evaluation and best/
+                throw std::bad_alloc();
+            }
+            if (e.step == 8) {
                 TORCH_CHECK(false, what);
             }
         }
@@ -240,9 +244,10 @@ TEST_CASE("train: running out of memory ends the run with advice, best/ kept, no
         {"CUDA out of memory. Tried to allocate 96.00 MiB (GPU 0; 23.65 GiB total capacity)",
          "the computer ran out of memory at batch size 8 and max length 32"},
         {"DefaultCPUAllocator: can't allocate memory: you tried to allocate 3221225472 bytes.",
-         "the computer ran out of memory at batch size 8 and max length 32"}};
+         "the computer ran out of memory at batch size 8 and max length 32"},
+        {"", "the computer ran out of memory at batch size 8 and max length 32"}}; // bad_alloc
     for (const auto& [what, said] : cases) {
-        const fs::path dir = temp.path() / std::to_string(what.size());
+        const fs::path dir = temp.path() / ("oom-" + std::to_string(what.size()));
         auto options = tinyOptions(model, dir);
         options.epochs = 3;
         OutOfMemory listener;
