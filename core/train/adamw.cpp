@@ -260,7 +260,7 @@ void AdamW::load(const std::string& path) {
     std::int64_t steps = 0;
     std::optional<SafetensorsFile> file;
     torch::serialize::InputArchive archive;
-    if (path.size() >= 12 && path.compare(path.size() - 12, 12, ".safetensors") == 0) {
+    if (path.ends_with(".safetensors")) {
         file = SafetensorsFile::open(path);
         const auto count = file->metadata().find("steps");
         const char* end =

@@ -53,7 +53,7 @@ void setState(at::Generator generator, const torch::Tensor& state) {
 
 void restoreRng(const std::string& path) {
     const bool cuda = torch::cuda::is_available();
-    if (path.size() >= 12 && path.compare(path.size() - 12, 12, ".safetensors") == 0) {
+    if (path.ends_with(".safetensors")) {
         const SafetensorsFile file = SafetensorsFile::open(path);
         for (const StTensorInfo& info : file.tensors()) {
             if (info.dtype != StDtype::U8) {
