@@ -14,7 +14,7 @@ if [ "${1:-}" = "--headless" ]; then
     ib_log "dependencies"
     ib_setup --headless
     ib_log "build"
-    ib_build headless >/dev/null
+    ib_build headless --target=issuebert-cli >/dev/null
     cli=build/headless/app/cli/issuebert-cli
     run="runs/$(date +%Y%m%d-%H%M%S)-sample"
     ib_log "fine-tune the default model on resources/sample/train.json -> $run"

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs every test: the full build with
-# the GUI, the Qt-free headless build (as on a GPU server), and the core tests
-# again under AddressSanitizer + UndefinedBehaviorSanitizer, with each fuzz
-# target replaying its seeds and a short burst of mutations (tests/fuzz).
+# the GUI, the Qt-free headless CLI (as on a GPU server) with the end-to-end
+# tests, and the core tests again without Qt under AddressSanitizer +
+# UndefinedBehaviorSanitizer, with each fuzz target replaying its seeds and a
+# short burst of mutations (tests/fuzz).
 # Usage: ./test.sh [--quick]   --quick: dev build only, skipping slow tests
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -33,13 +34,16 @@ if [ $quick -eq 1 ]; then
 fi
 ctest --preset dev
 
-ib_log "build: headless (no Qt)"
-ib_build headless -DISSUEBERT_WERROR=ON
+# The Qt-free build a GPU server runs: the CLI, driven by the end-to-end
+# tests. Its core tests and benchmarks are the dev build's, compiled again
+# with other flags, and the asan build runs the core tests without Qt too.
+ib_log "build: headless (no Qt): the CLI"
+ib_build headless -DISSUEBERT_WERROR=ON --target=issuebert-cli
 ib_log "test: headless"
-ctest --preset headless -LE faults # core's fault tests ran in the dev build
+ctest --preset headless -L e2e -LE faults # core's fault tests ran in the dev build
 
-ib_log "build: asan (core tests)"
-ib_build asan -DISSUEBERT_WERROR=ON
+ib_log "build: asan (core tests and fuzz replays only)"
+ib_build asan -DISSUEBERT_WERROR=ON --target=core_tests
 ib_log "test: asan"
 ctest --preset asan -L "core|fuzz"
 

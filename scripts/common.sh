@@ -13,14 +13,22 @@ ib_setup() {
     bash "$root/scripts/fetch-model.sh" >/dev/null
 }
 
-# Configures (first time) and builds a preset; extra args go to cmake.
+# Configures (first time) and builds a preset: everything, or only the
+# targets named with --target=NAME; other args go to cmake.
 ib_build() {
-    local root preset
+    local root preset arg
+    local targets=() args=()
     root=$(ib_root)
     preset=$1
     shift
-    if [ ! -f "$root/build/$preset/build.ninja" ] || [ $# -gt 0 ]; then
-        cmake --preset "$preset" -S "$root" "$@" >/dev/null
+    for arg in "$@"; do
+        case $arg in
+        --target=*) targets+=(--target "${arg#--target=}") ;;
+        *) args+=("$arg") ;;
+        esac
+    done
+    if [ ! -f "$root/build/$preset/build.ninja" ] || [ ${#args[@]} -gt 0 ]; then
+        cmake --preset "$preset" -S "$root" "${args[@]}" >/dev/null
     fi
-    cmake --build "$root/build/$preset" --parallel "$(nproc)"
+    cmake --build "$root/build/$preset" --parallel "$(nproc)" "${targets[@]}"
 }
