@@ -5,6 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <limits>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -28,6 +30,24 @@ std::string jsonErrorText(const std::exception& error);
 // booleans and null as JSON, a string quoted (cut after 40 bytes, control
 // characters escaped), "an array of N items", "an object of N fields".
 std::string jsonSummary(const nlohmann::json& value);
+
+// value as T when it is a JSON integer that T holds: not 2.5, not 1e300 (whose
+// conversion would be undefined), not 2^64 - 1 read back as -1.
+template <typename T>
+std::optional<T> integerValue(const nlohmann::json& value) {
+    if (!value.is_number_integer()) {
+        return std::nullopt;
+    }
+    const bool fits = value.is_number_unsigned()
+                          ? value.get<unsigned long long>() <=
+                                static_cast<unsigned long long>(std::numeric_limits<T>::max())
+                          : value.get<long long>() >= std::numeric_limits<T>::min() &&
+                                value.get<long long>() <= std::numeric_limits<T>::max();
+    if (!fits) {
+        return std::nullopt;
+    }
+    return static_cast<T>(value.get<long long>());
+}
 
 // Largest JSON file readWholeFile reads: real ones hold kilobytes.
 inline constexpr std::uintmax_t kMaxJsonFileBytes = std::uintmax_t{16} << 20;

@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include <limits>
+#include <optional>
 
 namespace issuebert {
 
@@ -20,23 +20,17 @@ const nlohmann::json& member(const nlohmann::json& object, const char* key,
     return *it;
 }
 
-// A JSON integer that fits T: not 2.5, not 1e300 (whose conversion would be
-// undefined), not 2^64 - 1 read back as -1.
 template <typename T>
 T integerField(const nlohmann::json& object, const char* key, const std::string& path) {
     const nlohmann::json& value = member(object, key, path);
-    if (!value.is_number_integer()) {
-        throwFieldError(path, key, "expected a whole number, found " + jsonSummary(value));
+    const std::optional<T> integer = integerValue<T>(value);
+    if (!integer) {
+        throwFieldError(path, key,
+                        value.is_number_integer()
+                            ? "the value " + jsonSummary(value) + " is out of range"
+                            : "expected a whole number, found " + jsonSummary(value));
     }
-    const bool fits = value.is_number_unsigned()
-                          ? value.get<unsigned long long>() <=
-                                static_cast<unsigned long long>(std::numeric_limits<T>::max())
-                          : value.get<long long>() >= std::numeric_limits<T>::min() &&
-                                value.get<long long>() <= std::numeric_limits<T>::max();
-    if (!fits) {
-        throwFieldError(path, key, "the value " + jsonSummary(value) + " is out of range");
-    }
-    return static_cast<T>(value.get<long long>());
+    return *integer;
 }
 
 double numberField(const nlohmann::json& object, const char* key, const std::string& path) {

@@ -1,9 +1,16 @@
 // Training events as JSON lines: each parses back, "event" comes first, and
-// the values are the event's, numbers as numbers.
+// the values are the event's, numbers as numbers. A past run's metrics.jsonl
+// reads back as the charts draw it; a bad line is named, never half read.
+#include "core/io/errors.h"
 #include "core/train/events.h"
+#include "core/train/metrics_log.h"
 #include "tests/support/unit.h"
 
 #include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <limits>
+#include <variant>
 
 using namespace issuebert;
 using nlohmann::json;
@@ -136,4 +143,88 @@ TEST_CASE("events: outcomes have names, broken UTF-8 does not throw") {
     CHECK_EQ(std::string(runOutcomeName(RunOutcome::Failed)), std::string("failed"));
     const json m = json::parse(messageJson("caf\xe9 label"));
     CHECK_EQ(m.at("text").get<std::string>(), std::string("caf\xef\xbf\xbd label"));
+}
+
+TEST_CASE("metrics log: a run's log reads back as the charts draw it") {
+    StepEvent first;
+    first.step = 1;
+    first.loss = 1.25;
+    StepEvent diverged;
+    diverged.step = 2;
+    diverged.loss = std::numeric_limits<double>::quiet_NaN(); // written as null
+    EvalEvent evaluation;
+    evaluation.step = 2;
+    evaluation.loss = 0.75;
+    evaluation.metrics.accuracy = 0.625;
+    evaluation.metrics.macroF1 = 0.5;
+    evaluation.improved = true;
+    EpochEvent epoch;
+    epoch.epoch = 1;
+    // Lines the charts skip, a blank line, a Windows line end and no final newline.
+    const std::string log =
+        messageJson("loaded 12 issues") + "\n" + eventJson(first) + "\r\n\n" + eventJson(diverged) +
+        "\n" + eventJson(CheckpointEvent{CheckpointKind::Best, "run/best", 2}) + "\n" +
+        eventJson(evaluation) + "\n" + eventJson(epoch) + "\n" + eventJson(FinishedEvent{});
+    unit::TempDir dir;
+    const std::string path = dir.write("metrics.jsonl", log);
+    for (const auto& events : {readMetricsLog(path), parseMetricsLog(log, path)}) {
+        CHECK_EQ(events.size(), std::size_t{4});
+        CHECK(std::holds_alternative<StepEvent>(events[0]));
+        CHECK_EQ(std::get<StepEvent>(events[0]).step, 1LL);
+        CHECK_EQ(std::get<StepEvent>(events[0]).loss, 1.25);
+        CHECK(std::isnan(std::get<StepEvent>(events[1]).loss));
+        CHECK(std::holds_alternative<EvalEvent>(events[2]));
+        const auto& read = std::get<EvalEvent>(events[2]);
+        CHECK_EQ(read.step, 2LL);
+        CHECK_EQ(read.loss, 0.75);
+        CHECK_EQ(read.metrics.accuracy, 0.625);
+        CHECK_EQ(read.metrics.macroF1, 0.5);
+        CHECK(read.improved);
+        CHECK(std::holds_alternative<EpochEvent>(events[3]));
+        CHECK_EQ(std::get<EpochEvent>(events[3]).epoch, 1);
+    }
+}
+
+TEST_CASE("metrics log: a bad line is refused with the file, the line and what is wrong") {
+    const std::string good = R"({"event":"step","step":1,"loss":0.5})";
+    const struct {
+        std::string line;
+        std::string what;
+    } cases[] = {
+        {R"({"event":"step","step":3)", "not valid JSON"},
+        {"[1, 2]", "not a JSON object"},
+        {R"({"step":3})", "no \"event\" key"},
+        {R"({"event":7})", "\"event\" is not a string"},
+        {R"({"event":"step","step":2})", "no \"loss\" key"},
+        {R"({"event":"step","step":"2","loss":1})", "\"step\" is not a whole number"},
+        {R"({"event":"step","step":2.5,"loss":1})", "\"step\" is not a whole number"},
+        // Once undefined behaviour: 1e300 converted to a whole number.
+        {R"({"event":"step","step":1e300,"loss":1})", "\"step\" is not a whole number"},
+        {R"({"event":"step","step":18446744073709551615,"loss":1})",
+         "\"step\" is out of range (18446744073709551615)"},
+        {R"({"event":"epoch","epoch":4294967296})", "\"epoch\" is out of range (4294967296)"},
+        {R"({"event":"step","step":2,"loss":"low"})", "\"loss\" is not a number"},
+        {R"({"event":"eval","step":2,"loss":1,"metrics":[]})", "\"metrics\" is not an object"},
+        {R"({"event":"eval","step":2,"loss":1,"metrics":{"accuracy":"high","macro_f1":0.5}})",
+         "\"accuracy\" is not a number"},
+        {R"({"event":"eval","step":2,"loss":1,"metrics":{"accuracy":0.5}})", "no \"macro_f1\" key"},
+        {R"({"event":"step","x":)" + std::string(200000, '[') + "}",
+         "not a metrics line: nested more than 100"},
+        {"{\"event\":\"message\",\"text\":\"" + std::string(kMaxMetricsLineBytes, 'a') + "\"}",
+         "longer than 1 MiB"},
+    };
+    unit::TempDir dir;
+    for (const auto& bad : cases) {
+        const std::string log = good + "\n\n" + bad.line + "\n" + good + "\n";
+        const std::string path = dir.write("metrics.jsonl", log);
+        CHECK_THROWS_WITH(readMetricsLog(path), DataError, path + ": line 3: " + bad.what);
+        CHECK_THROWS_WITH(parseMetricsLog(log, "m.jsonl"), DataError,
+                          "m.jsonl: line 3: " + bad.what);
+    }
+    // A long line is refused before the rest of it is read, even without a line end.
+    const std::string endless =
+        dir.write("endless.jsonl", good + "\n" + std::string(3 << 20, ' ') + "x");
+    CHECK_THROWS_WITH(readMetricsLog(endless), DataError, endless + ": line 2: longer than 1 MiB");
+    const std::string missing = (dir.path() / "nowhere" / "metrics.jsonl").string();
+    CHECK_THROWS_WITH(readMetricsLog(missing), IoError, missing + ": cannot open: No such file");
 }

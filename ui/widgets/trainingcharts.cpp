@@ -2,6 +2,7 @@
 // coalesced replot per kReplotIntervalMs, so hours of steps never stall the UI.
 #include "ui/widgets/trainingcharts.h"
 
+#include "core/io/errors.h"
 #include "core/train/train_options.h"
 
 #include "ui/widgets/plotstyle.h"
@@ -11,8 +12,6 @@
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QLocale>
 #include <QMenu>
 #include <QMessageBox>
@@ -22,7 +21,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 
 namespace issuebert {
 
@@ -38,65 +36,6 @@ constexpr int kMinExportHeight = 600;
 constexpr double kLossHeadroom = 1.1;
 // Epoch labels right of this share of the visible steps are drawn left of their line.
 constexpr double kLabelFlipShare = 0.85;
-
-// A metrics.jsonl line that cannot be plotted; what says why.
-struct BadLine {
-    QString what;
-};
-
-QJsonValue required(const QJsonObject& object, const QString& key) {
-    QJsonValue value = object.value(key);
-    if (value.isUndefined()) {
-        throw BadLine{TrainingCharts::tr("no \"%1\" key").arg(key)};
-    }
-    return value;
-}
-
-// A loss of NaN or infinity is written as null by the core's JSON writer.
-double number(const QJsonObject& object, const QString& key, bool nullIsNaN = false) {
-    const QJsonValue value = required(object, key);
-    if (nullIsNaN && value.isNull()) {
-        return std::numeric_limits<double>::quiet_NaN();
-    }
-    if (!value.isDouble()) {
-        throw BadLine{TrainingCharts::tr("\"%1\" is not a number").arg(key)};
-    }
-    return value.toDouble();
-}
-
-long long integer(const QJsonObject& object, const QString& key) {
-    const double value = number(object, key);
-    if (value != std::floor(value)) {
-        throw BadLine{TrainingCharts::tr("\"%1\" is not a whole number").arg(key)};
-    }
-    return static_cast<long long>(value);
-}
-
-// What the charts draw of an event; the other keys are not checked.
-LoggedEvent parseEvent(const QJsonObject& object, const QString& kind) {
-    if (kind == QLatin1String("step")) {
-        StepEvent event;
-        event.step = integer(object, QStringLiteral("step"));
-        event.loss = number(object, QStringLiteral("loss"), true);
-        return event;
-    }
-    if (kind == QLatin1String("eval")) {
-        EvalEvent event;
-        event.step = integer(object, QStringLiteral("step"));
-        event.loss = number(object, QStringLiteral("loss"), true);
-        const QJsonValue metrics = required(object, QStringLiteral("metrics"));
-        if (!metrics.isObject()) {
-            throw BadLine{TrainingCharts::tr("\"metrics\" is not an object")};
-        }
-        event.metrics.accuracy = number(metrics.toObject(), QStringLiteral("accuracy"));
-        event.metrics.macroF1 = number(metrics.toObject(), QStringLiteral("macro_f1"));
-        event.improved = object.value(QStringLiteral("improved")).toBool();
-        return event;
-    }
-    EpochEvent event;
-    event.epoch = static_cast<int>(integer(object, QStringLiteral("epoch")));
-    return event;
-}
 
 void styleLegend(QCPLegend* legend, const QPalette& palette) {
     QColor fill = palette.color(QPalette::Base);
@@ -485,51 +424,15 @@ bool TrainingCharts::loadMetricsLog(const QString& metricsJsonlPath, QString* er
 
 bool TrainingCharts::readMetricsLog(const QString& metricsJsonlPath,
                                     std::vector<LoggedEvent>* events, QString* error) {
-    const QString shown = QDir::toNativeSeparators(metricsJsonlPath);
-    QFile file(metricsJsonlPath);
-    QString problem;
-    std::vector<LoggedEvent> read;
-    long long lineNumber = 0;
-    if (!file.open(QIODevice::ReadOnly)) {
-        problem = tr("%1: cannot open: %2").arg(shown, file.errorString());
-    }
-    while (problem.isEmpty() && !file.atEnd()) {
-        const QByteArray line = file.readLine().trimmed();
-        ++lineNumber;
-        if (line.isEmpty()) {
-            continue;
+    try {
+        *events = issuebert::readMetricsLog(QFile::encodeName(metricsJsonlPath).toStdString());
+        return true;
+    } catch (const Error& e) {
+        if (error != nullptr) {
+            *error = QString::fromStdString(e.what());
         }
-        try {
-            QJsonParseError parseError;
-            const QJsonDocument document = QJsonDocument::fromJson(line, &parseError);
-            if (parseError.error != QJsonParseError::NoError) {
-                throw BadLine{tr("not valid JSON (%1 at character %2)")
-                                  .arg(parseError.errorString())
-                                  .arg(parseError.offset + 1)};
-            }
-            if (!document.isObject()) {
-                throw BadLine{tr("not a JSON object")};
-            }
-            const QJsonObject object = document.object();
-            const QJsonValue kind = required(object, QStringLiteral("event"));
-            const QString name = kind.toString();
-            if (name == QLatin1String("step") || name == QLatin1String("eval") ||
-                name == QLatin1String("epoch")) {
-                read.push_back(parseEvent(object, name));
-            } else if (!kind.isString()) {
-                throw BadLine{tr("\"event\" is not a string")};
-            } // checkpoint, finished, message: nothing to chart
-        } catch (const BadLine& bad) {
-            problem = tr("%1: line %2: %3").arg(shown).arg(lineNumber).arg(bad.what);
-        }
+        return false;
     }
-    if (!problem.isEmpty() && error != nullptr) {
-        *error = problem;
-    }
-    if (problem.isEmpty()) {
-        *events = std::move(read);
-    }
-    return problem.isEmpty();
 }
 
 void TrainingCharts::showEvents(const std::vector<LoggedEvent>& events) {

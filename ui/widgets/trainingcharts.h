@@ -3,6 +3,7 @@
 #pragma once
 
 #include "core/train/events.h"
+#include "core/train/metrics_log.h"
 
 #include <QWidget>
 
@@ -19,9 +20,6 @@ class QMenu;
 class QTimer;
 
 namespace issuebert {
-
-// One charted line of a metrics.jsonl.
-using LoggedEvent = std::variant<StepEvent, EvalEvent, EpochEvent>;
 
 class TrainingCharts : public QWidget {
     Q_OBJECT
