@@ -83,6 +83,7 @@ FieldSample sampleCsv(ByteSource& source, long long maxRecords) {
             value.text = row[c];
             noteValue(sample.field(header[c]), value);
         }
+        sample.endRecord();
         ++sample.records;
     }
     return sample;

@@ -12,26 +12,6 @@ namespace issuebert::data {
 
 namespace {
 
-// Longest digit string read as a whole-number label (fits in a long long).
-constexpr std::size_t kMaxLabelDigits = 18;
-
-bool parseWholeNumber(const std::string& text, long long& value) {
-    const bool negative = !text.empty() && text[0] == '-';
-    const std::size_t start = negative ? 1 : 0;
-    if (text.size() == start || text.size() - start > kMaxLabelDigits) {
-        return false;
-    }
-    long long v = 0;
-    for (std::size_t i = start; i < text.size(); ++i) {
-        if (text[i] < '0' || text[i] > '9') {
-            return false;
-        }
-        v = v * 10 + (text[i] - '0');
-    }
-    value = negative ? -v : v;
-    return true;
-}
-
 // "0, 1 or 2", "0 or 1", "0 to 4".
 std::string rangeText(std::size_t count) {
     if (count == 1) {
@@ -88,40 +68,19 @@ std::string DatasetBuilder::textOf(const Where& where, Role role, FieldValue& va
 }
 
 int DatasetBuilder::labelOf(const Where& where, FieldValue& value) {
-    std::string text;
-    switch (value.kind) {
-    case ValueKind::Missing:
-    case ValueKind::Null:
+    const LabelReading label = readLabel(value, m_repair);
+    if (label.kind == LabelKind::None) {
         return kNoLabel;
-    case ValueKind::Object:
-    case ValueKind::Array:
-    case ValueKind::Bool:
-        fail(where, quoted(kRoleLabel) + " is " +
-                        (value.kind == ValueKind::Bool ? value.text : kindName(value.kind)) +
+    }
+    if (label.kind == LabelKind::Invalid) {
+        const bool structured = value.kind == ValueKind::Object || value.kind == ValueKind::Array;
+        fail(where, quoted(kRoleLabel) + " is " + (structured ? kindName(value.kind) : label.text) +
                         "; expected a class name or a whole number");
-    case ValueKind::String:
-        sanitizeUtf8(value.text, m_repair);
-        text = trimAscii(value.text);
-        break;
-    case ValueKind::Number:
-        text = value.text;
-        break;
     }
-    if (text.empty()) {
-        return kNoLabel;
-    }
+    std::string text = label.text;
     RawLabel raw;
-    raw.isInt = parseWholeNumber(text, raw.value);
-    if (!raw.isInt && value.kind == ValueKind::Number) {
-        // 1.0 and 2e0 are whole numbers too; 1.5 is not a class.
-        const double v = std::strtod(text.c_str(), nullptr);
-        if (!std::isfinite(v) || v != std::floor(v) || std::fabs(v) > 1e15) {
-            fail(where,
-                 quoted(kRoleLabel) + " is " + text + "; expected a class name or a whole number");
-        }
-        raw.isInt = true;
-        raw.value = static_cast<long long>(v);
-    }
+    raw.isInt = label.kind == LabelKind::Whole;
+    raw.value = label.value;
     if (raw.isInt) {
         const std::size_t named = m_options.integerLabelNames.size();
         const bool outside = named > 0 ? raw.value < 0 || raw.value >= static_cast<long long>(named)

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "core/data/field_detect.h"
+#include "core/data/label_reading.h"
 #include "core/data/loader.h"
 #include "core/data/record.h"
 #include "core/text/utf8.h"

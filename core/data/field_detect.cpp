@@ -77,10 +77,24 @@ int bestField(const FieldSample& sample, const std::vector<std::string>& candida
 
 } // namespace
 
+void FieldSample::endRecord() {
+    for (FieldInfo& info : fields) {
+        if (info.pending) {
+            info.wholeLabels += info.pendingLabel == LabelKind::Whole ? 1 : 0;
+            info.numberLabels +=
+                info.pendingLabel == LabelKind::Whole && info.pendingNumber ? 1 : 0;
+            info.nameLabels += info.pendingLabel == LabelKind::Name ? 1 : 0;
+            info.pending = false;
+        }
+    }
+}
+
 FieldInfo& FieldSample::field(const std::string& name) {
     const auto [it, added] = m_index.try_emplace(lowerAscii(name), fields.size());
     if (added) {
-        fields.push_back(FieldInfo{name, 0, 0, {}, 0, 0});
+        FieldInfo info;
+        info.name = name;
+        fields.push_back(std::move(info));
     }
     return fields[it->second];
 }
@@ -94,6 +108,10 @@ std::vector<std::string> FieldSample::names() const {
 }
 
 void noteValue(FieldInfo& field, const FieldValue& value) {
+    Utf8Repair repair;
+    field.pending = true;
+    field.pendingLabel = readLabel(value, repair).kind;
+    field.pendingNumber = value.kind == ValueKind::Number;
     if (value.kind == ValueKind::Object || value.kind == ValueKind::Array) {
         ++field.nested;
         return;
@@ -132,6 +150,12 @@ FieldDetection detectFields(const FieldSample& sample) {
         return f;
     };
     const int label = assign(kLabelNames, result.mapping.label);
+    if (label >= 0) {
+        const FieldInfo& info = sample.fields[static_cast<std::size_t>(label)];
+        result.labelValues.numbers = info.numberLabels;
+        result.labelValues.digitStrings = info.wholeLabels - info.numberLabels;
+        result.labelValues.names = info.nameLabels;
+    }
     assign(kTitleNames, result.mapping.title);
     assign(kBodyNames, result.mapping.body);
     if (result.mapping.title.empty() && result.mapping.body.empty()) {

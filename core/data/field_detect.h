@@ -2,6 +2,7 @@
 // fields play which role, and the user's mapping checked against the file.
 #pragma once
 
+#include "core/data/label_reading.h"
 #include "core/data/loader.h"
 #include "core/data/record.h"
 
@@ -20,6 +21,15 @@ struct FieldInfo {
     std::set<std::string> values; // distinct values, up to a cap
     long long textCodepoints = 0; // summed length of string values
     long long nested = 0;         // objects and arrays, which no role can use
+    // Read as a label by the loader's rules (readLabel), once per record (its
+    // last value, as loading keeps): whole numbers, of them JSON numbers, and names.
+    long long wholeLabels = 0;
+    long long numberLabels = 0;
+    long long nameLabels = 0;
+    // The last value of the record being read, counted when it ends.
+    bool pending = false;
+    LabelKind pendingLabel = LabelKind::None;
+    bool pendingNumber = false;
 };
 
 // The first records of a file, as inspectDataset and loadDataset see them.
@@ -31,6 +41,8 @@ struct FieldSample {
 
     // The field whose name matches case-insensitively, adding it when new.
     FieldInfo& field(const std::string& name);
+    // Ends a record: each field's last value in it is counted as a label.
+    void endRecord();
     std::vector<std::string> names() const;
 
 private:

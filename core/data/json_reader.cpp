@@ -150,6 +150,7 @@ FieldSample sampleJson(ByteSource& source, DataFormat format, long long maxRecor
                              " different field names; is this file a dataset of issues?");
             }
         });
+        sample.endRecord();
     });
     return sample;
 }

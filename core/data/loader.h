@@ -78,6 +78,14 @@ struct FieldDetection {
     FieldMapping mapping;            // detected roles (empty where none was found)
     bool confident = false;          // false: ask the user to confirm the mapping
     std::string reason;              // why detection is unsure, for the mapping dialog
+    // How the sampled records wrote the detected label field's values (all 0
+    // without one), as the loader reads them: what a writer appending to the
+    // file must match.
+    struct LabelValues {
+        long long numbers = 0;      // JSON numbers that are whole (1, 1.0)
+        long long digitStrings = 0; // whole numbers written as text ("1", a CSV cell)
+        long long names = 0;        // any other value that is not empty
+    } labelValues;
 };
 
 // Looks at the first records only (fast on any size).

@@ -36,6 +36,19 @@ bool writeBytes(const QString& path, const QByteArray& bytes) {
     return file.open(QIODevice::WriteOnly) && file.write(bytes) == bytes.size();
 }
 
+// The test row's file (its columns name and content) written into dir and
+// opened by writer: its path, or empty when it could not be written.
+QString openRowFile(const QTemporaryDir& dir, LabelledDatasetWriter& writer) {
+    QFETCH(QString, name);
+    QFETCH(QByteArray, content);
+    const QString path = dir.filePath(name);
+    if (!writeBytes(path, content)) {
+        return QString();
+    }
+    writer.open(path);
+    return path;
+}
+
 // The records of a JSON array; empty when the text is not one.
 QJsonArray parseArray(const QByteArray& bytes) {
     QJsonParseError error{};
@@ -191,6 +204,48 @@ private slots:
         QCOMPARE(added, QJsonObject({{QStringLiteral("title"), QStringLiteral("New")},
                                      {QStringLiteral("body"), QStringLiteral("b\nc")},
                                      {QStringLiteral("label"), QStringLiteral("wontfix")}}));
+    }
+
+    // How a file writes its labels is taken from the loader's own reading of them.
+    // Found by fuzz_labelled_writer: a key with a raw control character, which the
+    // writer's own byte-level tally looked for as Qt escapes it ("La\u0016bel"),
+    // so class numbers were taken for names and "bug" was written as one,
+    // renaming every class ("1", "2", "bug"). The other two rows failed against a
+    // first fix that counted the detection sample's values without the loader's
+    // label rules: a label cell holding a NUL byte (which loading drops), and
+    // 1.0 and 2.0 as pandas writes them.
+    void labelsAreReadAsTheLoaderReadsThem_data() {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<QByteArray>("content");
+        QTest::newRow("raw control character in the key")
+            << QStringLiteral("raw-key.jsonl")
+            << QByteArray("{\"title\":\"a\",\"body\":\"b\",\"La\x16"
+                          "bel\":1}\n{\"title\":\"c\",\"body\":\"d\",\"La\x16"
+                          "bel\":2}\n");
+        QTest::newRow("NUL in a label cell") << QStringLiteral("nul.csv")
+                                             << QByteArray("title,body,label\r\na,b,1\r\nc,d,2") +
+                                                    QByteArray(1, '\0') + QByteArray("\r\n");
+        QTest::newRow("whole numbers as 1.0")
+            << QStringLiteral("pandas.json")
+            << QByteArray("[{\"Title\":\"a\",\"Body\":\"b\",\"Label\":1.0},\n"
+                          "{\"Title\":\"c\",\"Body\":\"d\",\"Label\":2.0}]\n");
+    }
+
+    void labelsAreReadAsTheLoaderReadsThem() {
+        QTemporaryDir dir;
+        LabelledDatasetWriter writer;
+        const QString path = openRowFile(dir, writer);
+        QVERIFY(!path.isEmpty());
+        QVERIFY(writer.integerLabels());
+        writer.append(QStringLiteral("t"), QStringLiteral("u"), QStringLiteral("bug"), kClasses);
+        const Dataset dataset = loadDataset(path.toStdString());
+        QCOMPARE(dataset.size(), std::size_t{3});
+        QStringList labels;
+        for (const Issue& issue : dataset.issues) {
+            labels.append(QString::fromStdString(dataset.labels.name(issue.label)));
+        }
+        QCOMPARE(labels, QStringList({QStringLiteral("feature"), QStringLiteral("question"),
+                                      QStringLiteral("bug")}));
     }
 
     void csvQuotingRoundTrips() {
@@ -478,6 +533,13 @@ private slots:
         QTest::newRow("unlabelled")
             << QStringLiteral("test.jsonl") << QByteArray("{\"title\":\"a\",\"body\":\"b\"}")
             << QStringLiteral("no label field");
+        // Found by fuzz_labelled_writer: the key was written back as UTF-8 ("Lab\uFFFDel"),
+        // which the loader does not match, so the issue was added without a label.
+        QTest::newRow("label key not UTF-8")
+            << QStringLiteral("key.jsonl")
+            << QByteArray("{\"Title\":\"a\",\"Body\":\"b\",\"Lab\xbe") + QByteArray(1, '\0') +
+                   QByteArray("el\":2}\n{\"Title\":\"c\",\"Body\":\"d\",\"Label\":2}\n")
+            << QStringLiteral("the field name 'Lab\\xbe\\x00el' is not valid UTF-8");
     }
 
     void filesItCannotReadAreRefusedUntouched() {
@@ -513,13 +575,10 @@ private slots:
     }
 
     void theLoaderReadsWhatWasAppended() {
-        QFETCH(QString, name);
-        QFETCH(QByteArray, content);
         QTemporaryDir dir;
-        const QString path = dir.filePath(name);
-        QVERIFY(writeBytes(path, content));
         LabelledDatasetWriter writer;
-        writer.open(path);
+        const QString path = openRowFile(dir, writer);
+        QVERIFY(!path.isEmpty());
         writer.append(QStringLiteral("Crash \"on\", save"), QStringLiteral("Steps:\n1. open"),
                       QStringLiteral("question"), kClasses);
         writer.append(QStringLiteral("Dark mode"), QStringLiteral("please"),

@@ -156,38 +156,6 @@ QByteArray jsonString(const QString& text) {
 
 // Tallies the values of a JSON key in the first records, found as the text
 // "key": (a key quoted inside a string value has escaped quotes, so it cannot match).
-void tallyJsonLabels(LabelTally& tally, const QByteArray& head, const QString& key) {
-    const QByteArray quoted = jsonString(key);
-    int seen = 0;
-    for (qsizetype at = head.indexOf(quoted); at >= 0 && seen < kSampleRecords;
-         at = head.indexOf(quoted, at + quoted.size())) {
-        qsizetype i = skipBlanks(head, at + quoted.size());
-        if (i >= head.size() || head[i] != ':') {
-            continue;
-        }
-        i = skipBlanks(head, i + 1);
-        ++seen;
-        if (i < head.size() && head[i] == '"') {
-            const qsizetype close = head.indexOf('"', i + 1);
-            tally.noteText(close > i ? QString::fromUtf8(head.mid(i + 1, close - i - 1))
-                                     : QString());
-            continue;
-        }
-        qsizetype end = i;
-        while (end < head.size() && !isBlank(head[end]) && head[end] != ',' && head[end] != '}') {
-            ++end;
-        }
-        const QByteArray token = head.mid(i, end - i);
-        bool number = false;
-        const double value = token.toDouble(&number);
-        if (number) {
-            ++(std::isfinite(value) && std::floor(value) == value ? tally.numbers : tally.names);
-        } else if (token == "true" || token == "false") {
-            ++tally.names; // read as text by the loader
-        }
-    }
-}
-
 // RFC 4180: quoted when it holds a comma, quote or line break, or edge spaces
 // (which some readers trim).
 QByteArray csvField(const QString& text) {

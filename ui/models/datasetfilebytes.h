@@ -60,8 +60,6 @@ ArrayEnd arrayEnd(QFile& file);
 std::vector<QStringList> csvRows(const QByteArray& text, bool wholeFile);
 // A JSON string literal, escaped by Qt's writer.
 QByteArray jsonString(const QString& text);
-// Tallies the values of a JSON key in the first records.
-void tallyJsonLabels(LabelTally& tally, const QByteArray& head, const QString& key);
 // RFC 4180: quoted when it holds a comma, quote or line break, or edge spaces.
 QByteArray csvField(const QString& text);
 // "title body", as Issue::text() joins them for the model.

@@ -123,15 +123,16 @@ void LabelledDatasetWriter::inspectExisting(QFile& file, const QByteArray& head)
         }
     }
     assignRoles(detection.mapping, names);
+    if (m_format != DataFormat::Csv) { // JSON records are written with these keys
+        refuseKeysNotUtf8(detection.fields);
+    }
 
-    const auto label = std::find_if(m_fields.begin(), m_fields.end(),
-                                    [](const Field& f) { return f.role == Role::Label; });
-    for (std::size_t r = 1; r < rows.size(); ++r) {
-        tally.noteText(rows[r].value(label - m_fields.begin()));
-    }
-    if (m_format != DataFormat::Csv) {
-        tallyJsonLabels(tally, head, label->name);
-    }
+    // How the labels are written, as the loader read them in the records it
+    // samples (not by a reading of the bytes of our own, which could see
+    // another field than the loader: a key with raw control characters).
+    tally.numbers = static_cast<int>(detection.labelValues.numbers);
+    tally.digitStrings = static_cast<int>(detection.labelValues.digitStrings);
+    tally.names = static_cast<int>(detection.labelValues.names);
     if (tally.names > 0 || tally.numbers + tally.digitStrings == 0) {
         // Names, or nothing to go by: MachineHack's class numbers for a JSON array.
         m_integerLabels = tally.names == 0 && arrayFile;
@@ -180,6 +181,20 @@ void LabelledDatasetWriter::assignRoles(const FieldMapping& mapping, const QStri
     for (const Field& field : all) {
         if (field.role != Role::Other || m_format == DataFormat::Csv) {
             m_fields.push_back(field); // JSON records get the role fields only
+        }
+    }
+}
+
+void LabelledDatasetWriter::refuseKeysNotUtf8(const std::vector<std::string>& keys) const {
+    for (const std::string& key : keys) {
+        const QString name = QString::fromStdString(key); // bytes that are not UTF-8 become U+FFFD
+        const bool written = std::any_of(m_fields.begin(), m_fields.end(), [&](const Field& f) {
+            return f.role != Role::Other && f.name == name;
+        });
+        if (written && name.toStdString() != key) {
+            failData(tr("%1: the field name %2 is not valid UTF-8, so a record written with it "
+                        "would not be read back; an issue cannot be added to it")
+                         .arg(shownName(), QString::fromStdString(quote(key))));
         }
     }
 }

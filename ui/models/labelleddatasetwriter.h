@@ -9,6 +9,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <string>
 #include <vector>
 
 class QFile;
@@ -88,6 +89,9 @@ private:
     void useDefaults();
     void inspectExisting(QFile& file, const QByteArray& head);
     void assignRoles(const FieldMapping& mapping, const QStringList& names);
+    // DataError when a key the records are written with is not valid UTF-8:
+    // written back from its QString it would be another key.
+    void refuseKeysNotUtf8(const std::vector<std::string>& keys) const;
     QString labelText(const QString& labelName, const QStringList& labelNames) const;
     QByteArray record(const QString& title, const QString& body, const QString& label) const;
     // A new or blank file's whole content with its first record.
