@@ -45,6 +45,6 @@ ctest --preset headless -L e2e -LE faults # core's fault tests ran in the dev bu
 ib_log "build: asan (core tests and fuzz replays only)"
 ib_build asan -DISSUEBERT_WERROR=ON --target=core_tests
 ib_log "test: asan"
-ctest --preset asan -L "core|fuzz"
+ctest --preset asan -L "core|fuzz" -j2 # the replays are single-threaded
 
 ib_log "all tests passed"

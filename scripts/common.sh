@@ -3,7 +3,7 @@
 
 ib_root() { cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd; }
 
-ib_log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+ib_log() { printf '\033[1m==> %s\033[0m [%s]\n' "$*" "$(date +%T)" >&2; }
 
 # Installs missing packages and fetches the default model (once).
 ib_setup() {

@@ -3,7 +3,8 @@
 # UndefinedBehaviorSanitizer) in build/fuzz and runs them.
 #
 #   scripts/fuzz.sh TARGET [SECONDS]  fuzz one target (dataset, text, model_files,
-#                                     csv_export, weights) for SECONDS (default 600)
+#                                     csv_export, weights, resume, metrics_log,
+#                                     labelled_writer) for SECONDS (default 600)
 #   scripts/fuzz.sh all [SECONDS]     each target in turn for SECONDS (default 60)
 #   scripts/fuzz.sh --list            the targets
 #
@@ -21,7 +22,7 @@ targets() {
     done
 }
 
-[ $# -ge 1 ] || { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+[ $# -ge 1 ] || { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 if [ "$1" = --list ]; then
     targets
     exit 0
