@@ -213,7 +213,8 @@ private slots:
     // renaming every class ("1", "2", "bug"). The other two rows failed against a
     // first fix that counted the detection sample's values without the loader's
     // label rules: a label cell holding a NUL byte (which loading drops), and
-    // 1.0 and 2.0 as pandas writes them.
+    // 1.0 and 2.0 as pandas writes them. The fastText row: found by the fuzzer
+    // in the writer's own reading of fastText labels, which kept the NUL.
     void labelsAreReadAsTheLoaderReadsThem_data() {
         QTest::addColumn<QString>("name");
         QTest::addColumn<QByteArray>("content");
@@ -225,6 +226,10 @@ private slots:
         QTest::newRow("NUL in a label cell") << QStringLiteral("nul.csv")
                                              << QByteArray("title,body,label\r\na,b,1\r\nc,d,2") +
                                                     QByteArray(1, '\0') + QByteArray("\r\n");
+        QTest::newRow("NUL in a fastText label")
+            << QStringLiteral("nul.txt")
+            << QByteArray("__label__1 a\n__label__") + QByteArray(1, '\0') +
+                   QByteArray("2 b\n");
         QTest::newRow("whole numbers as 1.0")
             << QStringLiteral("pandas.json")
             << QByteArray("[{\"Title\":\"a\",\"Body\":\"b\",\"Label\":1.0},\n"

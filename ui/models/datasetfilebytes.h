@@ -37,12 +37,6 @@ struct LabelTally {
     int digitStrings = 0; // "1" in a JSON string, a CSV cell or a fastText label
     int names = 0;
     int ignored = 0; // empty: unlabelled
-
-    void noteText(const QString& value) {
-        bool whole = false;
-        value.trimmed().toLongLong(&whole); // "1", as the loader's whole numbers
-        ++(whole ? digitStrings : value.trimmed().isEmpty() ? ignored : names);
-    }
 };
 
 [[noreturn]] void failData(const QString& message); // throws DataError

@@ -3,6 +3,7 @@
 // allowed only while the file still ends with what was appended.
 #include "ui/models/labelleddatasetwriter.h"
 
+#include "core/data/label_reading.h"
 #include "core/data/loader.h"
 #include "core/io/errors.h"
 #include "ui/models/datasetfilebytes.h"
@@ -74,6 +75,46 @@ void LabelledDatasetWriter::useDefaults() {
     m_eol = m_format == DataFormat::Csv ? QByteArray("\r\n") : QByteArray("\n");
 }
 
+namespace {
+
+// The line's first label counted as the loader reads it: the token after a
+// leading "__label__" up to the loader's next blank, repaired and trimmed by
+// its label rules (a label of NUL bytes and "02" is the number 2).
+void noteFastTextLabel(LabelTally& tally, const QByteArray& line) {
+    const auto blank = [](char c) {
+        return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+    };
+    qsizetype start = 0;
+    while (start < line.size() && blank(line[start])) {
+        ++start;
+    }
+    if (!line.mid(start).startsWith(kFastTextPrefix)) {
+        return;
+    }
+    start += qsizetype{sizeof(kFastTextPrefix)} - 1;
+    qsizetype end = start;
+    while (end < line.size() && !blank(line[end])) {
+        ++end;
+    }
+    data::FieldValue value;
+    value.kind = data::ValueKind::String;
+    value.text = line.mid(start, end - start).toStdString();
+    Utf8Repair repair;
+    switch (data::readLabel(value, repair).kind) {
+    case data::LabelKind::Whole:
+        ++tally.digitStrings;
+        break;
+    case data::LabelKind::Name:
+        ++tally.names;
+        break;
+    default:
+        ++tally.ignored;
+        break;
+    }
+}
+
+} // namespace
+
 void LabelledDatasetWriter::inspectExisting(QFile& file, const QByteArray& head) {
     const bool wholeFile = head.size() == file.size();
     const qsizetype newline = head.indexOf('\n');
@@ -85,10 +126,7 @@ void LabelledDatasetWriter::inspectExisting(QFile& file, const QByteArray& head)
         lines =
             lines.mid(0, std::min<qsizetype>(kSampleRecords, lines.size() - (wholeFile ? 0 : 1)));
         for (const QByteArray& line : lines) {
-            const QByteArray first = line.trimmed().split(' ').front().split('\t').front();
-            if (first.startsWith(kFastTextPrefix)) {
-                tally.noteText(QString::fromUtf8(first.mid(sizeof(kFastTextPrefix) - 1)));
-            }
+            noteFastTextLabel(tally, line);
         }
         m_integerLabels = tally.names == 0 && tally.digitStrings > 0;
         return;
