@@ -214,7 +214,8 @@ private slots:
     // first fix that counted the detection sample's values without the loader's
     // label rules: a label cell holding a NUL byte (which loading drops), and
     // 1.0 and 2.0 as pandas writes them. The fastText row: found by the fuzzer
-    // in the writer's own reading of fastText labels, which kept the NUL.
+    // in the writer's own reading of fastText labels, which kept the NUL and
+    // counted blank lines among the 200 records it samples.
     void labelsAreReadAsTheLoaderReadsThem_data() {
         QTest::addColumn<QString>("name");
         QTest::addColumn<QByteArray>("content");
@@ -228,8 +229,10 @@ private slots:
                                                     QByteArray(1, '\0') + QByteArray("\r\n");
         QTest::newRow("NUL in a fastText label")
             << QStringLiteral("nul.txt")
-            << QByteArray("__label__1 a\n__label__") + QByteArray(1, '\0') +
-                   QByteArray("2 b\n");
+            << QByteArray("__label__1 a\n__label__") + QByteArray(1, '\0') + QByteArray("2 b\n");
+        QTest::newRow("fastText labels after 250 blank lines")
+            << QStringLiteral("blank.txt")
+            << QByteArray(250, '\n') + QByteArray("__label__1 a\n__label__2 b\n");
         QTest::newRow("whole numbers as 1.0")
             << QStringLiteral("pandas.json")
             << QByteArray("[{\"Title\":\"a\",\"Body\":\"b\",\"Label\":1.0},\n"

@@ -79,8 +79,9 @@ namespace {
 
 // The line's first label counted as the loader reads it: the token after a
 // leading "__label__" up to the loader's next blank, repaired and trimmed by
-// its label rules (a label of NUL bytes and "02" is the number 2).
-void noteFastTextLabel(LabelTally& tally, const QByteArray& line) {
+// its label rules (a label of NUL bytes and "02" is the number 2). False for a
+// blank line, which the loader skips.
+bool noteFastTextLabel(LabelTally& tally, const QByteArray& line) {
     const auto blank = [](char c) {
         return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
     };
@@ -88,8 +89,12 @@ void noteFastTextLabel(LabelTally& tally, const QByteArray& line) {
     while (start < line.size() && blank(line[start])) {
         ++start;
     }
+    if (start == line.size()) {
+        return false;
+    }
     if (!line.mid(start).startsWith(kFastTextPrefix)) {
-        return;
+        ++tally.ignored; // unlabelled
+        return true;
     }
     start += qsizetype{sizeof(kFastTextPrefix)} - 1;
     qsizetype end = start;
@@ -111,6 +116,7 @@ void noteFastTextLabel(LabelTally& tally, const QByteArray& line) {
         ++tally.ignored;
         break;
     }
+    return true;
 }
 
 } // namespace
@@ -123,10 +129,16 @@ void LabelledDatasetWriter::inspectExisting(QFile& file, const QByteArray& head)
     if (m_format == DataFormat::FastText) {
         m_fields = {{Role::Label, QStringLiteral("label")}, {Role::Text, QStringLiteral("text")}};
         QList<QByteArray> lines = head.split('\n');
-        lines =
-            lines.mid(0, std::min<qsizetype>(kSampleRecords, lines.size() - (wholeFile ? 0 : 1)));
+        if (!wholeFile) {
+            lines.removeLast(); // cut by the end of the head
+        }
+        // The first kSampleRecords records, as the loader samples: blank lines are none.
+        int records = 0;
         for (const QByteArray& line : lines) {
-            noteFastTextLabel(tally, line);
+            records += noteFastTextLabel(tally, line) ? 1 : 0;
+            if (records == kSampleRecords) {
+                break;
+            }
         }
         m_integerLabels = tally.names == 0 && tally.digitStrings > 0;
         return;
