@@ -186,7 +186,7 @@ FieldDetection detectFields(const FieldSample& sample) {
         result.reason = "no field is named like a label; if one of " + joinNames(spare) +
                         " holds the class, choose it (a file without labels is fine for "
                         "prediction)";
-    } else if (label >= 0) {
+    } else if (label >= 0 && sample.format != DataFormat::FastText) { // "__label__" says so
         const FieldInfo& info = sample.fields[static_cast<std::size_t>(label)];
         if (info.values.size() > kMaxPlausibleClasses) {
             result.confident = false;

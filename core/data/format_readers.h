@@ -17,8 +17,9 @@ void loadJson(ByteSource& source, DataFormat format, const ResolvedFields& field
 FieldSample sampleCsv(ByteSource& source, long long maxRecords);
 void loadCsv(ByteSource& source, const ResolvedFields& fields, DatasetBuilder& builder);
 
-// fastText has two fixed fields, "label" and "text".
-FieldSample sampleFastText();
+// fastText has two fixed fields, "label" and "text"; the sample notes the
+// first records' labels.
+FieldSample sampleFastText(ByteSource& source, long long maxRecords);
 void loadFastText(ByteSource& source, const ResolvedFields& fields, DatasetBuilder& builder);
 
 } // namespace issuebert::data

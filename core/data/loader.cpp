@@ -25,9 +25,9 @@ DataFormat resolveFormat(const std::string& path, DataFormat requested) {
 }
 
 data::FieldSample sampleFile(const std::string& path, DataFormat format) {
-    data::ByteSource source(path); // also for fastText: the same error for a missing file
+    data::ByteSource source(path);
     if (format == DataFormat::FastText) {
-        return data::sampleFastText();
+        return data::sampleFastText(source, kSampleRecords);
     }
     if (format == DataFormat::Csv) {
         return data::sampleCsv(source, kSampleRecords);

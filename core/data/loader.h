@@ -83,7 +83,7 @@ struct FieldDetection {
     // file must match.
     struct LabelValues {
         long long numbers = 0;      // JSON numbers that are whole (1, 1.0)
-        long long digitStrings = 0; // whole numbers written as text ("1", a CSV cell)
+        long long digitStrings = 0; // whole numbers written as text ("1", a CSV cell, __label__1)
         long long names = 0;        // any other value that is not empty
     } labelValues;
 };

@@ -240,6 +240,34 @@ TEST_CASE("fasttext: the first label is the class, the rest of the line is the b
     CHECK_EQ(d.report.nulBytes, 1LL);
 }
 
+TEST_CASE("fasttext: inspecting tells how the first 200 records write their labels") {
+    unit::TempDir dir;
+    // Blank lines are no records; unlabelled lines count for nothing; NUL bytes
+    // around digits are dropped as loading drops them ("02" is the class 2).
+    std::string text = "\n\n__label__1 a\nno label\n__label__\x00"s + "02 b\n";
+    for (int i = 0; i < 197; ++i) {
+        text += "__label__" + std::to_string(i % 60) + " issue\n";
+    }
+    text += "__label__bug past the sampled records\n";
+    const FieldDetection found = inspectDataset(dir.write("numbers.txt", text));
+    CHECK_EQ(found.mapping.label, std::string("label"));
+    CHECK_EQ(found.labelValues.digitStrings, 199LL);
+    CHECK_EQ(found.labelValues.names, 0LL);
+    CHECK_EQ(found.labelValues.numbers, 0LL);
+    CHECK(found.confident); // 60 classes: "__label__" marks the class, nothing to doubt
+
+    const FieldDetection named =
+        inspectDataset(dir.write("names.txt", "__label__bug a\n__label__2 b\n"));
+    CHECK_EQ(named.labelValues.names, 1LL);
+    CHECK_EQ(named.labelValues.digitStrings, 1LL);
+}
+
+TEST_CASE("fasttext: inspecting refuses a sampled line that loading refuses, naming it") {
+    unit::TempDir dir;
+    CHECK_THROWS_WITH(inspectDataset(dir.write("a.txt", "__label__bug ok\n\n__label__ oops\n")),
+                      DataError, "a.txt: line 3: \"__label__\" without a class name");
+}
+
 TEST_CASE("format: recognised by extension first, then by the first bytes") {
     CHECK_EQ(detectFormat("a.jsonl", "[]"), DataFormat::JsonLines);
     CHECK_EQ(detectFormat("a.CSV", "{}"), DataFormat::Csv);

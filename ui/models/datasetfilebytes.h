@@ -31,14 +31,6 @@ struct ArrayEnd {
     bool empty = false;
 };
 
-// How the sampled records write their labels.
-struct LabelTally {
-    int numbers = 0;      // whole JSON numbers
-    int digitStrings = 0; // "1" in a JSON string, a CSV cell or a fastText label
-    int names = 0;
-    int ignored = 0; // empty: unlabelled
-};
-
 [[noreturn]] void failData(const QString& message); // throws DataError
 [[noreturn]] void failIo(const QString& message);   // throws IoError
 QString native(const QString& path);

@@ -3,7 +3,6 @@
 // allowed only while the file still ends with what was appended.
 #include "ui/models/labelleddatasetwriter.h"
 
-#include "core/data/label_reading.h"
 #include "core/data/loader.h"
 #include "core/io/errors.h"
 #include "ui/models/datasetfilebytes.h"
@@ -75,72 +74,18 @@ void LabelledDatasetWriter::useDefaults() {
     m_eol = m_format == DataFormat::Csv ? QByteArray("\r\n") : QByteArray("\n");
 }
 
-namespace {
-
-// The line's first label counted as the loader reads it: the token after a
-// leading "__label__" up to the loader's next blank, repaired and trimmed by
-// its label rules (a label of NUL bytes and "02" is the number 2). False for a
-// blank line, which the loader skips.
-bool noteFastTextLabel(LabelTally& tally, const QByteArray& line) {
-    const auto blank = [](char c) {
-        return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
-    };
-    qsizetype start = 0;
-    while (start < line.size() && blank(line[start])) {
-        ++start;
-    }
-    if (start == line.size()) {
-        return false;
-    }
-    if (!line.mid(start).startsWith(kFastTextPrefix)) {
-        ++tally.ignored; // unlabelled
-        return true;
-    }
-    start += qsizetype{sizeof(kFastTextPrefix)} - 1;
-    qsizetype end = start;
-    while (end < line.size() && !blank(line[end])) {
-        ++end;
-    }
-    data::FieldValue value;
-    value.kind = data::ValueKind::String;
-    value.text = line.mid(start, end - start).toStdString();
-    Utf8Repair repair;
-    switch (data::readLabel(value, repair).kind) {
-    case data::LabelKind::Whole:
-        ++tally.digitStrings;
-        break;
-    case data::LabelKind::Name:
-        ++tally.names;
-        break;
-    default:
-        ++tally.ignored;
-        break;
-    }
-    return true;
-}
-
-} // namespace
-
 void LabelledDatasetWriter::inspectExisting(QFile& file, const QByteArray& head) {
     const bool wholeFile = head.size() == file.size();
     const qsizetype newline = head.indexOf('\n');
     m_eol = newline > 0 && head[newline - 1] == '\r' ? QByteArray("\r\n") : QByteArray("\n");
-    LabelTally tally;
     if (m_format == DataFormat::FastText) {
         m_fields = {{Role::Label, QStringLiteral("label")}, {Role::Text, QStringLiteral("text")}};
-        QList<QByteArray> lines = head.split('\n');
-        if (!wholeFile) {
-            lines.removeLast(); // cut by the end of the head
-        }
-        // The first kSampleRecords records, as the loader samples: blank lines are none.
-        int records = 0;
-        for (const QByteArray& line : lines) {
-            records += noteFastTextLabel(tally, line) ? 1 : 0;
-            if (records == kSampleRecords) {
-                break;
-            }
-        }
-        m_integerLabels = tally.names == 0 && tally.digitStrings > 0;
+        // Class numbers only if the records the loader samples hold numbers
+        // and no names; a sampled line the loader cannot read is refused,
+        // naming the file and the line.
+        const FieldDetection::LabelValues labels =
+            inspectDataset(QFile::encodeName(m_path).toStdString(), m_format).labelValues;
+        m_integerLabels = labels.names == 0 && labels.digitStrings > 0;
         return;
     }
 
@@ -180,16 +125,14 @@ void LabelledDatasetWriter::inspectExisting(QFile& file, const QByteArray& head)
     // How the labels are written, as the loader read them in the records it
     // samples (not by a reading of the bytes of our own, which could see
     // another field than the loader: a key with raw control characters).
-    tally.numbers = static_cast<int>(detection.labelValues.numbers);
-    tally.digitStrings = static_cast<int>(detection.labelValues.digitStrings);
-    tally.names = static_cast<int>(detection.labelValues.names);
-    if (tally.names > 0 || tally.numbers + tally.digitStrings == 0) {
+    const auto& labels = detection.labelValues;
+    if (labels.names > 0 || labels.numbers + labels.digitStrings == 0) {
         // Names, or nothing to go by: MachineHack's class numbers for a JSON array.
-        m_integerLabels = tally.names == 0 && arrayFile;
+        m_integerLabels = labels.names == 0 && arrayFile;
         m_quotedLabels = !m_integerLabels;
     } else {
         m_integerLabels = true;
-        m_quotedLabels = tally.digitStrings > tally.numbers;
+        m_quotedLabels = labels.digitStrings > labels.numbers;
     }
 }
 
