@@ -548,6 +548,9 @@ private slots:
             << QByteArray("{\"Title\":\"a\",\"Body\":\"b\",\"Lab\xbe") + QByteArray(1, '\0') +
                    QByteArray("el\":2}\n{\"Title\":\"c\",\"Body\":\"d\",\"Label\":2}\n")
             << QStringLiteral("the field name 'Lab\\xbe\\x00el' is not valid UTF-8");
+        QTest::newRow("fastText label without a class")
+            << QStringLiteral("bare.txt") << QByteArray("__label__bug a\n\n__label__ b\n")
+            << QStringLiteral("line 3: \"__label__\" without a class name");
     }
 
     void filesItCannotReadAreRefusedUntouched() {
