@@ -16,7 +16,7 @@ namespace issuebert::datasetbytes {
 
 // Bytes read from the start of a file to inspect it: the loader's first chunk.
 inline constexpr qint64 kHeadBytes = qint64{1} << 20;
-// Records whose labels decide between class numbers and names (as many as the loader samples).
+// CSV rows csvRows reads at most (the header and as many records as the loader samples).
 inline constexpr int kSampleRecords = 200;
 // Bytes copied per step when a file is rewritten.
 inline constexpr qint64 kCopyBytes = qint64{1} << 20;
