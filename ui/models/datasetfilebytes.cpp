@@ -1,6 +1,6 @@
 // Byte-level helpers of LabelledDatasetWriter: reading a dataset file's head
-// and tail, how its JSON array ends, how its labels are written, CSV rows and
-// fields, JSON strings. Errors name the file.
+// and tail, how its JSON array ends, a CSV header, CSV fields, JSON
+// strings. Errors name the file.
 #include "ui/models/datasetfilebytes.h"
 
 #include "core/io/errors.h"
@@ -106,9 +106,9 @@ ArrayEnd arrayEnd(QFile& file) {
     return out;
 }
 
-// RFC 4180 rows, blank lines skipped; a row cut off by the end of text is left
-// out unless text is the whole file.
-std::vector<QStringList> csvRows(const QByteArray& text, bool wholeFile) {
+// The first RFC 4180 row that is not blank: the header. Empty when none is
+// complete in text (a row cut off by its end counts only if text is the whole file).
+QStringList csvHeader(const QByteArray& text, bool wholeFile) {
     std::vector<QStringList> rows;
     QStringList row;
     QByteArray field;
@@ -125,7 +125,7 @@ std::vector<QStringList> csvRows(const QByteArray& text, bool wholeFile) {
         row.clear();
     };
     qsizetype i = text.startsWith(kBom) ? 3 : 0;
-    for (; i < text.size() && rows.size() <= std::size_t{kSampleRecords}; ++i) {
+    for (; i < text.size() && rows.empty(); ++i) {
         const char c = text[i];
         const bool pair = i + 1 < text.size() && text[i + 1] == (c == '\r' ? '\n' : '"');
         if (quoted && c == '"' && pair) {
@@ -145,7 +145,7 @@ std::vector<QStringList> csvRows(const QByteArray& text, bool wholeFile) {
     if (wholeFile && i == text.size() && !quoted && (!row.isEmpty() || !field.isEmpty())) {
         endRow();
     }
-    return rows;
+    return rows.empty() ? QStringList() : rows.front();
 }
 
 // A JSON string literal, escaped by Qt's writer.
@@ -154,8 +154,6 @@ QByteArray jsonString(const QString& text) {
     return array.mid(1, array.size() - 2); // ["..."] without the brackets
 }
 
-// Tallies the values of a JSON key in the first records, found as the text
-// "key": (a key quoted inside a string value has escaped quotes, so it cannot match).
 // RFC 4180: quoted when it holds a comma, quote or line break, or edge spaces
 // (which some readers trim).
 QByteArray csvField(const QString& text) {

@@ -1,6 +1,6 @@
 // Byte-level helpers of LabelledDatasetWriter (labelleddatasetwriter.h):
-// reading a dataset file's head and tail, how its JSON array ends, how its
-// labels are written, CSV rows and fields, JSON strings.
+// reading a dataset file's head and tail, how its JSON array ends, a CSV
+// header, CSV fields, JSON strings.
 #pragma once
 
 #include "core/data/format.h"
@@ -16,8 +16,6 @@ namespace issuebert::datasetbytes {
 
 // Bytes read from the start of a file to inspect it: the loader's first chunk.
 inline constexpr qint64 kHeadBytes = qint64{1} << 20;
-// CSV rows csvRows reads at most (the header and as many records as the loader samples).
-inline constexpr int kSampleRecords = 200;
 // Bytes copied per step when a file is rewritten.
 inline constexpr qint64 kCopyBytes = qint64{1} << 20;
 // fastText's label prefix, as the loader reads it.
@@ -41,9 +39,10 @@ char byteAt(QFile& file, qint64 pos);
 // Nothing but blanks, perhaps after a byte-order mark: written as if new.
 bool isBlankFile(QFile& file);
 ArrayEnd arrayEnd(QFile& file);
-// RFC 4180 rows, blank lines skipped; a row cut off by the end of text is left
-// out unless text is the whole file.
-std::vector<QStringList> csvRows(const QByteArray& text, bool wholeFile);
+// The first RFC 4180 row that is not blank (a CSV file's header); empty when
+// none is complete in text, where a row cut off by its end counts only if text
+// is the whole file.
+QStringList csvHeader(const QByteArray& text, bool wholeFile);
 // A JSON string literal, escaped by Qt's writer.
 QByteArray jsonString(const QString& text);
 // RFC 4180: quoted when it holds a comma, quote or line break, or edge spaces.

@@ -106,10 +106,8 @@ void LabelledDatasetWriter::inspectExisting(QFile& file, const QByteArray& head)
                      .arg(shownName()));
     }
     QStringList names; // the file's field names, in order (every CSV column, even repeated)
-    std::vector<QStringList> rows;
     if (m_format == DataFormat::Csv) {
-        rows = csvRows(head, wholeFile);
-        for (const QString& column : rows.empty() ? QStringList() : rows.front()) {
+        for (const QString& column : csvHeader(head, wholeFile)) {
             names.append(column.trimmed()); // the loader trims column names
         }
     } else {
