@@ -10,8 +10,6 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <functional>
-#include <optional>
 
 namespace issuebert {
 
@@ -255,46 +253,22 @@ void AdamW::save(const std::string& path) const {
 }
 
 void AdamW::load(const std::string& path) {
-    // The stored tensor of key, checked against the parameter it belongs to.
-    std::function<torch::Tensor(const std::string&)> stored;
+    const SafetensorsFile file = SafetensorsFile::open(path);
     std::int64_t steps = 0;
-    std::optional<SafetensorsFile> file;
-    torch::serialize::InputArchive archive;
-    if (path.ends_with(".safetensors")) {
-        file = SafetensorsFile::open(path);
-        const auto count = file->metadata().find("steps");
-        const char* end =
-            count == file->metadata().end() ? nullptr : count->second.data() + count->second.size();
-        if (end == nullptr || std::from_chars(count->second.data(), end, steps).ptr != end ||
-            steps < 0) {
-            throw ModelError(path + ": the optimizer state has no step count");
-        }
-        stored = [&](const std::string& key) {
-            if (file->find(key) == nullptr) {
-                throw ModelError(path + ": the optimizer state has no \"" + key + "\"");
-            }
-            return file->load(key, true);
-        };
-    } else { // optimizer.pt, from a run checkpointed by an earlier IssueBERT
-        torch::Tensor count;
-        try {
-            archive.load_from(path);
-        } catch (const c10::Error& e) {
-            throw ModelError(path +
-                             ": cannot read the optimizer state: " + e.what_without_backtrace());
-        }
-        if (!archive.try_read("steps", count)) {
-            throw ModelError(path + ": the optimizer state has no step count");
-        }
-        steps = count.item<std::int64_t>();
-        stored = [&](const std::string& key) {
-            torch::Tensor value;
-            if (!archive.try_read(key, value)) {
-                throw ModelError(path + ": the optimizer state has no \"" + key + "\"");
-            }
-            return value;
-        };
+    const auto count = file.metadata().find("steps");
+    const char* end =
+        count == file.metadata().end() ? nullptr : count->second.data() + count->second.size();
+    if (end == nullptr || std::from_chars(count->second.data(), end, steps).ptr != end ||
+        steps < 0) {
+        throw ModelError(path + ": the optimizer state has no step count");
     }
+    // The stored tensor of key, checked against the parameter it belongs to.
+    const auto stored = [&](const std::string& key) {
+        if (file.find(key) == nullptr) {
+            throw ModelError(path + ": the optimizer state has no \"" + key + "\"");
+        }
+        return file.load(key, true);
+    };
     const auto read = [&](const std::string& key, const torch::Tensor& like) {
         const torch::Tensor value = stored(key);
         if (value.sizes() != like.sizes()) {

@@ -55,9 +55,9 @@ public:
     // safetensors file (written atomically: IoError naming path when the disk
     // is full, never a half-written file).
     void save(const std::string& path) const;
-    // Reads what save wrote (a .safetensors path) or, from runs checkpointed
-    // before, a LibTorch archive (optimizer.pt). Throws ModelError naming path
-    // when a parameter's state is missing or shaped differently.
+    // Reads what save wrote. Throws ModelError naming path when the file is
+    // not such a safetensors file or a parameter's state is missing or shaped
+    // differently.
     void load(const std::string& path);
 
 private:

@@ -19,7 +19,9 @@ namespace {
 constexpr const char* kStateFile = "trainer_state.json";
 constexpr const char* kOptimizerFile = "optimizer.safetensors";
 constexpr const char* kRngFile = "rng.safetensors";
-// What runs checkpointed by IssueBERT before 2026-12-07 hold instead.
+// What runs checkpointed by IssueBERT before 2026-12-07 hold instead: LibTorch
+// archives, whose reader does not check what it reads (a hostile file can make
+// it allocate without bound or crash), so they are refused, not read.
 constexpr const char* kLegacyOptimizerFile = "optimizer.pt";
 constexpr const char* kLegacyRngFile = "rng.pt";
 
@@ -52,39 +54,31 @@ void setState(at::Generator generator, const torch::Tensor& state) {
 }
 
 void restoreRng(const std::string& path) {
-    const bool cuda = torch::cuda::is_available();
-    if (path.ends_with(".safetensors")) {
-        const SafetensorsFile file = SafetensorsFile::open(path);
-        for (const StTensorInfo& info : file.tensors()) {
-            if (info.dtype != StDtype::U8) {
-                throw ModelError(path + ": " + quote(info.name) + " is not a byte tensor");
-            }
+    const SafetensorsFile file = SafetensorsFile::open(path);
+    for (const StTensorInfo& info : file.tensors()) {
+        if (info.dtype != StDtype::U8) {
+            throw ModelError(path + ": " + quote(info.name) + " is not a byte tensor");
         }
-        if (file.find("cpu") != nullptr) {
-            setState(at::globalContext().defaultGenerator(torch::kCPU), file.load("cpu"));
-        }
-        if (cuda && file.find("cuda") != nullptr) {
-            setState(at::globalContext().defaultGenerator(torch::Device(torch::kCUDA, 0)),
-                     file.load("cuda"));
-        }
-        return;
     }
-    torch::serialize::InputArchive archive; // rng.pt, from an earlier IssueBERT
-    archive.load_from(path);
-    torch::Tensor state;
-    if (archive.try_read("cpu", state)) {
-        setState(at::globalContext().defaultGenerator(torch::kCPU), state);
+    if (file.find("cpu") != nullptr) {
+        setState(at::globalContext().defaultGenerator(torch::kCPU), file.load("cpu"));
     }
-    if (cuda && archive.try_read("cuda", state)) {
-        setState(at::globalContext().defaultGenerator(torch::Device(torch::kCUDA, 0)), state);
+    if (torch::cuda::is_available() && file.find("cuda") != nullptr) {
+        setState(at::globalContext().defaultGenerator(torch::Device(torch::kCUDA, 0)),
+                 file.load("cuda"));
     }
 }
 
-// name in lastDir, or the file an earlier IssueBERT wrote in its place.
-std::string existingOr(const std::string& lastDir, const char* name, const char* legacy) {
+// lastDir/name; a ModelError when an earlier IssueBERT's legacy file stands in
+// its place.
+std::string checkpointFile(const std::string& lastDir, const char* name, const char* legacy) {
     const std::string path = lastDir + "/" + name;
-    if (!fs::exists(path) && fs::exists(lastDir + "/" + legacy)) {
-        return lastDir + "/" + legacy;
+    const std::string old = lastDir + "/" + legacy;
+    if (!fs::exists(path) && fs::exists(old)) {
+        throw ModelError(old + ": this checkpoint was written by an IssueBERT from before "
+                               "2026-12-07 in LibTorch's archive format, which is no longer read "
+                               "(its reader does not check the file); resume is not possible — "
+                               "train again, or go on from the run's best/ model with --model");
     }
     return path;
 }
@@ -142,12 +136,15 @@ TrainerState readLastState(const std::string& lastDir) {
     if (!fs::exists(path)) {
         throw DataError(lastDir + ": no checkpoint to resume from (trainer_state.json is missing)");
     }
+    // Refused here, before resume cuts the metrics log back to the checkpoint.
+    checkpointFile(lastDir, kOptimizerFile, kLegacyOptimizerFile);
+    checkpointFile(lastDir, kRngFile, kLegacyRngFile);
     return parseTrainerState(readWholeFile(path, "the trainer state"), path);
 }
 
 void restoreLastCheckpoint(AdamW& optimizer, const std::string& lastDir) {
-    optimizer.load(existingOr(lastDir, kOptimizerFile, kLegacyOptimizerFile));
-    const std::string rng = existingOr(lastDir, kRngFile, kLegacyRngFile);
+    optimizer.load(checkpointFile(lastDir, kOptimizerFile, kLegacyOptimizerFile));
+    const std::string rng = checkpointFile(lastDir, kRngFile, kLegacyRngFile);
     try {
         restoreRng(rng);
     } catch (const c10::Error& e) {

@@ -1,8 +1,8 @@
 // A run's last/ checkpoint: the model folder plus optimizer.safetensors,
-// rng.safetensors (optimizer.pt and rng.pt from earlier IssueBERTs are read) and
-// trainer_state.json — everything Resume needs to continue with the same next
-// batch, learning rate and random state. Written into a fresh sibling folder
-// that then replaces last/, so a crash leaves the previous checkpoint whole.
+// rng.safetensors (optimizer.pt and rng.pt of IssueBERTs before 2026-12-07 are
+// refused with a message) and trainer_state.json — everything Resume needs to continue with the
+// same next batch, learning rate and random state. Written into a fresh sibling folder that then
+// replaces last/, so a crash leaves the previous checkpoint whole.
 #pragma once
 
 #include "core/model/classifier.h"
@@ -23,10 +23,13 @@ void saveLastCheckpoint(BertClassifierImpl& model, const AdamW& optimizer,
 
 // lastDir's trainer state; when a crash fell between the two renames of
 // saveLastCheckpoint, the completed sibling is moved into place first.
-// Throws ModelError / IoError naming the file.
+// Throws ModelError / IoError naming the file, also when the checkpoint is an
+// earlier IssueBERT's (optimizer.pt, rng.pt: LibTorch archives, not read).
 TrainerState readLastState(const std::string& lastDir);
 
-// Restores the optimizer and the random generators from lastDir.
+// Restores the optimizer and the random generators from lastDir. Throws
+// ModelError naming the file, also for an earlier IssueBERT's optimizer.pt or
+// rng.pt (LibTorch archives, not read).
 void restoreLastCheckpoint(AdamW& optimizer, const std::string& lastDir);
 
 // FNV-1a over the token ids and labels of a tokenized set, as 16 hex digits.

@@ -223,6 +223,40 @@ TEST_CASE("train: a stopped run resumes with the same next batch and ends exactl
     }
 }
 
+TEST_CASE("train: a checkpoint of an IssueBERT before 2026-12-07 (optimizer.pt, rng.pt) is "
+          "refused by name, the run folder untouched") {
+    unit::TempDir temp;
+    const std::string model = tinyModel(temp);
+    const Dataset data = separable(20);
+    for (const std::string name : {"optimizer", "rng"}) {
+        auto options = tinyOptions(model, temp.path() / name);
+        options.epochs = 3;
+        std::atomic<bool> cancel{false};
+        Recorder first;
+        first.cancel = &cancel;
+        first.cancelAtStep = 10;
+        Trainer(options).run({data, {}}, first, &cancel);
+        // What an earlier IssueBERT left: a LibTorch archive (never opened now).
+        const fs::path last = temp.path() / name / "last";
+        fs::remove(last / (name + ".safetensors"));
+        std::ofstream(last / (name + ".pt"), std::ios::binary) << "PK\x03\x04 a LibTorch archive";
+        // Steps logged after the checkpoint, as a killed run leaves them.
+        const fs::path log = temp.path() / name / "metrics.jsonl";
+        std::ofstream(log, std::ios::app) << "{\"event\":\"step\",\"step\":11}\n";
+        const std::string logBefore = readFile(log);
+
+        Recorder second;
+        CHECK_THROWS_WITH(Trainer(readRunOptions(options.outDir)).resume({data, {}}, second),
+                          ModelError,
+                          (last / (name + ".pt")).string() +
+                              ": this checkpoint was written by an IssueBERT from before "
+                              "2026-12-07 in LibTorch's archive format, which is no longer read");
+        CHECK(second.steps.empty());
+        CHECK_EQ(readFile(log), logBefore); // not cut back to the checkpoint: no data lost
+        CHECK(fs::exists(temp.path() / name / "best" / "model.safetensors"));
+    }
+}
+
 TEST_CASE("train: running out of memory ends the run with advice, best/ kept, nothing thrown") {
     unit::TempDir temp;
     const std::string model = tinyModel(temp);
