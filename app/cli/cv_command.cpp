@@ -26,19 +26,23 @@ constexpr const char* kCvHelp =
     R"(usage: issuebert-cli cv --data FILE --out DIR [--folds K] [--repeats R] [train options]
 
 Cross-validate a training recipe: the labelled issues of FILE are split into K
-stratified folds (seeded by --seed); each fold in turn is held out while a
-model trains on the others (early stopping and the best model chosen on a
---val-split of those; auto: 10 %, or none when that is under 30 issues per
-class), then the best model is scored on the held-out fold.
+stratified folds (seeded by --seed or --fold-seed); each fold in turn is held
+out while a model trains on the others (early stopping and the best model
+chosen on a --val-split of those; auto: 10 %, or none when that is under 30
+issues per class), then the best model is scored on the held-out fold.
 Prints each fold's macro-F1, accuracy and training time, then the mean and
 standard deviation. DIR receives cv.json (every fold and the summary, rewritten
-after each fold) and, with --keep-runs, each fold's run folder.
+after each fold), each held-out fold's predictions
+(repeat-R-fold-K-predictions.csv: true label, predicted class, probabilities)
+and, with --keep-runs, each fold's run folder.
 
 Options:
   --data FILE                labelled issues (MachineHack JSON, JSON Lines, CSV, fastText)
   --out DIR                  a new or empty folder
   --folds K                  (default 5)
   --repeats R                repeat with reshuffled folds, seeds seed..seed+R-1 (default 1)
+  --fold-seed S              seed the folds with S instead of --seed: runs that
+                             differ only in --seed then hold out the same issues
   --per-class N               train each fold on a seeded sample of at most N
                              issues per class of its training folds, tested on
                              the whole held-out fold: a point of a learning curve
@@ -127,7 +131,7 @@ void printSummary(const CrossValidationResult& result, const std::string& outDir
 
 int runCv(const std::vector<std::string>& words) {
     std::set<std::string> values = withDatasetOptions(trainValueOptions());
-    values.insert({"data", "folds", "repeats", "per-class", "only-folds"});
+    values.insert({"data", "folds", "repeats", "per-class", "only-folds", "fold-seed"});
     const Args args(words, values, {"json", "pair-title-body", "keep-runs"});
     if (!args.positional().empty()) {
         throw UsageError("cv: unexpected \"" + args.positional().front() + "\"");
@@ -151,6 +155,7 @@ int runCv(const std::vector<std::string>& words) {
     cv.folds = args.intValue("folds", cv.folds, 2, 100);
     cv.repeats = args.intValue("repeats", cv.repeats, 1, 100);
     cv.keepRuns = args.flag("keep-runs");
+    cv.foldSeed = seedOption(args, "fold-seed");
     cv.trainPerClass = args.intValue("per-class", 0, 1, 10'000'000);
     if (const auto list = args.value("only-folds")) {
         std::stringstream items(*list);

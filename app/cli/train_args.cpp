@@ -17,6 +17,23 @@ std::set<std::string> trainValueOptions() {
             "early-stop",   "patience",      "save-dtype",  "clean",         "device", "precision"};
 }
 
+std::optional<std::uint64_t> seedOption(const Args& args, const std::string& name) {
+    const auto text = args.value(name);
+    if (!text) {
+        return std::nullopt;
+    }
+    try {
+        std::size_t used = 0;
+        const std::uint64_t seed = std::stoull(*text, &used);
+        if (used != text->size() || text->front() == '-') {
+            throw std::invalid_argument(name);
+        }
+        return seed;
+    } catch (const std::exception&) {
+        throw UsageError("--" + name + ": \"" + *text + "\" is not a whole number >= 0");
+    }
+}
+
 double parseNumber(const Args& args, const std::string& name, double fallback) {
     const auto text = args.value(name);
     if (!text) {
@@ -117,17 +134,7 @@ TrainOptions optionsFromArgs(const Args& args) {
     o.maxGradNorm = parseNumber(args, "max-grad-norm", o.maxGradNorm);
     o.layerDecay = parseNumber(args, "layer-decay", o.layerDecay);
     parseChoice(args, "class-weights", o.classWeights, parseClassWeighting, "none, balanced");
-    if (const auto seed = args.value("seed")) {
-        try {
-            std::size_t used = 0;
-            o.seed = std::stoull(*seed, &used);
-            if (used != seed->size() || seed->front() == '-') {
-                throw std::invalid_argument("seed");
-            }
-        } catch (const std::exception&) {
-            throw UsageError("--seed: \"" + *seed + "\" is not a whole number >= 0");
-        }
-    }
+    o.seed = seedOption(args, "seed").value_or(o.seed);
     o.evalEverySteps = args.intValue("eval-every", o.evalEverySteps, 0, 100'000'000);
     parseChoice(args, "early-stop", o.stopMetric, parseStopMetric, "accuracy, macro_f1");
     o.patience = args.intValue("patience", o.patience, 0, 100'000);

@@ -5,6 +5,7 @@
 #include "app/cli/args.h"
 #include "core/train/train_options.h"
 
+#include <cstdint>
 #include <optional>
 #include <set>
 #include <string>
@@ -16,6 +17,10 @@ std::set<std::string> trainValueOptions();
 
 // A number option's value, fallback when not given; UsageError for a non-number.
 double parseNumber(const Args& args, const std::string& name, double fallback);
+
+// A seed option's value (a whole number >= 0); nullopt when not given,
+// UsageError otherwise.
+std::optional<std::uint64_t> seedOption(const Args& args, const std::string& name);
 
 // --clean's steps; nullopt when not given, UsageError for an unknown word.
 std::optional<TextCleanup> cleanupOption(const Args& args);

@@ -6,6 +6,7 @@
 #include "core/data/split.h"
 #include "core/eval/predictor.h"
 #include "core/io/atomic_file.h"
+#include "core/io/csv_export.h"
 #include "core/io/errors.h"
 #include "core/train/trainer.h"
 
@@ -141,7 +142,8 @@ CrossValidationResult crossValidate(const TrainOptions& options, const Dataset& 
     }
     const Dataset labelled = subset(data, labelledRows);
     // Data that cannot fill the folds is refused before any folder is made.
-    stratifiedFolds(labels, cv.folds, options.seed);
+    const std::uint64_t foldSeed = cv.foldSeed.value_or(options.seed);
+    stratifiedFolds(labels, cv.folds, foldSeed);
     std::error_code ec;
     fs::create_directories(options.outDir, ec);
     if (ec) {
@@ -165,7 +167,7 @@ CrossValidationResult crossValidate(const TrainOptions& options, const Dataset& 
         });
     };
     for (int repeat = 0; repeat < cv.repeats && !result.cancelled; ++repeat) {
-        const auto folds = stratifiedFolds(labels, cv.folds, options.seed + repeat);
+        const auto folds = stratifiedFolds(labels, cv.folds, foldSeed + repeat);
         for (int k = 0; k < cv.folds; ++k) {
             if (!runsFold(k)) {
                 continue;
@@ -190,7 +192,7 @@ CrossValidationResult crossValidate(const TrainOptions& options, const Dataset& 
                 }
                 std::vector<std::size_t> sampled;
                 for (const std::size_t i :
-                     stratifiedSample(trainLabels, cv.trainPerClass, foldOptions.seed + k)) {
+                     stratifiedSample(trainLabels, cv.trainPerClass, foldSeed + repeat + k)) {
                     sampled.push_back(trainRows[i]);
                 }
                 trainRows = std::move(sampled);
@@ -251,6 +253,8 @@ CrossValidationResult crossValidate(const TrainOptions& options, const Dataset& 
             }
             fold.test = computeMetrics(truth, predictions.predicted, predictions.labels,
                                        predictions.probabilities);
+            writePredictionsCsv(options.outDir + "/" + foldName(repeat, k) + "-predictions.csv",
+                                test.issues, labelled.labels.names(), predictions);
             result.labels = predictions.labels;
             result.folds.push_back(fold);
             summarise(result);
@@ -283,6 +287,7 @@ std::string crossValidationJson(const CrossValidationResult& result, const Train
     const json out = {{"folds_per_repeat", cv.folds},
                       {"repeats", cv.repeats},
                       {"train_per_class", cv.trainPerClass},
+                      {"fold_seed", cv.foldSeed.value_or(options.seed)},
                       {"only_folds", cv.onlyFolds},
                       {"labels", result.labels},
                       {"cancelled", result.cancelled},

@@ -9,6 +9,8 @@
 #include "core/train/train_options.h"
 
 #include <atomic>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,7 +18,11 @@ namespace issuebert {
 
 struct CrossValidationOptions {
     int folds = 5;
-    int repeats = 1;       // each repeat reshuffles the folds (seed + repeat)
+    int repeats = 1; // each repeat reshuffles the folds (fold seed + repeat)
+    // Seeds the folds (and --per-class samples); unset: the training seed. Set,
+    // runs that differ only in the training seed hold out the same issues, so
+    // their per-fold predictions can be compared or averaged issue by issue.
+    std::optional<std::uint64_t> foldSeed;
     bool keepRuns = false; // keep each fold's run folder (best/, last/); else removed
     // > 0: each fold trains on a seeded sample of at most this many issues per
     // class of its training folds (a learning curve's point); the held-out
@@ -63,10 +69,13 @@ MeanStd meanStd(const std::vector<double>& values);
 
 // Cross-validates options on data's labelled issues (unlabelled ones are
 // skipped). Each fold trains into options.outDir/repeat-R-fold-K (outDir must
-// be new or empty) with options' settings, seed + repeat for the folds and the
-// run; options.valPath must be empty (the validation split comes from the
-// training folds). Writes options.outDir/cv.json with every fold and the
-// summary. Throws DataError for unusable options or data, before any training.
+// be new or empty) with options' settings, fold seed + repeat for the folds
+// and seed + repeat for the run; options.valPath must be empty (the validation
+// split comes from the training folds). Writes options.outDir/cv.json with every
+// fold and the summary, and each held-out fold's predictions (the predictions
+// CSV: id, title, true label, predicted class, probabilities) as
+// options.outDir/repeat-R-fold-K-predictions.csv. Throws DataError for unusable options or data,
+// before any training.
 CrossValidationResult crossValidate(const TrainOptions& options, const Dataset& data,
                                     const CrossValidationOptions& cv, TrainingListener& training,
                                     CrossValidationListener& listener,

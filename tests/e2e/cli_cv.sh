@@ -46,6 +46,26 @@ EOF
 else
     fail "cv --json: exit $rc; $(tail -5 "$work/cv.err")"
 fi
+# Each held-out fold's predictions: every issue once, with its true label, and
+# the right ones are the fold's accuracy.
+if python3 - "$work/cv" <<'EOF'; then
+import csv, json, sys
+cv = json.load(open(sys.argv[1] + "/cv.json"))
+ids = []
+for f in cv["folds"]:
+    rows = list(csv.DictReader(open(f"{sys.argv[1]}/repeat-1-fold-{f['fold']}-predictions.csv",
+                                    newline="", encoding="utf-8")))
+    assert len(rows) == f["test_issues"], (f, len(rows))
+    assert {"label", "predicted", "prob_bug", "prob_feature", "prob_question"} <= rows[0].keys()
+    right = sum(r["label"] == r["predicted"] for r in rows) / len(rows)
+    assert abs(right - f["accuracy"]) < 1e-9, (right, f["accuracy"])
+    ids += [r["id"] for r in rows]
+assert len(ids) == 240 and len(set(ids)) == 240, len(set(ids))
+EOF
+    pass
+else
+    fail "cv: the held-out folds' predictions files: $(ls "$work/cv")"
+fi
 # Without --keep-runs the folds' model folders are gone; cv.json stays.
 if [[ ! -e "$work/cv/repeat-1-fold-1" && -s "$work/cv/cv.json" ]]; then pass; else
     fail "fold run folders left behind: $(ls "$work/cv")"
@@ -101,6 +121,26 @@ else
     fail "cv --only-folds: exit $rc; $(cat "$work/cv4.out") $(tail -5 "$work/cv4.err")"
 fi
 
+# --- --fold-seed: another training seed, the same held-out issues -------------
+"$cli" cv --data "$data" --out "$work/cv5" --folds 3 --only-folds 2 --seed 43 --fold-seed 42 \
+    --json "${quick[@]}" >"$work/cv5.out" 2>"$work/cv5.err"
+rc=$?
+if [[ $rc -eq 0 ]] && python3 - "$work/cv5" "$work/cv" <<'EOF'; then
+import csv, json, sys
+def rows(folder):
+    return list(csv.DictReader(open(folder + "/repeat-1-fold-2-predictions.csv", newline="",
+                                    encoding="utf-8")))
+other, first = rows(sys.argv[1]), rows(sys.argv[2])
+assert [r["id"] for r in other] == [r["id"] for r in first]  # the same issues held out
+assert [r["prob_bug"] for r in other] != [r["prob_bug"] for r in first]  # trained otherwise
+cv = json.load(open(sys.argv[1] + "/cv.json"))
+assert cv["fold_seed"] == 42 and cv["options"]["seed"] == 43, (cv["fold_seed"], cv["options"])
+EOF
+    pass
+else
+    fail "cv --fold-seed: exit $rc; $(tail -5 "$work/cv5.err")"
+fi
+
 # --- Bad input ----------------------------------------------------------------
 expect_error "no data" 2 "--data FILE is required" "$cli" cv --out "$work/x1"
 expect_error "no out" 2 "--out DIR is required" "$cli" cv --data "$data"
@@ -115,6 +155,8 @@ expect_error "a bad setting" 2 "learning rate" \
     "$cli" cv --data "$data" --out "$work/x5" "${quick[@]}" --lr 0
 expect_error "zero per class" 2 "--per-class" \
     "$cli" cv --data "$data" --out "$work/x7" "${quick[@]}" --per-class 0
+expect_error "a negative fold seed" 2 "--fold-seed: \"-1\" is not a whole number" \
+    "$cli" cv --data "$data" --out "$work/x9" "${quick[@]}" --fold-seed -1
 expect_error "a fold past the last" 2 "--only-folds" \
     "$cli" cv --data "$data" --out "$work/x8" --folds 3 "${quick[@]}" --only-folds 2,4
 expect_error "a missing file" 2 "nope.json" "$cli" cv --data "$work/nope.json" --out "$work/x6"
