@@ -4,13 +4,8 @@
 set -u
 
 cli="${1:?usage: cli_data.sh PATH_TO_ISSUEBERT_CLI REPO_ROOT}"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-passed=0
-failed=0
-
-pass() { passed=$((passed + 1)); echo "PASS   $1"; }
-fail() { failed=$((failed + 1)); echo "FAIL!  $1"; }
+source "$(dirname "${BASH_SOURCE[0]}")/lib/expect.sh"
+e2e_workdir
 
 # expect_rc NAME WANTED_RC ARGS... : runs the CLI, keeps stdout/stderr in $work.
 expect_rc() {
@@ -105,5 +100,4 @@ expect_rc "no FILE is a usage error" 2 data stats
 expect_text "a usage error shows the command's help" "$work/err" "usage: issuebert-cli data stats FILE"
 expect_rc "an unknown option is a usage error" 2 data stats "$work/train.json" --bogus
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+report

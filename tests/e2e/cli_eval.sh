@@ -5,16 +5,10 @@
 set -u
 cli="$1"
 root="$2"
-work="$(mktemp -d)"
-pid="" # a predict started in the background, ended on exit
-cleanup() {
-    [[ -n "$pid" ]] && kill -KILL "$pid" 2>/dev/null
-    rm -rf "$work"
-}
-trap cleanup EXIT
-export HF_HUB_CACHE="$work/hub" XDG_CACHE_HOME="$work/xdg"
-unset HF_HOME
 source "$(dirname "${BASH_SOURCE[0]}")/lib/expect.sh"
+e2e_workdir
+pid="" # a predict started in the background, ended on exit
+e2e_on_exit() { [[ -n "$pid" ]] && kill -KILL "$pid" 2>/dev/null; }
 
 
 # expect_contains NAME FRAGMENT COMMAND...: exit code 0 and stdout containing FRAGMENT.

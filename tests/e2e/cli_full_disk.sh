@@ -17,16 +17,10 @@ if [[ "${ISSUEBERT_FULL_DISK_INSIDE:-}" != 1 ]]; then
     ISSUEBERT_FULL_DISK_INSIDE=1 exec unshare --user --map-root-user --mount bash "$0" "$@"
 fi
 
-work="$(mktemp -d)"
-disk="$work/disk"
-cleanup() {
-    umount "$disk" 2>/dev/null
-    rm -rf "$work"
-}
-trap cleanup EXIT
-export HF_HUB_CACHE="$work/hub" XDG_CACHE_HOME="$work/xdg"
-unset HF_HOME
 source "$(dirname "${BASH_SOURCE[0]}")/lib/expect.sh"
+e2e_workdir
+disk="$work/disk"
+e2e_on_exit() { umount "$disk" 2>/dev/null; }
 
 mkdir -p "$disk"
 if ! mount -t tmpfs -o size=64m tmpfs "$disk"; then

@@ -13,11 +13,8 @@
 set -u
 cli="$1"
 root="$2"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-export HF_HUB_CACHE="$work/hub" XDG_CACHE_HOME="$work/xdg"
-unset HF_HOME
 source "$(dirname "${BASH_SOURCE[0]}")/lib/expect.sh"
+e2e_workdir
 
 if ! python3 "$(dirname "${BASH_SOURCE[0]}")/lib/hostile_cases.py" "$root" "$work/cases" \
     >"$work/cases.tsv"; then

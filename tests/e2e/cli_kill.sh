@@ -8,19 +8,15 @@
 set -u
 cli="$1"
 root="$2"
-work="$(mktemp -d)"
+source "$(dirname "${BASH_SOURCE[0]}")/lib/expect.sh"
+e2e_workdir
 background=""
-cleanup() {
+e2e_on_exit() {
     if [[ -n "$background" ]]; then
         kill -KILL "$background" 2>/dev/null
         wait "$background" 2>/dev/null
     fi
-    rm -rf "$work"
 }
-trap cleanup EXIT
-export HF_HUB_CACHE="$work/hub" XDG_CACHE_HOME="$work/xdg"
-unset HF_HOME
-source "$(dirname "${BASH_SOURCE[0]}")/lib/expect.sh"
 
 model="$work/tiny"
 tiny_model "$model" "$root"

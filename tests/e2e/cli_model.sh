@@ -6,10 +6,9 @@ cli="$1"
 root="$2"
 saved="$root/tests/fixtures/model/saved-by-issuebert" # written by IssueBERT, fine-tuned
 tiny="$root/tests/fixtures/model/tiny"                # written by transformers, fp16
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+source "$(dirname "${BASH_SOURCE[0]}")/lib/expect.sh"
 # Only the fake caches below may answer an id.
-export HF_HUB_CACHE="$work/hub" XDG_CACHE_HOME="$work/xdg"
+e2e_workdir
 unset HF_HOME
 source "$(dirname "${BASH_SOURCE[0]}")/lib/expect.sh"
 

@@ -5,9 +5,8 @@ set -u
 cli="$1"
 root="$2"
 model="$root/tests/fixtures/minilm"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
 source "$(dirname "${BASH_SOURCE[0]}")/lib/expect.sh"
+e2e_workdir
 
 # expect NAME EXPECTED_OUTPUT COMMAND...: stdout must equal EXPECTED_OUTPUT and the exit code 0.
 expect() {

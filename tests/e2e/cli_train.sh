@@ -5,19 +5,15 @@
 set -u
 cli="$1"
 root="$2"
-work="$(mktemp -d)"
+source "$(dirname "${BASH_SOURCE[0]}")/lib/expect.sh"
+e2e_workdir
 background="" # a training started in the background, ended on exit
-cleanup() {
+e2e_on_exit() {
     if [[ -n "$background" ]]; then
         kill -KILL "$background" 2>/dev/null
         wait "$background" 2>/dev/null
     fi
-    rm -rf "$work"
 }
-trap cleanup EXIT
-export HF_HUB_CACHE="$work/hub" XDG_CACHE_HOME="$work/xdg"
-unset HF_HOME
-source "$(dirname "${BASH_SOURCE[0]}")/lib/expect.sh"
 
 # The tiny BERT (hidden 32, 2 layers) with MiniLM's vocabulary: a model folder
 # the trainer starts from.

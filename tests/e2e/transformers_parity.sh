@@ -20,13 +20,11 @@ elif [[ $rc -ne 0 ]]; then
     exit 1
 fi
 
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+source "$(dirname "${BASH_SOURCE[0]}")/lib/expect.sh"
+e2e_workdir
 # transformers copies modeling_issuebert.py into HF_HOME/modules; nothing may
 # come from the network.
-export HF_HOME="$work/hf" HF_HUB_CACHE="$work/hub" XDG_CACHE_HOME="$work/xdg"
-export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
-source "$(dirname "${BASH_SOURCE[0]}")/lib/expect.sh"
+export HF_HOME="$work/hf" HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
 
 # The tiny BERT (hidden 32, 2 layers) with MiniLM's vocabulary, as cli_train.sh.
 model="$work/tiny"

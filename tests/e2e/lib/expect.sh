@@ -1,7 +1,25 @@
-# Shared by the e2e scripts (source it after setting $work, a scratch folder):
-# pass/fail counters and checks, the bad-input check, and the closing "N passed, N failed".
+# Shared by the e2e scripts (source it, then call e2e_workdir): a scratch
+# folder, pass/fail counters and checks, the bad-input check, and the closing
+# "N passed, N failed".
 passed=0
 failed=0
+
+# e2e_workdir: a fresh scratch folder in $work, removed on exit — after the
+# script's own e2e_on_exit, when it defines one (to stop a background job or
+# unmount) — with the Hugging Face and XDG caches inside it, so no test reads
+# or writes the user's.
+e2e_workdir() {
+    work="$(mktemp -d)"
+    trap _e2e_exit EXIT
+    export HF_HUB_CACHE="$work/hub" XDG_CACHE_HOME="$work/xdg"
+    unset HF_HOME
+}
+_e2e_exit() {
+    if declare -F e2e_on_exit >/dev/null; then
+        e2e_on_exit
+    fi
+    rm -rf "$work"
+}
 
 # pass / fail MESSAGE: count a check (fail prints "FAIL MESSAGE").
 pass() { passed=$((passed + 1)); }
