@@ -6,7 +6,7 @@
 #include "app/cli/format.h"
 #include "app/cli/interrupt.h"
 #include "app/cli/model_args.h"
-#include "core/io/csv_export.h"
+#include "core/eval/predictions_csv.h"
 
 #include <nlohmann/json.hpp>
 

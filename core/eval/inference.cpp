@@ -3,7 +3,7 @@
 
 #include "core/io/errors.h"
 #include "core/model/autocast.h"
-#include "core/train/collate.h"
+#include "core/model/collate.h"
 
 #include <vector>
 

@@ -2,6 +2,7 @@
 // probabilities, one issue's, and gradient × input attributions.
 #include "core/eval/predictor.h"
 
+#include "core/data/issue_encoding.h"
 #include "core/eval/attribution.h"
 #include "core/eval/inference.h"
 #include "core/io/errors.h"
@@ -92,16 +93,6 @@ void requireTrainedHead(const LoadReport& report, Pooling pooling) {
     }
 }
 
-torch::Device chooseDevice(DeviceChoice choice) {
-    const bool cuda = torch::cuda::is_available();
-    if (choice == DeviceChoice::Cuda && !cuda) {
-        throw ModelError("device cuda: LibTorch finds no CUDA device (this build or this "
-                         "machine has none); choose cpu or auto");
-    }
-    return choice != DeviceChoice::Cpu && cuda ? torch::Device(torch::kCUDA, 0)
-                                               : torch::Device(torch::kCPU);
-}
-
 // The CUDA device's name from the driver API (libcuda), which LibTorch's
 // CPU-only builds do not link; "CUDA device N" when it cannot be asked.
 std::string cudaDeviceName(int index) {
@@ -150,7 +141,7 @@ struct Predictor::Impl {
 Predictor::Impl::Impl(const std::string& modelDir, const PredictorOptions& predictorOptions)
     : options(checked(predictorOptions)), folder(openModelFolder(modelDir)),
       labels(requireLabels(folder)), tokenizer(Tokenizer::fromModelDir(folder.path())),
-      encoder(tokenizer, inputOptions(folder)), device(chooseDevice(options.device)),
+      encoder(tokenizer, inputOptions(folder)), device(torchDevice(options.device)),
       precision(choosePrecisionFor(options.precision, device)) {
     checkVocabulary(folder, tokenizer, encoder.options());
     const ClassifierOptions classifierOptions = defaultClassifierOptions(folder, labels);
@@ -225,12 +216,12 @@ Predictions Predictor::predict(const std::vector<Issue>& issues,
 }
 
 std::vector<float> Predictor::probabilities(const Issue& issue) const {
-    const auto probs = m_impl->softmaxLogits({m_impl->encoder.encode(issue)}, {}, nullptr)[0];
+    const auto probs = m_impl->softmaxLogits({encodeIssue(m_impl->encoder, issue)}, {}, nullptr)[0];
     return {probs.data_ptr<float>(), probs.data_ptr<float>() + probs.numel()};
 }
 
 Attribution Predictor::explain(const Issue& issue, int cls) const {
-    const Encoding encoding = m_impl->encoder.encode(issue);
+    const Encoding encoding = encodeIssue(m_impl->encoder, issue);
     const TokenScores scored =
         integratedGradients(*m_impl->model, m_impl->tokenizer.vocab(), encoding, cls,
                             m_impl->device, m_impl->precision.bf16);

@@ -5,8 +5,9 @@
 
 #include "core/data/issue.h"
 #include "core/eval/predictions.h"
+#include "core/model/device.h"
+#include "core/model/precision.h"
 #include "core/text/encoder.h"
-#include "core/train/train_options.h"
 
 #include <atomic>
 #include <functional>

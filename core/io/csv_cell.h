@@ -1,14 +1,9 @@
-// Predictions as RFC 4180 CSV (comma, CRLF, UTF-8 without BOM), safe to open in
-// a spreadsheet: text that would start a formula is neutralised.
+// RFC 4180 CSV cells safe to open in a spreadsheet: text that would start a
+// formula is neutralised. The predictions writers use it (eval/predictions_csv.h).
 #pragma once
 
-#include "core/data/issue.h"
-#include "core/eval/predictions.h"
-
-#include <cstddef>
 #include <string>
 #include <string_view>
-#include <vector>
 
 namespace issuebert {
 
@@ -22,20 +17,5 @@ bool startsFormula(std::string_view text);
 // advice); text with a comma, quote, CR or LF is put in double quotes with
 // inner quotes doubled.
 std::string csvCell(std::string_view text);
-
-// Columns: id, title, label (only when a written issue is labelled: its name in
-// datasetLabels, empty for unlabelled rows), predicted, confidence,
-// prob_<class> per class of predictions.labels, and uncertain (true/false)
-// when predictions.threshold > 0. Probabilities have six decimals. rows picks
-// the issues to write, in that order; empty writes all. Written atomically:
-// on any error the file at path keeps its old content. Throws DataError when
-// sizes disagree or an index is out of range, IoError when path cannot be written.
-void writePredictionsCsv(const std::string& path, const std::vector<Issue>& issues,
-                         const std::vector<std::string>& datasetLabels,
-                         const Predictions& predictions, const std::vector<std::size_t>& rows = {});
-
-// MachineHack's submission layout: a header of the class names in label order,
-// then one row of probabilities per issue, six decimals. Written atomically.
-void writeSubmissionCsv(const std::string& path, const Predictions& predictions);
 
 } // namespace issuebert

@@ -55,6 +55,10 @@ PrecisionChoice choosePrecisionFor(Precision requested, const torch::Device& dev
     return choosePrecision(requested, device.is_cuda(), cpuFeatures(), cudaAutocastAvailable());
 }
 
+torch::Device torchDevice(DeviceChoice choice) {
+    return useCuda(choice) ? torch::Device(torch::kCUDA, 0) : torch::Device(torch::kCPU);
+}
+
 bool cudaAutocastAvailable() {
     return TORCH_VERSION_MAJOR >= 2;
 }

@@ -4,6 +4,7 @@
 // run is precision.h's choice; this only applies it.
 #pragma once
 
+#include "core/model/device.h"
 #include "core/model/precision.h"
 
 #include <torch/torch.h>
@@ -18,6 +19,10 @@ std::optional<at::ScalarType> activeAutocastDtype(const torch::Device& device);
 
 // precision.h's policy for this device, with this machine's facts.
 PrecisionChoice choosePrecisionFor(Precision requested, const torch::Device& device);
+
+// device.h's choice as a LibTorch device: the first CUDA device when useCuda
+// says so, else the CPU. Throws ModelError as useCuda does.
+torch::Device torchDevice(DeviceChoice choice);
 
 class AutocastScope {
 public:

@@ -1,5 +1,5 @@
 // Length-bucket batch plans (see batcher.h).
-#include "core/train/batcher.h"
+#include "core/model/batcher.h"
 
 #include <algorithm>
 #include <numeric>

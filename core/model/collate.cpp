@@ -1,5 +1,5 @@
 // Batch tensors from encodings (see collate.h).
-#include "core/train/collate.h"
+#include "core/model/collate.h"
 
 #include <algorithm>
 

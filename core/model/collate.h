@@ -3,8 +3,8 @@
 // Shapes: B batch, T the longest member's tokens.
 #pragma once
 
+#include "core/model/batcher.h"
 #include "core/text/encoder.h"
-#include "core/train/batcher.h"
 
 #include <torch/torch.h>
 

@@ -2,7 +2,6 @@
 #include "core/text/encoder.h"
 
 #include "core/io/errors.h"
-#include "core/text/parallel.h"
 
 #include <string>
 
@@ -126,56 +125,6 @@ Encoding Encoder::encodePair(std::string_view first, std::string_view second) co
     append(out, b.data(), b.data() + keepB, 1);
     appendOne(out, vocab.sepId(), 1);
     finish(out, vocab, m_options);
-    return out;
-}
-
-Encoding Encoder::encode(const Issue& issue) const {
-    if (m_options.cleanup.steps == 0U) {
-        return m_options.pairTitleBody ? encodePair(issue.title, issue.body) : encode(issue.text());
-    }
-    if (m_options.pairTitleBody) {
-        return encodePair(cleanIssueText(issue.title, m_options.cleanup),
-                          cleanIssueText(issue.body, m_options.cleanup));
-    }
-    return encode(cleanIssueText(issue.text(), m_options.cleanup));
-}
-
-std::vector<Encoding> encodeAll(const Encoder& encoder, const std::vector<Issue>& issues,
-                                int threads,
-                                const std::function<void(std::size_t, std::size_t)>& progress,
-                                const std::atomic<bool>* cancel) {
-    std::vector<Encoding> out(issues.size());
-    parallelChunks(
-        issues.size(), threads,
-        [&](std::size_t begin, std::size_t end) {
-            for (std::size_t i = begin; i < end; ++i) {
-                out[i] = encoder.encode(issues[i]);
-            }
-        },
-        progress, cancel);
-    return out;
-}
-
-std::vector<int> tokenLengths(const Tokenizer& tokenizer, const std::vector<Issue>& issues,
-                              TextCleanup cleanup, int threads,
-                              const std::function<void(std::size_t, std::size_t)>& progress,
-                              const std::atomic<bool>* cancel) {
-    std::vector<int> out(issues.size());
-    parallelChunks(
-        issues.size(), threads,
-        [&](std::size_t begin, std::size_t end) {
-            std::vector<std::int32_t>& ids = firstBuffer();
-            for (std::size_t i = begin; i < end; ++i) {
-                ids.clear();
-                if (cleanup.steps == 0U) {
-                    tokenizer.encodeIds(issues[i].text(), ids);
-                } else {
-                    tokenizer.encodeIds(cleanIssueText(issues[i].text(), cleanup), ids);
-                }
-                out[i] = static_cast<int>(ids.size());
-            }
-        },
-        progress, cancel);
     return out;
 }
 

@@ -2,7 +2,6 @@
 // [SEP], padding, attention mask and token type ids, with truncation.
 #pragma once
 
-#include "core/data/issue.h"
 #include "core/text/issue_cleanup.h"
 #include "core/text/tokenizer.h"
 
@@ -31,7 +30,7 @@ struct EncoderOptions {
     Truncation truncation = Truncation::Head;
     bool pairTitleBody = false; // title as segment A, body as segment B
     bool padToMaxLength = true; // false: no padding (batchers pad per batch)
-    TextCleanup cleanup;        // applied to an Issue's text before tokenizing
+    TextCleanup cleanup;        // applied to an issue's text before tokenizing (issue_encoding.h)
 };
 
 struct Encoding {
@@ -51,8 +50,6 @@ public:
     // [CLS] A [SEP] B [SEP], token types 0 then 1; truncated as HF's
     // "longest_first" (from the end of the longer one), whatever `truncation` says.
     Encoding encodePair(std::string_view first, std::string_view second) const;
-    // Issue.text() or, with pairTitleBody, (title, body), cleaned by options().cleanup.
-    Encoding encode(const Issue& issue) const;
 
     const EncoderOptions& options() const { return m_options; }
 
@@ -60,20 +57,5 @@ private:
     const Tokenizer* m_tokenizer;
     EncoderOptions m_options;
 };
-
-// Encodes many issues on `threads` threads (0 = all cores); progress(done,
-// total) is called from the calling thread. Throws CancelledError on cancel.
-std::vector<Encoding> encodeAll(const Encoder& encoder, const std::vector<Issue>& issues,
-                                int threads = 0,
-                                const std::function<void(std::size_t, std::size_t)>& progress = {},
-                                const std::atomic<bool>* cancel = nullptr);
-
-// WordPiece token count of each issue's text after `cleanup` (no specials, no
-// truncation): what the model sees, for the Data page's length histogram and
-// the Train page's auto max length. Same threading and cancel as encodeAll.
-std::vector<int> tokenLengths(const Tokenizer& tokenizer, const std::vector<Issue>& issues,
-                              TextCleanup cleanup = {}, int threads = 0,
-                              const std::function<void(std::size_t, std::size_t)>& progress = {},
-                              const std::atomic<bool>* cancel = nullptr);
 
 } // namespace issuebert

@@ -4,9 +4,9 @@
 #include "core/train/cross_validation.h"
 
 #include "core/data/split.h"
+#include "core/eval/predictions_csv.h"
 #include "core/eval/predictor.h"
 #include "core/io/atomic_file.h"
-#include "core/io/csv_export.h"
 #include "core/io/errors.h"
 #include "core/train/trainer.h"
 

@@ -1,6 +1,7 @@
 // A run's set-up (see session.h).
 #include "core/train/session.h"
 
+#include "core/data/issue_encoding.h"
 #include "core/data/split.h"
 #include "core/io/errors.h"
 #include "core/model/autocast.h"
@@ -87,18 +88,6 @@ std::string autoValidationMessage(double fraction, std::size_t trainIssues, std:
                 << " per class), so all of them train and best/ keeps the last epoch's model";
     }
     return message.str();
-}
-
-torch::Device chooseDevice(DeviceChoice choice) {
-    const bool cuda = torch::cuda::is_available();
-    if (choice == DeviceChoice::Cuda && !cuda) {
-        throw DataError("device cuda was asked for, but LibTorch " + std::string(TORCH_VERSION) +
-                        " finds no CUDA device; use --device cpu or auto");
-    }
-    if (choice == DeviceChoice::Cpu || !cuda) {
-        return torch::kCPU;
-    }
-    return {torch::kCUDA, 0};
 }
 
 } // namespace
@@ -214,7 +203,7 @@ Session setUpSession(const TrainOptions& options, const TrainData& data,
             << " truncated at " << encoderOptions.maxLength << " tokens";
     listener.onMessage(summary.str());
 
-    s.device = chooseDevice(options.device);
+    s.device = torchDevice(options.device);
     const bool cuda = s.device.is_cuda();
     const PrecisionChoice precision = choosePrecisionFor(options.precision, s.device);
     s.bf16 = precision.bf16;

@@ -218,18 +218,6 @@ const char* stopMetricName(StopMetric value) {
     return value == StopMetric::MacroF1 ? "macro_f1" : "accuracy";
 }
 
-const char* deviceChoiceName(DeviceChoice value) {
-    switch (value) {
-    case DeviceChoice::Auto:
-        return "auto";
-    case DeviceChoice::Cpu:
-        return "cpu";
-    case DeviceChoice::Cuda:
-        return "cuda";
-    }
-    return "auto";
-}
-
 std::optional<ClassWeighting> parseClassWeighting(const std::string& word) {
     for (ClassWeighting value : {ClassWeighting::None, ClassWeighting::Balanced}) {
         if (word == classWeightingName(value)) {
@@ -242,15 +230,6 @@ std::optional<ClassWeighting> parseClassWeighting(const std::string& word) {
 std::optional<StopMetric> parseStopMetric(const std::string& word) {
     for (StopMetric value : {StopMetric::Accuracy, StopMetric::MacroF1}) {
         if (word == stopMetricName(value)) {
-            return value;
-        }
-    }
-    return std::nullopt;
-}
-
-std::optional<DeviceChoice> parseDeviceChoice(const std::string& word) {
-    for (DeviceChoice value : {DeviceChoice::Auto, DeviceChoice::Cpu, DeviceChoice::Cuda}) {
-        if (word == deviceChoiceName(value)) {
             return value;
         }
     }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "core/model/classifier_options.h"
+#include "core/model/device.h"
 #include "core/model/precision.h"
 #include "core/model/saved_settings.h"
 #include "core/text/encoder.h"
@@ -21,8 +22,6 @@ enum class ClassWeighting {
 };
 
 enum class StopMetric { Accuracy, MacroF1 };
-
-enum class DeviceChoice { Auto, Cpu, Cuda };
 
 // "Auto" max length (TrainOptions::encoder.maxLength): chosen from the
 // training issues' token counts when the run starts. It fits this share of
@@ -123,10 +122,8 @@ TrainOptions resolveAuto(TrainOptions options, std::size_t trainIssues, int hidd
 
 const char* classWeightingName(ClassWeighting value); // "none" / "balanced"
 const char* stopMetricName(StopMetric value);         // "accuracy" / "macro_f1"
-const char* deviceChoiceName(DeviceChoice value);     // "auto" / "cpu" / "cuda"
 std::optional<ClassWeighting> parseClassWeighting(const std::string& word);
 std::optional<StopMetric> parseStopMetric(const std::string& word);
-std::optional<DeviceChoice> parseDeviceChoice(const std::string& word);
 
 // The problems with options, one line each ("learning rate 0 must be above 0");
 // empty when they are usable.

@@ -4,8 +4,8 @@
 #pragma once
 
 #include "core/model/classifier.h"
+#include "core/model/collate.h"
 #include "core/train/adamw.h"
-#include "core/train/collate.h"
 
 #include <torch/torch.h>
 

@@ -1,6 +1,7 @@
 // Tokenizer throughput: MB/s and tokens/s on one thread and on all cores, and
 // the time to tokenize and encode 150,000 MachineHack-sized issues.
 // Usage: tokenize_bench [FILE] [--model DIR]
+#include "core/data/issue_encoding.h"
 #include "core/text/encoder.h"
 #include "core/text/tokenizer.h"
 

@@ -12,15 +12,16 @@
 // padding: max_length pads every batch to the length (the tutorial's, and what
 // the Python loop does by default), longest pads each batch of consecutive
 // issues to its longest member, bucket is the Trainer's: shuffled length buckets.
+#include "core/data/issue_encoding.h"
 #include "core/data/loader.h"
 #include "core/io/paths.h"
+#include "core/model/batcher.h"
+#include "core/model/collate.h"
 #include "core/model/dropout.h"
 #include "core/model/model_folder.h"
 #include "core/runtime.h"
 #include "core/text/encoder.h"
 #include "core/text/tokenizer.h"
-#include "core/train/batcher.h"
-#include "core/train/collate.h"
 #include "core/train/train_step.h"
 
 #include <torch/torch.h>

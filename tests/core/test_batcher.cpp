@@ -1,7 +1,7 @@
 // Batch plans: every issue once per epoch, reproducible from (seed, epoch),
 // length buckets that cut padding, and tensors padded to the batch's longest.
-#include "core/train/batcher.h"
-#include "core/train/collate.h"
+#include "core/model/batcher.h"
+#include "core/model/collate.h"
 
 #include <torch/torch.h>
 

@@ -3,7 +3,8 @@
 #include "core/data/byte_source.h"
 #include "core/data/csv_reader.h"
 #include "core/eval/predictions.h"
-#include "core/io/csv_export.h"
+#include "core/eval/predictions_csv.h"
+#include "core/io/csv_cell.h"
 #include "core/io/errors.h"
 #include "tests/support/unit.h"
 

@@ -1,5 +1,6 @@
 // Encoder behaviour: [CLS]/[SEP], padding and masks, head and head+tail
 // truncation at exact positions, pairs with longest_first, bulk encoding.
+#include "core/data/issue_encoding.h"
 #include "core/io/errors.h"
 #include "core/text/encoder.h"
 #include "tests/support/unit.h"
@@ -144,13 +145,13 @@ TEST_CASE("encoder: max length outside [8, 512] is refused") {
 
 TEST_CASE("encoder: an issue is title + body, or a title/body pair") {
     const Issue issue{"7", words(0, 2), words(2, 5), 1};
-    const Encoding joined = encoder(10, Truncation::Head, false).encode(issue);
+    const Encoding joined = encodeIssue(encoder(10, Truncation::Head, false), issue);
     CHECK_EQ(joined.inputIds, concat({{kCls}, ids(0, 5), {kSep}}));
     EncoderOptions options;
     options.maxLength = 10;
     options.pairTitleBody = true;
     options.padToMaxLength = false;
-    const Encoding pair = Encoder(numbered(), options).encode(issue);
+    const Encoding pair = encodeIssue(Encoder(numbered(), options), issue);
     CHECK_EQ(pair.inputIds, concat({{kCls}, ids(0, 2), {kSep}, ids(2, 5), {kSep}}));
     CHECK_EQ(pair.tokenTypeIds, (Ids{0, 0, 0, 0, 1, 1, 1, 1}));
 }
@@ -184,7 +185,7 @@ TEST_CASE("encoder: encodeAll equals encoding one by one, on any number of threa
         CHECK_EQ(lastDone, issues.size()); // the last report says everything is done
         CHECK_EQ(lastTotal, issues.size());
         for (std::size_t i = 0; i < issues.size(); i += 7) {
-            const Encoding one = enc.encode(issues[i]);
+            const Encoding one = encodeIssue(enc, issues[i]);
             CHECK_EQ(all[i].inputIds, one.inputIds);
             CHECK_EQ(all[i].attentionMask, one.attentionMask);
             CHECK_EQ(all[i].tokenCount, one.tokenCount);

@@ -1,5 +1,6 @@
 // Issue-text clean-up: each step does what its word says, leaves the rest of
 // the text alone, keeps UTF-8 valid, and the settings word round-trips.
+#include "core/data/issue_encoding.h"
 #include "core/text/encoder.h"
 #include "core/text/issue_cleanup.h"
 #include "core/text/utf8.h"
@@ -171,11 +172,11 @@ TEST_CASE("cleanup: the encoder cleans an issue before tokenizing, alone and as 
     options.padToMaxLength = false;
     const Encoder raw(tokenizer, options);
     // [CLS] crash < ! - - template text - - > boom [SEP]: the marks are [UNK]s here.
-    CHECK_EQ(raw.encode(issue).inputIds.size(), std::size_t{13});
+    CHECK_EQ(encodeIssue(raw, issue).inputIds.size(), std::size_t{13});
     options.cleanup.steps = kCleanComments;
     const Encoder cleaned(tokenizer, options);
-    CHECK(cleaned.encode(issue).inputIds == (std::vector<std::int32_t>{2, 5, 6, 3}));
+    CHECK(encodeIssue(cleaned, issue).inputIds == (std::vector<std::int32_t>{2, 5, 6, 3}));
     options.pairTitleBody = true;
     const Encoder pair(tokenizer, options);
-    CHECK(pair.encode(issue).inputIds == (std::vector<std::int32_t>{2, 5, 3, 6, 3}));
+    CHECK(encodeIssue(pair, issue).inputIds == (std::vector<std::int32_t>{2, 5, 3, 6, 3}));
 }

@@ -2,11 +2,11 @@
 // uncased vocabulary): it learns, is deterministic, stops early, keeps the
 // best checkpoint, resumes exactly after a stop, and refuses bad input.
 #include "core/io/errors.h"
+#include "core/model/collate.h"
 #include "core/model/model_folder.h"
 #include "core/model/saved_settings.h"
 #include "core/model/weights.h"
 #include "core/train/checkpoint.h"
-#include "core/train/collate.h"
 #include "core/train/train_step.h"
 #include "core/train/trainer.h"
 

@@ -4,7 +4,7 @@
 // spreadsheet would run as a formula. Cells are separated by 0x1F in the input.
 #include "core/data/byte_source.h"
 #include "core/data/csv_reader.h"
-#include "core/io/csv_export.h"
+#include "core/io/csv_cell.h"
 #include "core/io/errors.h"
 #include "core/text/utf8.h"
 

@@ -2,6 +2,7 @@
 // the encoder with the default model's vocabulary. Repaired text is valid
 // UTF-8 and repairs to itself; clean-up keeps valid UTF-8 valid; every id lies
 // inside the vocabulary; no encoding is longer than its max length.
+#include "core/data/issue_encoding.h"
 #include "core/io/errors.h"
 #include "core/text/encoder.h"
 #include "core/text/utf8.h"
@@ -73,6 +74,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     issue.title = text.substr(0, cut);
     issue.body = text.substr(cut);
-    checkEncoding(encoder.encode(issue), options, vocab);
+    checkEncoding(encodeIssue(encoder, issue), options, vocab);
     return 0;
 }

@@ -1,7 +1,7 @@
 // The Predictions page: prediction job, table, filters, detail, threshold, export.
 #include "ui/pages/predictionspage.h"
 
-#include "core/io/csv_export.h"
+#include "core/eval/predictions_csv.h"
 #include "ui/models/predictionsfilterproxy.h"
 #include "ui/models/predictionstablemodel.h"
 #include "ui/models/thresholdcoverage.h"

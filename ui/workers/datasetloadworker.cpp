@@ -1,6 +1,7 @@
 // The dataset loading job: core loader, statistics and token counts in a worker thread.
 #include "ui/workers/datasetloadworker.h"
 
+#include "core/data/issue_encoding.h"
 #include "core/io/errors.h"
 #include "core/io/paths.h"
 #include "core/text/encoder.h"
