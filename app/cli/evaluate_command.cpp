@@ -6,6 +6,7 @@
 #include "app/cli/format.h"
 #include "app/cli/interrupt.h"
 #include "app/cli/model_args.h"
+#include "core/eval/label_alignment.h"
 #include "core/eval/metrics.h"
 #include "core/io/errors.h"
 
@@ -31,7 +32,7 @@ Options:
 // The model's class of each issue's label; DataError for a label it lacks.
 std::vector<int> truthOf(const std::vector<Issue>& labelled, const Dataset& dataset,
                          const Predictor& predictor, const std::string& dataPath) {
-    const std::vector<int> toModel = modelClassOf(dataset, predictor.labels());
+    const std::vector<int> toModel = modelClassOfLabels(dataset.labels.names(), predictor.labels());
     std::vector<int> truth;
     for (const Issue& issue : labelled) {
         const int cls = toModel[static_cast<std::size_t>(issue.label)];

@@ -107,17 +107,6 @@ Dataset loadIssues(const Args& args, const std::atomic<bool>* cancel) {
     return dataset;
 }
 
-std::vector<int> modelClassOf(const Dataset& dataset, const std::vector<std::string>& modelLabels) {
-    std::vector<int> mapped;
-    for (const std::string& name : dataset.labels.names()) {
-        const auto found = std::find(modelLabels.begin(), modelLabels.end(), name);
-        mapped.push_back(found == modelLabels.end()
-                             ? -1
-                             : static_cast<int>(std::distance(modelLabels.begin(), found)));
-    }
-    return mapped;
-}
-
 Predictions predictAll(const Predictor& predictor, const std::vector<Issue>& issues,
                        const std::atomic<bool>* cancel) {
     PredictProgress progress;

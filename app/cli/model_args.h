@@ -44,10 +44,6 @@ PredictorOptions predictorOptions(const Args& args, bool batched);
 // reading. An empty file is bad input: there is nothing to score.
 Dataset loadIssues(const Args& args, const std::atomic<bool>* cancel);
 
-// For each of the dataset's classes, the model's class of the same name (-1
-// when the model has none).
-std::vector<int> modelClassOf(const Dataset& dataset, const std::vector<std::string>& modelLabels);
-
 // The predictor over issues, with progress on stderr (a line redrawn on a
 // terminal, a line every few seconds when piped). CancelledError once cancel
 // is set, even after the last batch: a stopped command writes nothing.

@@ -6,6 +6,7 @@
 #include "app/cli/format.h"
 #include "app/cli/interrupt.h"
 #include "app/cli/model_args.h"
+#include "core/eval/label_alignment.h"
 #include "core/eval/predictions_csv.h"
 
 #include <nlohmann/json.hpp>
@@ -66,13 +67,13 @@ struct PredictSummary {
     long long uncertain = 0;
     long long labelled = 0;
     long long correct = 0;                  // the predicted class's name equals the row's label
-    std::vector<std::string> unknownLabels; // labels the model has no class for
+    std::vector<std::string> unknownLabels; // labels the model has no class for (kUnknownToModel)
 };
 
 PredictSummary summarise(const Dataset& dataset, const Predictions& predictions) {
     PredictSummary s;
     s.perClass.assign(predictions.labels.size(), 0);
-    const std::vector<int> toModel = modelClassOf(dataset, predictions.labels);
+    const std::vector<int> toModel = modelClassOfLabels(dataset.labels.names(), predictions.labels);
     for (std::size_t row = 0; row < predictions.size(); ++row) {
         const int predicted = predictions.predicted[row];
         ++s.perClass[static_cast<std::size_t>(predicted)];

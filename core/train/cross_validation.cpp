@@ -4,6 +4,7 @@
 #include "core/train/cross_validation.h"
 
 #include "core/data/split.h"
+#include "core/eval/label_alignment.h"
 #include "core/eval/predictions_csv.h"
 #include "core/eval/predictor.h"
 #include "core/io/atomic_file.h"
@@ -242,15 +243,8 @@ CrossValidationResult crossValidate(const TrainOptions& options, const Dataset& 
                 break;
             }
             // The run's classes are the dataset's names, in the model's order.
-            std::vector<int> truth;
-            for (const Issue& issue : test.issues) {
-                const std::string& name = labelled.labels.name(issue.label);
-                const auto found =
-                    std::find(predictions.labels.begin(), predictions.labels.end(), name);
-                truth.push_back(found == predictions.labels.end()
-                                    ? -1
-                                    : static_cast<int>(found - predictions.labels.begin()));
-            }
+            const std::vector<int> truth =
+                truthInModelOrder(test.issues, labelled.labels.names(), predictions.labels);
             fold.test = computeMetrics(truth, predictions.predicted, predictions.labels,
                                        predictions.probabilities);
             writePredictionsCsv(options.outDir + "/" + foldName(repeat, k) + "-predictions.csv",

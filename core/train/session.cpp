@@ -3,6 +3,7 @@
 
 #include "core/data/issue_encoding.h"
 #include "core/data/split.h"
+#include "core/eval/label_alignment.h"
 #include "core/io/errors.h"
 #include "core/model/autocast.h"
 #include "core/text/tokenizer.h"
@@ -24,27 +25,25 @@ std::string percent(double fraction) {
     return out.str();
 }
 
-// The labels of a validation file in the training set's class order.
+// The labels of a training or validation file in the training set's class order.
 std::vector<int> mapLabels(const Dataset& dataset, const std::vector<std::string>& labels) {
-    std::vector<int> mapped;
-    mapped.reserve(dataset.issues.size());
-    for (std::size_t row = 0; row < dataset.issues.size(); ++row) {
+    const std::vector<int> truth =
+        truthInModelOrder(dataset.issues, dataset.labels.names(), labels);
+    for (std::size_t row = 0; row < truth.size(); ++row) {
         const Issue& issue = dataset.issues[row];
-        if (!issue.labelled()) {
+        if (truth[row] == kNoLabel) {
             throw DataError(atRecord(dataset.path, static_cast<long long>(row) + 1,
                                      "issue \"" + issue.id +
                                          "\" has no label; every issue used for training "
                                          "or validation needs one"));
         }
-        const std::string& name = dataset.labels.name(issue.label);
-        const auto found = std::find(labels.begin(), labels.end(), name);
-        if (found == labels.end()) {
+        if (truth[row] == kUnknownToModel) {
             throw DataError(atRecord(dataset.path, static_cast<long long>(row) + 1,
-                                     "label \"" + name + "\" does not occur in the training data"));
+                                     "label \"" + dataset.labels.name(issue.label) +
+                                         "\" does not occur in the training data"));
         }
-        mapped.push_back(static_cast<int>(found - labels.begin()));
     }
-    return mapped;
+    return truth;
 }
 
 // The auto max length for issues (kAutoMaxLength), from their token counts

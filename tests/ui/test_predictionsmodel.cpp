@@ -5,7 +5,7 @@
 #include "core/io/errors.h"
 #include "ui/models/predictionsfilterproxy.h"
 #include "ui/models/predictionstablemodel.h"
-#include "ui/models/thresholdcoverage.h"
+#include "core/eval/threshold_coverage.h"
 #include "ui/widgets/probabilitydelegate.h"
 
 #include <QAbstractItemModelTester>

@@ -4,7 +4,7 @@
 
 #include "core/io/errors.h"
 #include "ui/models/datasettablemodel.h"
-#include "ui/models/thresholdcoverage.h"
+#include "core/eval/threshold_coverage.h"
 
 #include <QColor>
 #include <QFont>

@@ -4,7 +4,7 @@
 #include "core/eval/predictions_csv.h"
 #include "ui/models/predictionsfilterproxy.h"
 #include "ui/models/predictionstablemodel.h"
-#include "ui/models/thresholdcoverage.h"
+#include "core/eval/threshold_coverage.h"
 #include "ui/widgets/probabilitydelegate.h"
 #include "ui/workers/modelservice.h"
 #include "ui/workers/predictionworker.h"

@@ -4,7 +4,7 @@
 #include "core/data/loader.h"
 #include "core/io/errors.h"
 #include "core/runtime.h"
-#include "ui/models/thresholdcoverage.h"
+#include "core/eval/threshold_coverage.h"
 #include "ui/workers/workerthread.h"
 
 #include <QLocale>

@@ -1,19 +1,15 @@
 // What the confidence-threshold slider shows: on issues with known labels, how
 // many would be labelled automatically (confidence >= threshold) and how often
-// those automatic labels are right. Plain C++, so it is tested without Qt.
+// those automatic labels are right. LibTorch-free.
 #pragma once
 
-#include "core/data/issue.h"
+#include "core/eval/label_alignment.h"
 #include "core/eval/predictions.h"
 
 #include <string>
 #include <vector>
 
 namespace issuebert {
-
-// True label of an issue whose dataset label the model does not know: always
-// counted as misclassified. kNoLabel (-1) means no true label at all.
-inline constexpr int kUnknownToModel = -2;
 
 struct CoveragePoint {
     float threshold = 0.0F;
@@ -29,16 +25,9 @@ struct CoveragePoint {
     }
 };
 
-// Each issue's true label as an index into modelLabels (matched by name, so a
-// model trained with another label order still lines up), kNoLabel when the
-// issue is unlabelled, kUnknownToModel when the model has no such class.
-// Throws DataError when an issue's label is not an index into datasetLabels.
-std::vector<int> truthInModelOrder(const std::vector<Issue>& issues,
-                                   const std::vector<std::string>& datasetLabels,
-                                   const std::vector<std::string>& modelLabels);
-
 // Coverage and accuracy at one threshold in [0, 1]; ties count as automatic.
-// truth holds one entry per prediction, as truthInModelOrder makes it.
+// truth holds one entry per prediction, as truthInModelOrder makes it
+// (label_alignment.h): kNoLabel is not judged, kUnknownToModel is wrong.
 // Throws DataError when sizes disagree or the threshold is outside [0, 1].
 CoveragePoint coverageAt(const Predictions& predictions, const std::vector<int>& truth,
                          float threshold);

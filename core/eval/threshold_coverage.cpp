@@ -1,13 +1,12 @@
 // Coverage of a confidence threshold: counts at one threshold, and a whole
 // curve from one descending sort plus prefix sums.
-#include "ui/models/thresholdcoverage.h"
+#include "core/eval/threshold_coverage.h"
 
 #include "core/io/errors.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <unordered_map>
 
 namespace issuebert {
 
@@ -34,37 +33,6 @@ double ratio(long long part, long long whole) {
 }
 
 } // namespace
-
-std::vector<int> truthInModelOrder(const std::vector<Issue>& issues,
-                                   const std::vector<std::string>& datasetLabels,
-                                   const std::vector<std::string>& modelLabels) {
-    std::unordered_map<std::string, int> modelIndex;
-    for (std::size_t i = 0; i < modelLabels.size(); ++i) {
-        modelIndex.emplace(modelLabels[i], static_cast<int>(i));
-    }
-    // Dataset label index -> model class, resolved once per label, not per issue.
-    std::vector<int> mapping;
-    mapping.reserve(datasetLabels.size());
-    for (const std::string& name : datasetLabels) {
-        const auto it = modelIndex.find(name);
-        mapping.push_back(it == modelIndex.end() ? kUnknownToModel : it->second);
-    }
-    std::vector<int> truth;
-    truth.reserve(issues.size());
-    for (const Issue& issue : issues) {
-        if (!issue.labelled()) {
-            truth.push_back(kNoLabel);
-            continue;
-        }
-        if (issue.label < 0 || static_cast<std::size_t>(issue.label) >= mapping.size()) {
-            throw DataError("issue \"" + issue.id + "\": label index " +
-                            std::to_string(issue.label) + " is not one of the dataset's " +
-                            std::to_string(mapping.size()) + " labels");
-        }
-        truth.push_back(mapping[static_cast<std::size_t>(issue.label)]);
-    }
-    return truth;
-}
 
 CoveragePoint coverageAt(const Predictions& predictions, const std::vector<int>& truth,
                          float threshold) {
