@@ -40,4 +40,24 @@ torch::Tensor computeLogits(BertClassifierImpl& model, const std::vector<Encodin
     return logits;
 }
 
+Predictions predictionsFromLogits(const torch::Tensor& logits, std::vector<std::string> labels) {
+    if (logits.dim() != 2 || logits.size(1) != static_cast<std::int64_t>(labels.size())) {
+        throw ModelError(
+            "the model gives " + std::to_string(logits.dim() == 2 ? logits.size(1) : 0) +
+            " class scores per issue but names " + std::to_string(labels.size()) + " classes");
+    }
+    const auto probs = torch::softmax(logits.to(torch::kCPU, torch::kFloat32), 1).contiguous();
+    const auto [confidence, predicted] = probs.max(1); // [N], [N]
+    Predictions out;
+    out.labels = std::move(labels);
+    const float* p = probs.data_ptr<float>();
+    out.probabilities.assign(p, p + probs.numel());
+    const auto c = confidence.contiguous();
+    out.confidence.assign(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
+    const auto argmax = predicted.contiguous();
+    out.predicted.assign(argmax.data_ptr<std::int64_t>(),
+                         argmax.data_ptr<std::int64_t>() + argmax.numel());
+    return out;
+}
+
 } // namespace issuebert

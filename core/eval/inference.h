@@ -1,9 +1,11 @@
 // Batched forward passes without gradients: the logits for many encodings,
 // shortest padding first (batches sorted by length), back in input order.
-// Shared by the Trainer's evaluation and the Predictor.
+// Shared by the Trainer's evaluation and the Predictor, with the conversion
+// of logits into Predictions.
 // Shapes: N encodings, C classes.
 #pragma once
 
+#include "core/eval/predictions.h"
 #include "core/model/classifier.h"
 #include "core/text/encoder.h"
 
@@ -11,6 +13,7 @@
 
 #include <atomic>
 #include <functional>
+#include <string>
 #include <vector>
 
 namespace issuebert {
@@ -28,5 +31,10 @@ torch::Tensor computeLogits(BertClassifierImpl& model, const std::vector<Encodin
                             const InferenceOptions& options,
                             const std::function<void(std::size_t, std::size_t)>& progress = {},
                             const std::atomic<bool>* cancel = nullptr);
+
+// [N, C] logits as Predictions: softmax probabilities, the argmax class and its
+// probability per row (no threshold applied). The one conversion the
+// Trainer's evaluation and the Predictor share.
+Predictions predictionsFromLogits(const torch::Tensor& logits, std::vector<std::string> labels);
 
 } // namespace issuebert

@@ -124,9 +124,9 @@ std::string cudaDeviceName(int index) {
 struct Predictor::Impl {
     Impl(const std::string& modelDir, const PredictorOptions& predictorOptions);
     InferenceOptions inference() const { return {options.batchSize, device, precision.bf16}; }
-    torch::Tensor softmaxLogits(const std::vector<Encoding>& encodings,
-                                const std::function<void(std::size_t, std::size_t)>& progress,
-                                const std::atomic<bool>* cancel) const;
+    torch::Tensor logits(const std::vector<Encoding>& encodings,
+                         const std::function<void(std::size_t, std::size_t)>& progress,
+                         const std::atomic<bool>* cancel) const;
 
     PredictorOptions options;
     ModelFolder folder;
@@ -157,14 +157,11 @@ Predictor::Impl::Impl(const std::string& modelDir, const PredictorOptions& predi
     model->eval();
 }
 
-torch::Tensor
-Predictor::Impl::softmaxLogits(const std::vector<Encoding>& encodings,
-                               const std::function<void(std::size_t, std::size_t)>& progress,
-                               const std::atomic<bool>* cancel) const {
+torch::Tensor Predictor::Impl::logits(const std::vector<Encoding>& encodings,
+                                      const std::function<void(std::size_t, std::size_t)>& progress,
+                                      const std::atomic<bool>* cancel) const {
     // computeLogits takes a mutable module; its no-grad passes change no state.
-    const auto logits =
-        computeLogits(*model.ptr(), encodings, inference(), progress, cancel); // [N, C]
-    return torch::softmax(logits, -1).contiguous();                            // [N, C]
+    return computeLogits(*model.ptr(), encodings, inference(), progress, cancel); // [N, C]
 }
 
 Predictor::Predictor(const std::string& modelDir, PredictorOptions options)
@@ -201,23 +198,16 @@ Predictions Predictor::predict(const std::vector<Issue>& issues,
     // forward passes, so progress counts the issues through the model only.
     const std::vector<Encoding> encodings =
         encodeAll(m_impl->encoder, issues, m_impl->options.threads, {}, cancel);
-    const auto probs = m_impl->softmaxLogits(encodings, progress, cancel); // [N, C]
-    const auto [confidence, predicted] = probs.max(1);                     // [N], [N]
-    Predictions out;
-    out.labels = m_impl->labels;
-    const float* p = probs.data_ptr<float>();
-    out.probabilities.assign(p, p + probs.numel());
-    const float* c = confidence.data_ptr<float>();
-    out.confidence.assign(c, c + confidence.numel());
-    const std::int64_t* argmax = predicted.data_ptr<std::int64_t>();
-    out.predicted.assign(argmax, argmax + predicted.numel());
+    Predictions out =
+        predictionsFromLogits(m_impl->logits(encodings, progress, cancel), m_impl->labels);
     applyThreshold(out, m_impl->options.threshold);
     return out;
 }
 
 std::vector<float> Predictor::probabilities(const Issue& issue) const {
-    const auto probs = m_impl->softmaxLogits({encodeIssue(m_impl->encoder, issue)}, {}, nullptr)[0];
-    return {probs.data_ptr<float>(), probs.data_ptr<float>() + probs.numel()};
+    return predictionsFromLogits(m_impl->logits({encodeIssue(m_impl->encoder, issue)}, {}, nullptr),
+                                 m_impl->labels)
+        .probabilities;
 }
 
 Attribution Predictor::explain(const Issue& issue, int cls) const {

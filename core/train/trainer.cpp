@@ -123,13 +123,9 @@ EvalEvent Run::evaluate(TrainerState& state, int epoch, bool epochEnd) {
     event.epoch = epoch + 1;
     event.epochEnd = epochEnd;
     event.loss = classificationLoss(logits, labels, weights).item<double>();
-    const auto probabilities = torch::softmax(logits, 1).contiguous();
-    const auto predicted = probabilities.argmax(1).to(torch::kInt32).contiguous();
-    std::vector<int> predictedClasses(predicted.data_ptr<int>(),
-                                      predicted.data_ptr<int>() + predicted.numel());
-    std::vector<float> probs(probabilities.data_ptr<float>(),
-                             probabilities.data_ptr<float>() + probabilities.numel());
-    event.metrics = computeMetrics(m_s.validationLabels, predictedClasses, m_s.labels, probs);
+    const Predictions predictions = predictionsFromLogits(logits, m_s.labels);
+    event.metrics = computeMetrics(m_s.validationLabels, predictions.predicted, m_s.labels,
+                                   predictions.probabilities);
     event.score = m_options.stopMetric == StopMetric::Accuracy ? event.metrics.accuracy
                                                                : event.metrics.macroF1;
     event.improved = event.score > state.bestScore;

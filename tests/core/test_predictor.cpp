@@ -1,6 +1,7 @@
 // Predictor: probabilities in input order whatever the batching, thresholds,
 // cancel, folders it must refuse, and attributions (integrated gradients)
 // that point at the word a small trained model decides by.
+#include "core/eval/inference.h"
 #include "core/eval/predictor.h"
 #include "core/io/errors.h"
 #include "core/model/model_folder.h"
@@ -166,6 +167,21 @@ std::vector<Issue> mixedIssues(std::vector<int>* classes) {
 }
 
 } // namespace
+
+TEST_CASE("predictions from logits: softmax rows, the argmax class and its probability; a "
+          "model whose classes do not match its labels is refused") {
+    // Logits 0 and ln 3 give probabilities 1/4 and 3/4.
+    const auto logits = torch::tensor({0.0F, std::log(3.0F), std::log(3.0F), 0.0F}).reshape({2, 2});
+    const Predictions p = predictionsFromLogits(logits, {"bug", "feature"});
+    CHECK_EQ(p.labels, (std::vector<std::string>{"bug", "feature"}));
+    CHECK_EQ(p.predicted, (std::vector<int>{1, 0}));
+    CHECK(std::abs(p.confidence[0] - 0.75F) < 1e-6F);
+    CHECK(std::abs(p.probability(0, 0) - 0.25F) < 1e-6F);
+    CHECK(std::abs(p.probability(1, 0) - 0.75F) < 1e-6F);
+    CHECK(p.uncertain.empty()); // no threshold applied here
+    CHECK_THROWS_WITH(predictionsFromLogits(logits, {"bug", "feature", "question"}), ModelError,
+                      "the model gives 2 class scores per issue but names 3 classes");
+}
 
 TEST_CASE("predictor: the toy model learnt its trigger words (the tests below rely on it)") {
     double loss = 1.0;
