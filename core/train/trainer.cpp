@@ -21,6 +21,7 @@
 #include <cmath>
 #include <filesystem>
 #include <new>
+#include <optional>
 #include <sstream>
 
 namespace issuebert {
@@ -63,6 +64,23 @@ public:
     FinishedEvent execute(TrainerState state, bool resumed);
 
 private:
+    // The step runner (its optimizer restored on resume) and the batch plan.
+    void prepare(bool resumed);
+    // One epoch from state's position: its steps, evaluations and checkpoint.
+    // An event when the run ends inside it (stopped, failed, stopped early).
+    std::optional<FinishedEvent> trainEpoch(TrainerState& state, int epoch);
+    // The micro-batches of the step starting at batch b of batches (fewer at
+    // the epoch's end); b moves past them.
+    std::vector<Batch> nextStep(const std::vector<BatchIndices>& batches, long long& b);
+    void reportStep(const TrainerState& state, int epoch, long long batch, double loss, double lr);
+    void endEpoch(TrainerState& state, int epoch, const std::vector<BatchIndices>& batches,
+                  Clock::time_point epochStart);
+    FinishedEvent finish(const TrainerState& state, RunOutcome outcome, std::string message);
+    std::string outOfMemoryMessage() const;
+    std::string earlyStopMessage(const TrainerState& state) const;
+    bool stopsEarly(const TrainerState& state) const {
+        return m_options.patience > 0 && state.badEvaluations >= m_options.patience;
+    }
     bool cancelled() const {
         return m_cancel != nullptr && m_cancel->load(std::memory_order_relaxed);
     }
@@ -83,8 +101,14 @@ private:
     const std::atomic<bool>* m_cancel;
     RunFolder m_folder;
     std::unique_ptr<StepRunner> m_runner;
+    BatchPlanOptions m_plan;
+    long long m_batchesPerEpoch = 0;
+    long long m_totalSteps = 0;
+    // This session's throughput (a resumed run counts from its resume).
     Clock::time_point m_sessionStart = Clock::now();
-    double m_sessionBaseElapsed = 0.0;
+    long long m_startStep = 0;
+    long long m_sessionSamples = 0;
+    long long m_sessionTokens = 0;
 };
 
 SaveOptions Run::saveOptions() const {
@@ -160,7 +184,7 @@ void Run::saveLast(const TrainerState& state) {
     m_listener.onCheckpoint({CheckpointKind::Last, m_folder.lastDir(), state.step});
 }
 
-FinishedEvent Run::execute(TrainerState state, bool resumed) {
+void Run::prepare(bool resumed) {
     StepOptions stepOptions;
     stepOptions.weightDecay = m_options.weightDecay;
     stepOptions.layerDecay = m_options.layerDecay;
@@ -171,179 +195,188 @@ FinishedEvent Run::execute(TrainerState state, bool resumed) {
     if (resumed) {
         restoreLastCheckpoint(m_runner->optimizer(), m_folder.lastDir());
     }
-    BatchPlanOptions plan;
-    plan.batchSize = m_options.batchSize;
-    plan.seed = m_options.seed;
-    const auto batchesPerEpoch =
-        static_cast<long long>(planBatches(m_s.trainLengths, plan, 0).size());
+    m_plan.batchSize = m_options.batchSize;
+    m_plan.seed = m_options.seed;
+    m_batchesPerEpoch = static_cast<long long>(planBatches(m_s.trainLengths, m_plan, 0).size());
     const long long accumulation = m_options.gradAccumulation;
-    const long long stepsPerEpoch = (batchesPerEpoch + accumulation - 1) / accumulation;
-    const long long totalSteps = stepsPerEpoch * m_options.epochs;
+    const long long stepsPerEpoch = (m_batchesPerEpoch + accumulation - 1) / accumulation;
+    m_totalSteps = stepsPerEpoch * m_options.epochs;
+}
 
+FinishedEvent Run::finish(const TrainerState& state, RunOutcome outcome, std::string message) {
     FinishedEvent finished;
     finished.bestPath = m_folder.bestDir();
-    const auto finish = [&](RunOutcome outcome, std::string message) {
-        finished.outcome = outcome;
-        finished.message = std::move(message);
-        finished.bestScore = state.bestScore;
-        finished.bestEpoch = state.bestEpoch;
-        finished.steps = state.step;
-        finished.elapsedSeconds = elapsed(state);
-        if (state.bestScore < 0.0 && (validating() || state.bestEpoch == 0)) {
-            finished.bestPath.clear();
+    finished.outcome = outcome;
+    finished.message = std::move(message);
+    finished.bestScore = state.bestScore;
+    finished.bestEpoch = state.bestEpoch;
+    finished.steps = state.step;
+    finished.elapsedSeconds = elapsed(state);
+    if (state.bestScore < 0.0 && (validating() || state.bestEpoch == 0)) {
+        finished.bestPath.clear();
+    }
+    m_listener.onFinished(finished);
+    return finished;
+}
+
+std::string Run::outOfMemoryMessage() const {
+    return std::string(m_s.device.is_cuda() ? "the GPU" : "the computer") +
+           " ran out of memory at batch size " + std::to_string(m_options.batchSize) +
+           " and max length " + std::to_string(m_options.encoder.maxLength) +
+           ": use a smaller batch size (gradient accumulation keeps the effective batch) or "
+           "a shorter max length. The best model so far is in " +
+           m_folder.bestDir();
+}
+
+std::string Run::earlyStopMessage(const TrainerState& state) const {
+    return "no improvement in " + std::to_string(state.badEvaluations) + " evaluations; best " +
+           stopMetricName(m_options.stopMetric) + " from epoch " + std::to_string(state.bestEpoch);
+}
+
+std::vector<Batch> Run::nextStep(const std::vector<BatchIndices>& batches, long long& b) {
+    std::vector<Batch> micro;
+    const long long end = std::min(m_batchesPerEpoch, b + m_options.gradAccumulation);
+    for (; b < end; ++b) {
+        micro.push_back(
+            collate(m_s.train, batches[static_cast<std::size_t>(b)], m_s.trainLabels, m_s.device));
+        m_sessionSamples += micro.back().inputIds.size(0);
+        m_sessionTokens += micro.back().realTokens;
+    }
+    return micro;
+}
+
+void Run::reportStep(const TrainerState& state, int epoch, long long batch, double loss,
+                     double lr) {
+    const double sessionSeconds =
+        std::chrono::duration<double>(Clock::now() - m_sessionStart).count();
+    StepEvent step;
+    step.step = state.step;
+    step.totalSteps = m_totalSteps;
+    step.epoch = epoch + 1;
+    step.epochs = m_options.epochs;
+    step.batch = batch;
+    step.batches = m_batchesPerEpoch;
+    step.loss = loss;
+    step.learningRate = lr;
+    step.samplesPerSecond = static_cast<double>(m_sessionSamples) / std::max(1e-9, sessionSeconds);
+    step.tokensPerSecond = static_cast<double>(m_sessionTokens) / std::max(1e-9, sessionSeconds);
+    step.elapsedSeconds = elapsed(state);
+    step.etaSeconds = sessionSeconds / static_cast<double>(state.step - m_startStep) *
+                      static_cast<double>(m_totalSteps - state.step);
+    m_listener.onStep(step);
+}
+
+void Run::endEpoch(TrainerState& state, int epoch, const std::vector<BatchIndices>& batches,
+                   Clock::time_point epochStart) {
+    EpochEvent epochEvent;
+    epochEvent.epoch = epoch + 1;
+    epochEvent.epochs = m_options.epochs;
+    epochEvent.trainLoss =
+        state.epochLossSum / static_cast<double>(std::max(1LL, state.epochBatches));
+    epochEvent.seconds = std::chrono::duration<double>(Clock::now() - epochStart).count();
+    epochEvent.paddingFraction = paddingFraction(m_s.trainLengths, batches);
+    m_listener.onEpochEnd(epochEvent);
+    if (!validating()) {
+        keepWithoutValidation(state, epoch);
+    } else if (state.lastEvalStep != state.step) {
+        evaluate(state, epoch, true);
+    }
+    state.epoch = epoch + 1;
+    state.batch = 0;
+    state.epochLossSum = 0.0;
+    state.epochBatches = 0;
+    saveLast(state);
+}
+
+std::optional<FinishedEvent> Run::trainEpoch(TrainerState& state, int epoch) {
+    const auto epochStart = Clock::now();
+    const auto batches = planBatches(m_s.trainLengths, m_plan, epoch);
+    if (state.batch == 0) {
+        state.epochLossSum = 0.0;
+        state.epochBatches = 0;
+    }
+    long long b = state.batch;
+    while (b < m_batchesPerEpoch) {
+        if (cancelled()) {
+            state.epoch = epoch;
+            state.batch = b;
+            saveLast(state);
+            return finish(state, RunOutcome::Cancelled,
+                          "stopped at step " + std::to_string(state.step) +
+                              "; resume continues from there");
         }
-        m_listener.onFinished(finished);
-        return finished;
-    };
+        const std::vector<Batch> micro = nextStep(batches, b);
+        const double lr = scheduledRate(m_options, state.step, m_totalSteps);
+        const StepResult result = m_runner->step(micro, lr);
+        if (!result.finite) {
+            return finish(state, RunOutcome::Failed,
+                          "the loss became " +
+                              std::string(std::isnan(result.loss) ? "NaN" : "infinite") +
+                              " at step " + std::to_string(state.step + 1) + " (epoch " +
+                              std::to_string(epoch + 1) +
+                              "); lower the learning rate. The best model so far is in " +
+                              m_folder.bestDir());
+        }
+        ++state.step;
+        state.epochLossSum += result.loss * static_cast<double>(micro.size());
+        state.epochBatches += static_cast<long long>(micro.size());
+        reportStep(state, epoch, b, result.loss, lr);
 
-    const auto outOfMemoryMessage = [&] {
-        return std::string(m_s.device.is_cuda() ? "the GPU" : "the computer") +
-               " ran out of memory at batch size " + std::to_string(m_options.batchSize) +
-               " and max length " + std::to_string(m_options.encoder.maxLength) +
-               ": use a smaller batch size (gradient accumulation keeps the effective batch) or "
-               "a shorter max length. The best model so far is in " +
-               m_folder.bestDir();
-    };
+        if (validating() && m_options.evalEverySteps > 0 &&
+            state.step % m_options.evalEverySteps == 0 && b < m_batchesPerEpoch) {
+            evaluate(state, epoch, false);
+            if (stopsEarly(state)) {
+                state.epoch = epoch;
+                state.batch = b;
+                saveLast(state);
+                return finish(state, RunOutcome::EarlyStopped, earlyStopMessage(state));
+            }
+        }
+    }
+    endEpoch(state, epoch, batches, epochStart);
+    if (stopsEarly(state) && epoch + 1 < m_options.epochs) {
+        return finish(state, RunOutcome::EarlyStopped, earlyStopMessage(state));
+    }
+    return std::nullopt;
+}
 
-    const auto earlyStopMessage = [&] {
-        return "no improvement in " + std::to_string(state.badEvaluations) + " evaluations; best " +
-               stopMetricName(m_options.stopMetric) + " from epoch " +
-               std::to_string(state.bestEpoch);
-    };
-    long long sessionSamples = 0;
-    long long sessionTokens = 0;
-    long long sessionSteps = 0;
-    const long long startStep = state.step;
+FinishedEvent Run::execute(TrainerState state, bool resumed) {
+    prepare(resumed);
+    m_startStep = state.step;
     try {
         for (int epoch = state.epoch; epoch < m_options.epochs; ++epoch) {
-            const auto epochStart = Clock::now();
-            const auto batches = planBatches(m_s.trainLengths, plan, epoch);
-            if (state.batch == 0) {
-                state.epochLossSum = 0.0;
-                state.epochBatches = 0;
-            }
-            long long b = state.batch;
-            while (b < batchesPerEpoch) {
-                if (cancelled()) {
-                    state.epoch = epoch;
-                    state.batch = b;
-                    saveLast(state);
-                    return finish(RunOutcome::Cancelled, "stopped at step " +
-                                                             std::to_string(state.step) +
-                                                             "; resume continues from there");
-                }
-                // The step's micro-batches: accumulation of them, fewer at the epoch's end.
-                std::vector<Batch> micro;
-                long long samples = 0;
-                long long tokens = 0;
-                const long long end = std::min(batchesPerEpoch, b + accumulation);
-                for (; b < end; ++b) {
-                    micro.push_back(collate(m_s.train, batches[static_cast<std::size_t>(b)],
-                                            m_s.trainLabels, m_s.device));
-                    samples += micro.back().inputIds.size(0);
-                    tokens += micro.back().realTokens;
-                }
-                const double lr = scheduledRate(m_options, state.step, totalSteps);
-                const StepResult result = m_runner->step(micro, lr);
-                if (!result.finite) {
-                    return finish(RunOutcome::Failed,
-                                  "the loss became " +
-                                      std::string(std::isnan(result.loss) ? "NaN" : "infinite") +
-                                      " at step " + std::to_string(state.step + 1) + " (epoch " +
-                                      std::to_string(epoch + 1) +
-                                      "); lower the learning rate. The best model so far is in " +
-                                      m_folder.bestDir());
-                }
-                ++state.step;
-                ++sessionSteps;
-                sessionSamples += samples;
-                sessionTokens += tokens;
-                state.epochLossSum += result.loss * static_cast<double>(micro.size());
-                state.epochBatches += static_cast<long long>(micro.size());
-
-                const double sessionSeconds =
-                    std::chrono::duration<double>(Clock::now() - m_sessionStart).count();
-                StepEvent step;
-                step.step = state.step;
-                step.totalSteps = totalSteps;
-                step.epoch = epoch + 1;
-                step.epochs = m_options.epochs;
-                step.batch = b;
-                step.batches = batchesPerEpoch;
-                step.loss = result.loss;
-                step.learningRate = lr;
-                step.samplesPerSecond =
-                    static_cast<double>(sessionSamples) / std::max(1e-9, sessionSeconds);
-                step.tokensPerSecond =
-                    static_cast<double>(sessionTokens) / std::max(1e-9, sessionSeconds);
-                step.elapsedSeconds = elapsed(state);
-                step.etaSeconds = sessionSeconds / static_cast<double>(state.step - startStep) *
-                                  static_cast<double>(totalSteps - state.step);
-                m_listener.onStep(step);
-
-                if (validating() && m_options.evalEverySteps > 0 &&
-                    state.step % m_options.evalEverySteps == 0 && b < batchesPerEpoch) {
-                    const auto eval = evaluate(state, epoch, false);
-                    if (m_options.patience > 0 && state.badEvaluations >= m_options.patience) {
-                        state.epoch = epoch;
-                        state.batch = b;
-                        saveLast(state);
-                        return finish(RunOutcome::EarlyStopped, earlyStopMessage());
-                    }
-                }
-            }
-            EpochEvent epochEvent;
-            epochEvent.epoch = epoch + 1;
-            epochEvent.epochs = m_options.epochs;
-            epochEvent.trainLoss =
-                state.epochLossSum / static_cast<double>(std::max(1LL, state.epochBatches));
-            epochEvent.seconds = std::chrono::duration<double>(Clock::now() - epochStart).count();
-            epochEvent.paddingFraction = paddingFraction(m_s.trainLengths, batches);
-            m_listener.onEpochEnd(epochEvent);
-            if (!validating()) {
-                keepWithoutValidation(state, epoch);
-            } else if (state.lastEvalStep != state.step) {
-                evaluate(state, epoch, true);
-            }
-            state.epoch = epoch + 1;
-            state.batch = 0;
-            state.epochLossSum = 0.0;
-            state.epochBatches = 0;
-            saveLast(state);
-            if (m_options.patience > 0 && state.badEvaluations >= m_options.patience &&
-                epoch + 1 < m_options.epochs) {
-                return finish(RunOutcome::EarlyStopped, earlyStopMessage());
+            if (auto end = trainEpoch(state, epoch)) {
+                return *end;
             }
         }
     } catch (const CancelledError&) {
         // Cancelled inside an evaluation: the step counts are consistent, the
         // epoch's position is not worth saving mid-evaluation.
-        return finish(RunOutcome::Cancelled,
+        return finish(state, RunOutcome::Cancelled,
                       "stopped during an evaluation; resume continues from the last checkpoint");
     } catch (const Error& e) {
-        return finish(RunOutcome::Failed, e.what());
+        return finish(state, RunOutcome::Failed, e.what());
     } catch (const c10::Error& e) {
         const std::string what = e.what_without_backtrace();
         if (isOutOfMemory(what)) {
-            return finish(RunOutcome::Failed, outOfMemoryMessage());
+            return finish(state, RunOutcome::Failed, outOfMemoryMessage());
         }
-        return finish(RunOutcome::Failed, "LibTorch: " + what);
+        return finish(state, RunOutcome::Failed, "LibTorch: " + what);
     } catch (const std::bad_alloc&) {
-        return finish(RunOutcome::Failed, outOfMemoryMessage());
+        return finish(state, RunOutcome::Failed, outOfMemoryMessage());
     } catch (const std::exception& e) {
-        return finish(RunOutcome::Failed, e.what());
+        return finish(state, RunOutcome::Failed, e.what());
     }
-    const double best = state.bestScore;
     std::ostringstream message;
     message.precision(4);
     message << "trained " << m_options.epochs << " epochs; ";
     if (validating()) {
-        message << "best " << stopMetricName(m_options.stopMetric) << " " << best << " at epoch "
-                << state.bestEpoch;
+        message << "best " << stopMetricName(m_options.stopMetric) << " " << state.bestScore
+                << " at epoch " << state.bestEpoch;
     } else {
         message << "no validation data, so the last epoch's model is kept";
     }
-    return finish(RunOutcome::Finished, message.str());
+    return finish(state, RunOutcome::Finished, message.str());
 }
 
 // Forwards every event to the caller's listener and appends it to metrics.jsonl.
