@@ -89,21 +89,22 @@ std::string autoValidationMessage(double fraction, std::size_t trainIssues, std:
     return message.str();
 }
 
-} // namespace
+// Which training issues train and which validate, and how many of each class train.
+struct Rows {
+    std::vector<std::size_t> train;
+    std::vector<std::size_t> validation; // of the training file (a split); empty with a file
+    std::vector<int> perClass;           // training issues per class
+};
 
-Session setUpSession(const TrainOptions& options, const TrainData& data,
-                     const std::string& modelSource, TrainingListener& listener,
-                     const std::atomic<bool>* cancel) {
-    Session s;
-    const std::string& trainPath = data.train.path.empty() ? options.trainPath : data.train.path;
-    if (data.train.issues.empty()) {
-        throw DataError(trainPath + ": no issues to train on");
-    }
+// Labels in class order, the validation split (auto: chosen and said here),
+// and the checks that training can start: two classes, a split that holds issues.
+Rows chooseRows(Session& s, const TrainOptions& options, const TrainData& data,
+                const std::string& trainPath, TrainingListener& listener) {
     s.labels = data.train.labels.names();
     s.trainLabels = mapLabels(data.train, s.labels);
-    std::vector<std::size_t> trainRows(data.train.issues.size());
-    std::iota(trainRows.begin(), trainRows.end(), std::size_t{0});
-    std::vector<std::size_t> validationRows;
+    Rows rows;
+    rows.train.resize(data.train.issues.size());
+    std::iota(rows.train.begin(), rows.train.end(), std::size_t{0});
     const bool separateValidation = !data.validation.issues.empty();
     if (separateValidation) {
         s.validationLabels = mapLabels(data.validation, s.labels);
@@ -116,45 +117,47 @@ Session setUpSession(const TrainOptions& options, const TrainData& data,
         }
     }
     if (!separateValidation && s.valFraction > 0.0) {
-        const auto split = stratifiedSplit(s.trainLabels, s.valFraction, options.seed);
-        trainRows = split.train;
-        validationRows = split.validation;
+        auto split = stratifiedSplit(s.trainLabels, s.valFraction, options.seed);
+        rows.train = std::move(split.train);
+        rows.validation = std::move(split.validation);
     }
-    std::vector<int> used(s.labels.size(), 0);
-    for (const auto row : trainRows) {
-        ++used[static_cast<std::size_t>(s.trainLabels[row])];
+    rows.perClass.assign(s.labels.size(), 0);
+    for (const auto row : rows.train) {
+        ++rows.perClass[static_cast<std::size_t>(s.trainLabels[row])];
     }
-    const auto present = std::count_if(used.begin(), used.end(), [](int n) { return n > 0; });
+    const auto present =
+        std::count_if(rows.perClass.begin(), rows.perClass.end(), [](int n) { return n > 0; });
     if (present < 2) {
         throw DataError(trainPath + ": training needs issues of at least two classes; found " +
                         std::to_string(present));
     }
-    if (!separateValidation && s.valFraction > 0.0 && validationRows.empty()) {
+    if (!separateValidation && s.valFraction > 0.0 && rows.validation.empty()) {
         throw DataError(trainPath + ": the validation split is empty; raise the validation "
                                     "fraction or give a validation file");
     }
+    return rows;
+}
 
-    s.folder = openModelFolder(modelSource);
-    const Tokenizer tokenizer = Tokenizer::fromModelDir(s.folder.path());
-    if (tokenizer.vocab().size() > s.folder.config.vocabSize) {
-        throw ModelError(
-            s.folder.path() + ": vocab.txt has " + std::to_string(tokenizer.vocab().size()) +
-            " tokens but config.json's vocab_size is " + std::to_string(s.folder.config.vocabSize));
-    }
+// The training and validation issues tokenized (auto max length chosen
+// first), their lengths and the fingerprint resume checks. Returns how many
+// training issues were cut.
+long long tokenize(Session& s, const TrainOptions& options, const TrainData& data, const Rows& rows,
+                   const Tokenizer& tokenizer, TrainingListener& listener,
+                   const std::atomic<bool>* cancel) {
     EncoderOptions encoderOptions = options.encoder;
     encoderOptions.padToMaxLength = false; // the batcher pads each batch to its longest member
     std::vector<Issue> trainIssues;
-    trainIssues.reserve(trainRows.size());
+    trainIssues.reserve(rows.train.size());
     std::vector<Issue> validationIssues;
-    if (separateValidation) {
+    if (!data.validation.issues.empty()) {
         validationIssues = data.validation.issues;
     }
     std::vector<int> trainLabels;
-    for (const auto row : trainRows) {
+    for (const auto row : rows.train) {
         trainIssues.push_back(data.train.issues[row]);
         trainLabels.push_back(s.trainLabels[row]);
     }
-    for (const auto row : validationRows) {
+    for (const auto row : rows.validation) {
         validationIssues.push_back(data.train.issues[row]);
         s.validationLabels.push_back(s.trainLabels[row]);
     }
@@ -184,24 +187,33 @@ Session setUpSession(const TrainOptions& options, const TrainData& data,
         fingerprint.add(s.validationLabels[i]);
     }
     s.fingerprint = fingerprint.hex();
+    return truncated;
+}
 
+// "Training on N issues, validating on …; 3 classes: bug 820, …; 22.0% truncated at 256 tokens".
+std::string trainingSummary(const Session& s, const TrainData& data, const Rows& rows,
+                            long long truncated) {
     std::ostringstream summary;
     summary << "Training on " << s.train.size() << " issues, ";
     if (s.validation.empty()) {
         summary << "no validation (the last epoch's model is kept)";
     } else {
         summary << "validating on " << s.validation.size()
-                << (separateValidation ? " (" + fileName(data.validation.path) + ")"
-                                       : " (a stratified split)");
+                << (!data.validation.issues.empty() ? " (" + fileName(data.validation.path) + ")"
+                                                    : " (a stratified split)");
     }
     summary << "; " << s.labels.size() << " classes:";
     for (std::size_t c = 0; c < s.labels.size(); ++c) {
-        summary << (c == 0 ? " " : ", ") << s.labels[c] << " " << used[c];
+        summary << (c == 0 ? " " : ", ") << s.labels[c] << " " << rows.perClass[c];
     }
     summary << "; " << percent(static_cast<double>(truncated) / static_cast<double>(s.train.size()))
-            << " truncated at " << encoderOptions.maxLength << " tokens";
-    listener.onMessage(summary.str());
+            << " truncated at " << s.maxLength << " tokens";
+    return summary.str();
+}
 
+// The classifier on its device, seeded, with the head, pooling, dropout and
+// precision asked for; what loading found and what runs where, said.
+void buildModel(Session& s, const TrainOptions& options, TrainingListener& listener) {
     s.device = torchDevice(options.device);
     const bool cuda = s.device.is_cuda();
     const PrecisionChoice precision = choosePrecisionFor(options.precision, s.device);
@@ -235,17 +247,48 @@ Session setUpSession(const TrainOptions& options, const TrainData& data,
                        (cuda ? std::string("CUDA")
                              : "CPU (" + std::to_string(at::get_num_threads()) + " threads)") +
                        "; " + precision.reason);
+}
 
+// n / (classes * n_class) per class, as scikit-learn's "balanced"; 0 for a
+// class with no training issue.
+torch::Tensor balancedWeights(const std::vector<int>& perClass, std::size_t trainIssues,
+                              const torch::Device& device) {
+    std::vector<float> weights(perClass.size(), 0.0F);
+    const auto n = static_cast<double>(trainIssues);
+    for (std::size_t c = 0; c < weights.size(); ++c) {
+        weights[c] =
+            perClass[c] == 0
+                ? 0.0F
+                : static_cast<float>(n / (static_cast<double>(weights.size()) * perClass[c]));
+    }
+    return torch::tensor(weights).to(device);
+}
+
+} // namespace
+
+Session setUpSession(const TrainOptions& options, const TrainData& data,
+                     const std::string& modelSource, TrainingListener& listener,
+                     const std::atomic<bool>* cancel) {
+    Session s;
+    const std::string& trainPath = data.train.path.empty() ? options.trainPath : data.train.path;
+    if (data.train.issues.empty()) {
+        throw DataError(trainPath + ": no issues to train on");
+    }
+    const Rows rows = chooseRows(s, options, data, trainPath, listener);
+
+    s.folder = openModelFolder(modelSource);
+    const Tokenizer tokenizer = Tokenizer::fromModelDir(s.folder.path());
+    if (tokenizer.vocab().size() > s.folder.config.vocabSize) {
+        throw ModelError(
+            s.folder.path() + ": vocab.txt has " + std::to_string(tokenizer.vocab().size()) +
+            " tokens but config.json's vocab_size is " + std::to_string(s.folder.config.vocabSize));
+    }
+    const long long truncated = tokenize(s, options, data, rows, tokenizer, listener, cancel);
+    listener.onMessage(trainingSummary(s, data, rows, truncated));
+
+    buildModel(s, options, listener);
     if (options.classWeights == ClassWeighting::Balanced) {
-        std::vector<float> weights(s.labels.size(), 0.0F);
-        const auto n = static_cast<double>(s.trainLabels.size());
-        for (std::size_t c = 0; c < weights.size(); ++c) {
-            weights[c] =
-                used[c] == 0
-                    ? 0.0F
-                    : static_cast<float>(n / (static_cast<double>(weights.size()) * used[c]));
-        }
-        s.classWeights = torch::tensor(weights).to(s.device);
+        s.classWeights = balancedWeights(rows.perClass, s.trainLabels.size(), s.device);
     }
     return s;
 }
