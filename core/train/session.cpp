@@ -251,8 +251,7 @@ void buildModel(Session& s, const TrainOptions& options, TrainingListener& liste
 
 // n / (classes * n_class) per class, as scikit-learn's "balanced"; 0 for a
 // class with no training issue.
-torch::Tensor balancedWeights(const std::vector<int>& perClass, std::size_t trainIssues,
-                              const torch::Device& device) {
+std::vector<float> balancedWeights(const std::vector<int>& perClass, std::size_t trainIssues) {
     std::vector<float> weights(perClass.size(), 0.0F);
     const auto n = static_cast<double>(trainIssues);
     for (std::size_t c = 0; c < weights.size(); ++c) {
@@ -261,7 +260,7 @@ torch::Tensor balancedWeights(const std::vector<int>& perClass, std::size_t trai
                 ? 0.0F
                 : static_cast<float>(n / (static_cast<double>(weights.size()) * perClass[c]));
     }
-    return torch::tensor(weights).to(device);
+    return weights;
 }
 
 } // namespace
@@ -288,7 +287,14 @@ Session setUpSession(const TrainOptions& options, const TrainData& data,
 
     buildModel(s, options, listener);
     if (options.classWeights == ClassWeighting::Balanced) {
-        s.classWeights = balancedWeights(rows.perClass, s.trainLabels.size(), s.device);
+        const std::vector<float> weights = balancedWeights(rows.perClass, s.trainLabels.size());
+        std::ostringstream said;
+        said << std::fixed << std::setprecision(2) << "Class weights (balanced):";
+        for (std::size_t c = 0; c < weights.size(); ++c) {
+            said << (c == 0 ? " " : ", ") << s.labels[c] << " " << weights[c];
+        }
+        listener.onMessage(said.str());
+        s.classWeights = torch::tensor(weights).to(s.device);
     }
     return s;
 }

@@ -223,6 +223,41 @@ TEST_CASE("train: a stopped run resumes with the same next batch and ends exactl
     }
 }
 
+TEST_CASE("train: balanced class weights are n / (classes x n_class) of the training issues, "
+          "said in the log, and change the loss") {
+    unit::TempDir temp;
+    const std::string model = tinyModel(temp);
+    // 20 feature and 20 question issues, 5 bug: weights 45 / (3 x 5) = 3 and 45 / 60 = 0.75.
+    Dataset data = separable(20);
+    std::vector<Issue> kept;
+    int bugs = 0;
+    for (const Issue& issue : data.issues) {
+        if (issue.label != 0 || ++bugs <= 5) {
+            kept.push_back(issue);
+        }
+    }
+    data.issues = kept;
+    const auto runWith = [&](const std::string& name, ClassWeighting weighting, Recorder& r) {
+        auto options = tinyOptions(model, temp.path() / name);
+        options.valFraction = 0.0;
+        options.epochs = 1;
+        options.classWeights = weighting;
+        Trainer(options).run({data, {}}, r);
+    };
+    Recorder plain;
+    Recorder balanced;
+    runWith("plain", ClassWeighting::None, plain);
+    runWith("balanced", ClassWeighting::Balanced, balanced);
+    const auto says = [](const Recorder& r, const std::string& words) {
+        return std::any_of(r.messages.begin(), r.messages.end(), [&](const std::string& m) {
+            return m.find(words) != std::string::npos;
+        });
+    };
+    CHECK(says(balanced, "Class weights (balanced): bug 3.00, feature 0.75, question 0.75"));
+    CHECK(!says(plain, "Class weights"));
+    CHECK(plain.steps.front().loss != balanced.steps.front().loss);
+}
+
 TEST_CASE("train: a checkpoint of an IssueBERT before 2026-12-07 (optimizer.pt, rng.pt) is "
           "refused by name, the run folder untouched") {
     unit::TempDir temp;
