@@ -1,6 +1,7 @@
 // Evaluation metrics against hand-computed values, and the confidence threshold.
 #include "core/eval/metrics.h"
 #include "core/eval/predictions.h"
+#include "core/eval/uncertainty.h"
 #include "core/io/errors.h"
 #include "tests/support/unit.h"
 
@@ -241,4 +242,24 @@ TEST_CASE("threshold: outside [0, 1] is a data error and changes nothing") {
     CHECK(p.uncertain == std::vector<bool>({true}));
     applyThreshold(p, 1.0F);
     CHECK(p.uncertain == std::vector<bool>({true}));
+}
+
+TEST_CASE("uncertainty: the smallest margin between the two likeliest classes comes first, "
+          "ties in row order, skipped rows left out") {
+    Predictions p;
+    p.labels = {"bug", "feature", "question"};
+    p.predicted = {0, 1, 2, 0, 1};
+    p.confidence = {0.8F, 0.4F, 0.5F, 0.9F, 0.4F};
+    p.probabilities = {0.8F,  0.1F,  0.1F,   // margin 0.7
+                       0.35F, 0.4F,  0.25F,  // 0.05
+                       0.2F,  0.3F,  0.5F,   // 0.2
+                       0.9F,  0.05F, 0.05F,  // 0.85
+                       0.25F, 0.4F,  0.35F}; // 0.05, a tie with row 1
+    const std::vector<double> margin = marginOf(p);
+    CHECK(std::abs(margin[1] - 0.05) < 1e-6);
+    CHECK(std::abs(margin[3] - 0.85) < 1e-6);
+    CHECK_EQ(mostUncertainFirst(p), (std::vector<std::size_t>{1, 4, 2, 0, 3}));
+    CHECK_EQ(mostUncertainFirst(p, [](std::size_t row) { return row == 1 || row == 2; }),
+             (std::vector<std::size_t>{4, 0, 3}));
+    CHECK(mostUncertainFirst(Predictions{}).empty());
 }

@@ -1,6 +1,7 @@
 // The Classify & Label page: live classification, labelling, uncertainty walk.
 #include "ui/pages/classifypage.h"
 
+#include "core/eval/uncertainty.h"
 #include "ui/models/labelleddatasetwriter.h"
 #include "ui/workers/modelservice.h"
 #include "ui/workers/predictionworker.h"
@@ -217,28 +218,9 @@ void ClassifyPage::setPool(std::shared_ptr<const PredictionResult> pool) {
     m_labelledRows.clear();
     m_nextInOrder = 0;
     if (m_pool) {
-        const Predictions& p = m_pool->predictions;
-        std::vector<double> margin(p.size(), 0.0);
-        for (std::size_t row = 0; row < p.size(); ++row) {
-            if (m_pool->dataset->issues[row].label >= 0) {
-                continue; // already labelled
-            }
-            float first = 0.0F;
-            float second = 0.0F;
-            for (int cls = 0; cls < p.numClasses(); ++cls) {
-                const float value = p.probability(row, cls);
-                if (value > first) {
-                    second = first;
-                    first = value;
-                } else if (value > second) {
-                    second = value;
-                }
-            }
-            margin[row] = first - second;
-            m_order.push_back(row);
-        }
-        std::stable_sort(m_order.begin(), m_order.end(),
-                         [&](std::size_t a, std::size_t b) { return margin[a] < margin[b]; });
+        const auto& issues = m_pool->dataset->issues;
+        m_order = mostUncertainFirst(m_pool->predictions,
+                                     [&issues](std::size_t row) { return issues[row].labelled(); });
     }
     updateControls();
 }
