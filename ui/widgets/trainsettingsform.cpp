@@ -80,19 +80,8 @@ TrainSettingsForm::TrainSettingsForm(QWidget* parent) : QWidget(parent) {
     resetToDefaults();
 }
 
-void TrainSettingsForm::buildUi() {
-    auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    const auto group = [&](const QString& title) {
-        auto* box = new QGroupBox(title, this);
-        auto* form = new QFormLayout(box);
-        form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
-        layout->addWidget(box);
-        return form;
-    };
-
-    // Inputs.
-    QFormLayout* inputs = group(tr("Inputs"));
+// Max length, truncation, title/body pairs and clean-up.
+void TrainSettingsForm::buildInputs(QFormLayout* inputs) {
     m_maxLength = makeSpin(this, QStringLiteral("maxLength"), kAutoMaxLength, kMaxMaxLength,
                            tr("Tokens per issue, [CLS] and [SEP] included. Longer issues are cut; "
                               "time and memory grow with it. The tutorial used 150. Auto: "
@@ -136,9 +125,10 @@ void TrainSettingsForm::buildUi() {
         m_cleanupSteps.push_back(check);
     }
     inputs->addRow(tr("Clean up:"), cleanupBox);
+}
 
-    // Model head.
-    QFormLayout* head = group(tr("Classifier"));
+// Head, pooling and dropout.
+void TrainSettingsForm::buildClassifier(QFormLayout* head) {
     m_head = makeCombo(this, QStringLiteral("head"),
                        {{tr("Linear (Hugging Face)"), QStringLiteral("linear")},
                         {tr("Dense 64 → 32 (the tutorial's)"), QStringLiteral("mlp")}});
@@ -163,9 +153,10 @@ void TrainSettingsForm::buildUi() {
     dropoutRow->addWidget(m_dropout, 1);
     head->addRow(tr("Dropout:"), dropoutRow);
     connect(m_dropoutOverride, &QCheckBox::toggled, m_dropout, &QWidget::setEnabled);
+}
 
-    // Optimisation.
-    QFormLayout* optim = group(tr("Optimisation"));
+// Epochs, batch, learning rate and the rest of the optimizer.
+void TrainSettingsForm::buildOptimisation(QFormLayout* optim) {
     m_epochs = makeSpin(this, QStringLiteral("epochs"), kAutoEpochs, 1000,
                         tr("Passes over the training data. Early stopping may end sooner. "
                            "Auto: enough passes for %1 optimizer steps, 1 to %2 (a small "
@@ -217,9 +208,10 @@ void TrainSettingsForm::buildUi() {
     m_classWeights->setToolTip(tr("Balanced: rare classes weigh more in the loss (n / (classes × "
                                   "n_class)), as scikit-learn's \"balanced\"."));
     optim->addRow(tr("Class weights:"), m_classWeights);
+}
 
-    // Validation and stopping.
-    QFormLayout* eval = group(tr("Validation"));
+// Validation data, evaluation, the best-model metric, patience and seed.
+void TrainSettingsForm::buildValidation(QFormLayout* eval) {
     m_valAuto = new QRadioButton(tr("Auto: split off %1 %, none below %2 issues per class")
                                      .arg(static_cast<int>(kDefaultValFraction * 100))
                                      .arg(kAutoValMinPerClass),
@@ -285,9 +277,10 @@ void TrainSettingsForm::buildUi() {
                          "and data give the same metrics."));
     m_seed->setGroupSeparatorShown(false);
     eval->addRow(tr("Seed:"), m_seed);
+}
 
-    // Hardware.
-    QFormLayout* hardware = group(tr("Hardware"));
+// Device, precision and the saved weights' type.
+void TrainSettingsForm::buildHardware(QFormLayout* hardware) {
     m_device = makeCombo(this, QStringLiteral("device"),
                          {{tr("Automatic (CUDA when present)"), QStringLiteral("auto")},
                           {tr("CPU"), QStringLiteral("cpu")},
@@ -313,6 +306,24 @@ void TrainSettingsForm::buildUi() {
                              {tr("bfloat16 (half the size)"), QStringLiteral("bfloat16")}});
     m_saveDtype->setToolTip(tr("Weights of the saved best model."));
     hardware->addRow(tr("Save weights as:"), m_saveDtype);
+}
+
+void TrainSettingsForm::buildUi() {
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    const auto group = [&](const QString& title) {
+        auto* box = new QGroupBox(title, this);
+        auto* form = new QFormLayout(box);
+        form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+        layout->addWidget(box);
+        return form;
+    };
+
+    buildInputs(group(tr("Inputs")));
+    buildClassifier(group(tr("Classifier")));
+    buildOptimisation(group(tr("Optimisation")));
+    buildValidation(group(tr("Validation")));
+    buildHardware(group(tr("Hardware")));
 
     m_problems = new QLabel(this);
     m_problems->setObjectName(QStringLiteral("problemsLabel"));

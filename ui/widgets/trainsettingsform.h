@@ -12,6 +12,7 @@
 class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
+class QFormLayout;
 class QLabel;
 class QLineEdit;
 class QRadioButton;
@@ -64,6 +65,12 @@ Q_SIGNALS:
 
 private:
     void buildUi();
+    // One group of the form each (buildUi makes the boxes).
+    void buildInputs(QFormLayout* inputs);
+    void buildClassifier(QFormLayout* head);
+    void buildOptimisation(QFormLayout* optim);
+    void buildValidation(QFormLayout* eval);
+    void buildHardware(QFormLayout* hardware);
     void updateTruncation();
     void updatePrecisionNote();
     void updateProblems();
