@@ -184,7 +184,7 @@ std::vector<LoggedEvent> parseMetricsLog(std::string_view text, const std::strin
 
 // Line by line, so a long log is never held whole, and a line past
 // kMaxMetricsLineBytes is refused once that much of it is read.
-std::vector<LoggedEvent> readMetricsLog(const std::string& path) {
+std::vector<LoggedEvent> readMetricsLog(const std::string& path, long long maxBytes) {
     errno = 0;
     std::ifstream in(path, std::ios::binary);
     if (!in) {
@@ -194,8 +194,12 @@ std::vector<LoggedEvent> readMetricsLog(const std::string& path) {
     LogParser parser(path);
     std::string pending; // the line read so far
     std::vector<char> buffer(std::size_t{1} << 16);
-    while (in.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) || in.gcount() > 0) {
-        std::string_view chunk(buffer.data(), static_cast<std::size_t>(in.gcount()));
+    long long left = maxBytes < 0 ? std::numeric_limits<long long>::max() : maxBytes;
+    while (left > 0 && (in.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) ||
+                        in.gcount() > 0)) {
+        const auto got = std::min<long long>(in.gcount(), left);
+        left -= got;
+        std::string_view chunk(buffer.data(), static_cast<std::size_t>(got));
         for (std::size_t end = chunk.find('\n'); end != std::string_view::npos;
              end = chunk.find('\n')) {
             pending.append(chunk.substr(0, end));

@@ -41,8 +41,9 @@ inline constexpr std::size_t kMaxMetricsLineBytes = std::size_t{1} << 20;
 // (checkpoint, finished, message) are skipped. A line that is not a JSON
 // object with a string "event" and those values throws DataError
 // "PATH: line N: what"; a file that cannot be read throws IoError
-// "PATH: cannot open: why".
-std::vector<LoggedEvent> readMetricsLog(const std::string& path);
+// "PATH: cannot open: why". maxBytes >= 0 reads only the file's first maxBytes
+// (what resume keeps of it: resumedMetricsBytes in trainer.h).
+std::vector<LoggedEvent> readMetricsLog(const std::string& path, long long maxBytes = -1);
 // The same over a log's text; path only names it in messages.
 std::vector<LoggedEvent> parseMetricsLog(std::string_view text, const std::string& path);
 

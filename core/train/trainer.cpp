@@ -424,6 +424,18 @@ bool hasCheckpoint(const RunFolder& folder) {
 
 } // namespace
 
+long long resumedMetricsBytes(const std::string& runDir) {
+    const RunFolder folder{runDir};
+    std::string path = folder.statePath();
+    if (!fs::exists(path)) {
+        path = folder.lastDir() + ".pending/trainer_state.json"; // what resume moves into place
+    }
+    if (!fs::exists(path)) {
+        return 0;
+    }
+    return parseTrainerState(readWholeFile(path, "the trainer state"), path).metricsLogBytes;
+}
+
 bool canResume(const std::string& runDir) {
     const RunFolder folder{runDir};
     if (!fs::exists(folder.configPath())) {

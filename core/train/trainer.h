@@ -40,6 +40,12 @@ struct RunFolder {
 // resume() starts the run again from its first step.
 bool canResume(const std::string& runDir);
 
+// How much of runDir's metrics.jsonl a resume keeps: its size at the last
+// checkpoint (what was logged after it is logged again), 0 when there is no
+// checkpoint yet (the run starts over). Throws DataError / IoError for a
+// checkpoint whose trainer_state.json cannot be read.
+long long resumedMetricsBytes(const std::string& runDir);
+
 // The options a run folder was started with (its config.json). Throws
 // DataError / IoError naming the file.
 TrainOptions readRunOptions(const std::string& runDir);

@@ -7,6 +7,7 @@
 #include "core/model/saved_settings.h"
 #include "core/model/weights.h"
 #include "core/train/checkpoint.h"
+#include "core/train/metrics_log.h"
 #include "core/train/train_step.h"
 #include "core/train/trainer.h"
 
@@ -205,6 +206,15 @@ TEST_CASE("train: a stopped run resumes with the same next batch and ends exactl
         CHECK_EQ(runOutcomeName(stopped.outcome), std::string("cancelled"));
         CHECK_EQ(stopped.steps, 10LL);
         CHECK(canResume(options.outDir));
+        // What resume keeps of the log: all of it up to the checkpoint, not a
+        // step logged after it (as a kill leaves one).
+        const fs::path logPath = dir / "stopped" / "metrics.jsonl";
+        const long long kept = resumedMetricsBytes(options.outDir);
+        CHECK(kept > 0 && kept <= static_cast<long long>(fs::file_size(logPath)));
+        std::ofstream(logPath, std::ios::app) << "{\"event\":\"step\",\"step\":1000,\"loss\":1}\n";
+        const auto keptEvents = readMetricsLog(logPath.string(), kept);
+        CHECK_EQ(keptEvents.size() + 1, readMetricsLog(logPath.string()).size());
+        CHECK_EQ(resumedMetricsBytes(options.outDir), kept);
 
         Recorder second;
         const TrainOptions saved = readRunOptions(options.outDir);
@@ -350,6 +360,7 @@ TEST_CASE("train: a run stopped before its first checkpoint resumes from its fir
     Trainer(options).run({data, {}}, first, &cancel);
     fs::remove_all(temp.path() / "killed" / "last");
     CHECK(canResume(options.outDir));
+    CHECK_EQ(resumedMetricsBytes(options.outDir), 0LL); // starts over: no curve is kept
 
     Recorder second;
     const FinishedEvent resumed =

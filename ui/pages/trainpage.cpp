@@ -399,9 +399,18 @@ void TrainPage::resumeTraining(const QString& folder) {
     request.resume = true;
     m_charts->clear();
     m_log->clear();
-    // The curves so far, from the run's own record.
+    // The curves so far, from the run's own record: up to the checkpoint resume
+    // continues from (what was logged after it is logged again).
     QString error;
-    if (!m_charts->loadMetricsLog(QDir(folder).filePath(QStringLiteral("metrics.jsonl")), &error)) {
+    long long keptBytes = 0;
+    try {
+        keptBytes = resumedMetricsBytes(dir);
+    } catch (const std::exception& e) {
+        error = QString::fromStdString(e.what());
+    }
+    if (!error.isEmpty() ||
+        !m_charts->loadMetricsLog(QDir(folder).filePath(QStringLiteral("metrics.jsonl")), &error,
+                                  keptBytes)) {
         appendLog(tr("Earlier curves not shown: %1").arg(error));
     }
     launch(std::move(request), folder);

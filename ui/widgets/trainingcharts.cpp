@@ -411,10 +411,11 @@ void TrainingCharts::styleMarker(const EpochMarker& marker) {
     marker.label->setColor(colour);
 }
 
-bool TrainingCharts::loadMetricsLog(const QString& metricsJsonlPath, QString* error) {
+bool TrainingCharts::loadMetricsLog(const QString& metricsJsonlPath, QString* error,
+                                    long long maxBytes) {
     // Parse everything first: a bad line must not leave a half-drawn run.
     std::vector<LoggedEvent> events;
-    if (!readMetricsLog(metricsJsonlPath, &events, error)) {
+    if (!readMetricsLog(metricsJsonlPath, &events, error, maxBytes)) {
         return false;
     }
     showEvents(events);
@@ -423,9 +424,11 @@ bool TrainingCharts::loadMetricsLog(const QString& metricsJsonlPath, QString* er
 }
 
 bool TrainingCharts::readMetricsLog(const QString& metricsJsonlPath,
-                                    std::vector<LoggedEvent>* events, QString* error) {
+                                    std::vector<LoggedEvent>* events, QString* error,
+                                    long long maxBytes) {
     try {
-        *events = issuebert::readMetricsLog(QFile::encodeName(metricsJsonlPath).toStdString());
+        *events =
+            issuebert::readMetricsLog(QFile::encodeName(metricsJsonlPath).toStdString(), maxBytes);
         return true;
     } catch (const Error& e) {
         if (error != nullptr) {
