@@ -2,10 +2,10 @@
 // name, sorting and filtering through the proxy, the threshold marks, the
 // probability bars and the threshold slider's coverage figures.
 #include "core/data/dataset.h"
+#include "core/eval/threshold_coverage.h"
 #include "core/io/errors.h"
 #include "ui/models/predictionsfilterproxy.h"
 #include "ui/models/predictionstablemodel.h"
-#include "core/eval/threshold_coverage.h"
 #include "ui/widgets/probabilitydelegate.h"
 
 #include <QAbstractItemModelTester>

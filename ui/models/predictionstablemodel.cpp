@@ -2,9 +2,9 @@
 // true labels matched to the model's classes by name.
 #include "ui/models/predictionstablemodel.h"
 
+#include "core/eval/threshold_coverage.h"
 #include "core/io/errors.h"
 #include "ui/models/datasettablemodel.h"
-#include "core/eval/threshold_coverage.h"
 
 #include <QColor>
 #include <QFont>

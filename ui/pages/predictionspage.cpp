@@ -2,9 +2,9 @@
 #include "ui/pages/predictionspage.h"
 
 #include "core/eval/predictions_csv.h"
+#include "core/eval/threshold_coverage.h"
 #include "ui/models/predictionsfilterproxy.h"
 #include "ui/models/predictionstablemodel.h"
-#include "core/eval/threshold_coverage.h"
 #include "ui/widgets/probabilitydelegate.h"
 #include "ui/workers/modelservice.h"
 #include "ui/workers/predictionworker.h"

@@ -2,9 +2,9 @@
 #include "ui/workers/predictionworker.h"
 
 #include "core/data/loader.h"
+#include "core/eval/threshold_coverage.h"
 #include "core/io/errors.h"
 #include "core/runtime.h"
-#include "core/eval/threshold_coverage.h"
 #include "ui/workers/workerthread.h"
 
 #include <QLocale>
