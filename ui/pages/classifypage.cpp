@@ -38,12 +38,8 @@ constexpr const char* kModelKey = "classify/model";
 
 } // namespace
 
-ClassifyPage::ClassifyPage(QWidget* parent)
-    : QWidget(parent), m_service(new ModelService(this)),
-      m_writer(std::make_unique<LabelledDatasetWriter>()) {
-    setObjectName(QStringLiteral("classifyPage"));
-    auto* layout = new QVBoxLayout(this);
-
+// The model row: which model classifies, and a button to choose another.
+QLayout* ClassifyPage::buildModelRow() {
     auto* top = new QHBoxLayout;
     top->addWidget(new QLabel(tr("Model:"), this));
     m_modelLabel = new QLabel(tr("none — train one, or choose a model folder"), this);
@@ -51,9 +47,19 @@ ClassifyPage::ClassifyPage(QWidget* parent)
     top->addWidget(m_modelLabel, 1);
     auto* browse = new QPushButton(tr("Model…"), this);
     top->addWidget(browse);
-    layout->addLayout(top);
 
-    auto* columns = new QHBoxLayout;
+    connect(browse, &QPushButton::clicked, this, [this] {
+        const QString dir =
+            QFileDialog::getExistingDirectory(this, tr("Fine-tuned Model Folder"), modelDir());
+        if (!dir.isEmpty()) {
+            setModelDir(dir);
+        }
+    });
+    return top;
+}
+
+// The issue being classified: title and body.
+QGroupBox* ClassifyPage::buildEditor() {
     auto* editor = new QGroupBox(tr("Issue"), this);
     auto* editorLayout = new QFormLayout(editor);
     m_title = new QLineEdit(editor);
@@ -65,12 +71,12 @@ ClassifyPage::ClassifyPage(QWidget* parent)
                                   "you type."));
     editorLayout->addRow(tr("Title:"), m_title);
     editorLayout->addRow(tr("Body:"), m_body);
-    columns->addWidget(editor, 3);
 
-    auto* side = new QVBoxLayout;
-    auto* barsBox = new QGroupBox(tr("Class probabilities"), this);
-    m_barsLayout = new QVBoxLayout(barsBox);
-    side->addWidget(barsBox);
+    return editor;
+}
+
+// The label, the file it goes to, add/undo, the uncertainty walk, retraining.
+QGroupBox* ClassifyPage::buildLabelBox() {
     auto* labelBox = new QGroupBox(tr("Label"), this);
     auto* labelLayout = new QFormLayout(labelBox);
     m_label = new QComboBox(labelBox);
@@ -103,15 +109,21 @@ ClassifyPage::ClassifyPage(QWidget* parent)
     m_retrain->setObjectName(QStringLiteral("retrain"));
     labelLayout->addRow(m_next);
     labelLayout->addRow(m_retrain);
-    side->addWidget(labelBox);
-    m_status = new QLabel(this);
-    m_status->setObjectName(QStringLiteral("classifyStatus"));
-    m_status->setWordWrap(true);
-    side->addWidget(m_status);
-    side->addStretch(1);
-    columns->addLayout(side, 2);
-    layout->addLayout(columns, 1);
+    connect(chooseFile, &QPushButton::clicked, this, [this] {
+        const QString path =
+            QFileDialog::getSaveFileName(this, tr("Labelled Dataset to Add To"), targetFile(),
+                                         tr("Datasets (*.json *.jsonl *.csv *.txt);;All files (*)"),
+                                         nullptr, QFileDialog::DontConfirmOverwrite);
+        if (!path.isEmpty()) {
+            setTargetFile(path);
+        }
+    });
+    return labelBox;
+}
 
+// Typing classifies after a pause; the model service's answers; the buttons
+// and their shortcuts.
+void ClassifyPage::connectActions() {
     m_typing = new QTimer(this);
     m_typing->setSingleShot(true);
     m_typing->setInterval(kTypingDelayMs);
@@ -128,22 +140,6 @@ ClassifyPage::ClassifyPage(QWidget* parent)
             });
     connect(m_service, &ModelService::requestFailed, this,
             [this](quint64, const QString& message) { m_status->setText(message); });
-    connect(browse, &QPushButton::clicked, this, [this] {
-        const QString dir =
-            QFileDialog::getExistingDirectory(this, tr("Fine-tuned Model Folder"), modelDir());
-        if (!dir.isEmpty()) {
-            setModelDir(dir);
-        }
-    });
-    connect(chooseFile, &QPushButton::clicked, this, [this] {
-        const QString path =
-            QFileDialog::getSaveFileName(this, tr("Labelled Dataset to Add To"), targetFile(),
-                                         tr("Datasets (*.json *.jsonl *.csv *.txt);;All files (*)"),
-                                         nullptr, QFileDialog::DontConfirmOverwrite);
-        if (!path.isEmpty()) {
-            setTargetFile(path);
-        }
-    });
     connect(m_label, &QComboBox::activated, this, [this] { m_userChoseLabel = true; });
     connect(m_add, &QPushButton::clicked, this, &ClassifyPage::addToDataset);
     connect(m_undo, &QPushButton::clicked, this, &ClassifyPage::undoLast);
@@ -156,7 +152,10 @@ ClassifyPage::ClassifyPage(QWidget* parent)
             &QShortcut::activated, this, &ClassifyPage::undoLast);
     connect(new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_N), this), &QShortcut::activated, this,
             &ClassifyPage::nextMostUncertain);
+}
 
+// The model and the target file used last time.
+void ClassifyPage::restoreSettings() {
     const QSettings store;
     const QString model = store.value(QLatin1String(kModelKey)).toString();
     if (QFileInfo::exists(model + QStringLiteral("/config.json"))) {
@@ -166,6 +165,32 @@ ClassifyPage::ClassifyPage(QWidget* parent)
     if (!target.isEmpty()) {
         setTargetFile(target);
     }
+}
+
+ClassifyPage::ClassifyPage(QWidget* parent)
+    : QWidget(parent), m_service(new ModelService(this)),
+      m_writer(std::make_unique<LabelledDatasetWriter>()) {
+    setObjectName(QStringLiteral("classifyPage"));
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(buildModelRow());
+
+    auto* columns = new QHBoxLayout;
+    columns->addWidget(buildEditor(), 3);
+    auto* side = new QVBoxLayout;
+    auto* barsBox = new QGroupBox(tr("Class probabilities"), this);
+    m_barsLayout = new QVBoxLayout(barsBox);
+    side->addWidget(barsBox);
+    side->addWidget(buildLabelBox());
+    m_status = new QLabel(this);
+    m_status->setObjectName(QStringLiteral("classifyStatus"));
+    m_status->setWordWrap(true);
+    side->addWidget(m_status);
+    side->addStretch(1);
+    columns->addLayout(side, 2);
+    layout->addLayout(columns, 1);
+
+    connectActions();
+    restoreSettings();
     updateControls();
 }
 

@@ -14,7 +14,9 @@
 #include <vector>
 
 class QComboBox;
+class QGroupBox;
 class QLabel;
+class QLayout;
 class QLineEdit;
 class QPlainTextEdit;
 class QProgressBar;
@@ -85,6 +87,13 @@ private:
     void onModelLoaded(const QStringList& labels);
     void rebuildBars(const QStringList& labels);
     void updateControls();
+    // The constructor's parts: the widgets of each area, their signals, the
+    // settings of last time.
+    QLayout* buildModelRow();
+    QGroupBox* buildEditor();
+    QGroupBox* buildLabelBox();
+    void connectActions();
+    void restoreSettings();
 
     ModelService* m_service;
     std::unique_ptr<LabelledDatasetWriter> m_writer;
