@@ -417,20 +417,28 @@ private:
 
 namespace {
 
+// The trainer_state.json resume will read: last/'s, or that of a checkpoint a
+// crash left complete beside it (readLastState moves it into place); empty
+// when there is no checkpoint.
+std::string checkpointState(const RunFolder& folder) {
+    for (std::string path :
+         {folder.statePath(), folder.lastDir() + ".pending/trainer_state.json"}) {
+        if (fs::exists(path)) {
+            return path;
+        }
+    }
+    return {};
+}
+
 bool hasCheckpoint(const RunFolder& folder) {
-    return fs::exists(folder.statePath()) ||
-           fs::exists(folder.lastDir() + ".pending/trainer_state.json");
+    return !checkpointState(folder).empty();
 }
 
 } // namespace
 
 long long resumedMetricsBytes(const std::string& runDir) {
-    const RunFolder folder{runDir};
-    std::string path = folder.statePath();
-    if (!fs::exists(path)) {
-        path = folder.lastDir() + ".pending/trainer_state.json"; // what resume moves into place
-    }
-    if (!fs::exists(path)) {
+    const std::string path = checkpointState(RunFolder{runDir});
+    if (path.empty()) {
         return 0;
     }
     return parseTrainerState(readWholeFile(path, "the trainer state"), path).metricsLogBytes;
