@@ -6,9 +6,7 @@
 
 namespace issuebert::data {
 
-namespace {
-
-std::vector<std::string> readHeader(ByteSource& source, CsvReader& reader) {
+std::vector<std::string> readCsvHeader(ByteSource& source, CsvReader& reader) {
     std::vector<std::string> header;
     if (!reader.next(header)) {
         throw DataError(fileName(source.path()) + ": the file is empty");
@@ -20,6 +18,8 @@ std::vector<std::string> readHeader(ByteSource& source, CsvReader& reader) {
     }
     return header;
 }
+
+namespace {
 
 void checkWidth(ByteSource& source, const CsvReader& reader, std::size_t width,
                 std::size_t expected) {
@@ -69,7 +69,7 @@ FieldSample sampleCsv(ByteSource& source, long long maxRecords) {
     sample.format = DataFormat::Csv;
     sample.allFieldsKnown = true;
     CsvReader reader(source);
-    const std::vector<std::string> header = readHeader(source, reader);
+    const std::vector<std::string> header = readCsvHeader(source, reader);
     reader.setHeader(&header);
     for (const std::string& name : header) {
         sample.field(name);
@@ -91,7 +91,7 @@ FieldSample sampleCsv(ByteSource& source, long long maxRecords) {
 
 void loadCsv(ByteSource& source, const ResolvedFields& fields, DatasetBuilder& builder) {
     CsvReader reader(source);
-    const std::vector<std::string> header = readHeader(source, reader);
+    const std::vector<std::string> header = readCsvHeader(source, reader);
     reader.setHeader(&header);
     std::array<int, kRoleCount> columns{};
     for (std::size_t r = 0; r < kRoleCount; ++r) {

@@ -11,9 +11,7 @@ namespace issuebert::data {
 
 namespace {
 
-// fastText's default label prefix.
-constexpr const char* kPrefix = "__label__";
-constexpr std::size_t kPrefixLength = 9;
+constexpr std::size_t kPrefixLength = kFastTextLabelPrefix.size();
 
 bool isSpace(char c) {
     return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
@@ -68,7 +66,7 @@ bool parseLine(const std::string& line, FastTextLine& out, const std::string& pa
     }
     const std::string_view view(line);
     out = FastTextLine{};
-    while (line.compare(i, kPrefixLength, kPrefix) == 0) {
+    while (line.compare(i, kPrefixLength, kFastTextLabelPrefix) == 0) {
         std::size_t end = i + kPrefixLength;
         while (end < line.size() && !isSpace(line[end])) {
             ++end;

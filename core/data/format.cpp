@@ -89,7 +89,7 @@ DataFormat detectFormat(const std::string& path, std::string_view head) {
         ++start;
     }
     const std::string_view content = head.substr(start);
-    if (content.substr(0, 9) == "__label__") {
+    if (content.substr(0, kFastTextLabelPrefix.size()) == kFastTextLabelPrefix) {
         return DataFormat::FastText;
     }
     const char first = content.empty() ? '\0' : content.front();

@@ -14,6 +14,9 @@ enum class DataFormat {
     FastText,  // __label__bug text...
 };
 
+// What starts a fastText label: "__label__bug".
+inline constexpr std::string_view kFastTextLabelPrefix = "__label__";
+
 std::string_view formatName(DataFormat format);
 // "json", "jsonl", "csv", "fasttext" (and "auto"); throws DataError otherwise.
 DataFormat parseFormatName(std::string_view name);

@@ -14,6 +14,13 @@ FieldSample sampleJson(ByteSource& source, DataFormat format, long long maxRecor
 void loadJson(ByteSource& source, DataFormat format, const ResolvedFields& fields,
               DatasetBuilder& builder);
 
+class CsvReader;
+
+// A CSV file's header row as every reader of it sees it: every column in order
+// (repeated names too), each name's UTF-8 repaired and trimmed. DataError when
+// the file is empty.
+std::vector<std::string> readCsvHeader(ByteSource& source, CsvReader& reader);
+
 FieldSample sampleCsv(ByteSource& source, long long maxRecords);
 void loadCsv(ByteSource& source, const ResolvedFields& fields, DatasetBuilder& builder);
 

@@ -13,17 +13,6 @@ namespace {
 // enough that inspecting a large file stays instant.
 constexpr long long kSampleRecords = 200;
 
-DataFormat resolveFormat(const std::string& path, DataFormat requested) {
-    if (requested != DataFormat::Auto) {
-        return requested;
-    }
-    data::ByteSource source(path); // throws IoError for a missing file
-    // The whole first chunk (1 MiB, already read): a .json file of JSON Lines
-    // shows its first line break between records even when that record is long.
-    return detectFormat(
-        path, std::string_view(source.pos, static_cast<std::size_t>(source.end - source.pos)));
-}
-
 data::FieldSample sampleFile(const std::string& path, DataFormat format) {
     data::ByteSource source(path);
     if (format == DataFormat::FastText) {
@@ -36,6 +25,17 @@ data::FieldSample sampleFile(const std::string& path, DataFormat format) {
 }
 
 } // namespace
+
+DataFormat resolveFormat(const std::string& path, DataFormat requested) {
+    if (requested != DataFormat::Auto) {
+        return requested;
+    }
+    data::ByteSource source(path); // throws IoError for a missing file
+    // The whole first chunk (1 MiB, already read): a .json file of JSON Lines
+    // shows its first line break between records even when that record is long.
+    return detectFormat(
+        path, std::string_view(source.pos, static_cast<std::size_t>(source.end - source.pos)));
+}
 
 FieldDetection inspectDataset(const std::string& path, DataFormat format) {
     const DataFormat resolved = resolveFormat(path, format);

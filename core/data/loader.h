@@ -88,6 +88,11 @@ struct FieldDetection {
     } labelValues;
 };
 
+// The format the loader reads path as: format itself unless Auto, else by
+// extension, then by the file's first MiB (detectFormat). IoError when the file
+// cannot be read.
+DataFormat resolveFormat(const std::string& path, DataFormat format = DataFormat::Auto);
+
 // Looks at the first records only (fast on any size).
 FieldDetection inspectDataset(const std::string& path, DataFormat format = DataFormat::Auto);
 
