@@ -1,23 +1,20 @@
 // The Classify page's "add to dataset" on arbitrary bytes: LabelledDatasetWriter
 // opens a file (the first byte picks its format or extension, the second the
-// label), appends an issue and undoes it. Qt Core only; no LibTorch. Each step
+// label), appends an issue and undoes it. No LibTorch. Each step
 // may refuse with an IssueBERT error; none may crash, and:
 // - a refused append leaves the file's bytes as they were;
 // - undo gives back the file's bytes exactly (or removes a file it created);
 // - when the loader reads the file before, it reads it after the append too,
 //   with every earlier issue unchanged and one more whose text is the issue's.
+#include "core/data/labelled_writer.h"
 #include "core/data/loader.h"
 #include "core/io/errors.h"
-#include "ui/models/labelleddatasetwriter.h"
 
 #include "support.h"
 
-#include <QByteArray>
-#include <QFile>
-#include <QString>
-#include <QStringList>
-
 #include <cctype>
+#include <filesystem>
+#include <fstream>
 #include <optional>
 #include <string>
 
@@ -42,12 +39,12 @@ const char kBody[] = "Steps:\r\n1. open, then save\n\xc3\xa9t\xc3\xa9";
 const char* const kLabels[] = {"bug", "feature", "question", "won't fix", ""};
 
 std::optional<std::string> bytesOf(const std::string& path) {
-    QFile file(QString::fromStdString(path));
-    if (!file.exists()) {
+    if (!std::filesystem::exists(path)) {
         return std::nullopt;
     }
-    fuzz::check(file.open(QIODevice::ReadOnly), "the file cannot be read back");
-    return file.readAll().toStdString();
+    std::ifstream in(path, std::ios::binary);
+    fuzz::check(in.good(), "the file cannot be read back");
+    return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
 std::optional<Dataset> load(const std::string& path, DataFormat format) {
@@ -102,16 +99,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
     LabelledDatasetWriter writer;
     try {
-        writer.open(QString::fromStdString(path), choice.format);
+        writer.open(path, choice.format);
     } catch (const Error&) {
         fuzz::check(bytesOf(path) == std::string(content), "opening the file changed it");
         return 0;
     }
-    const QStringList classes = {QStringLiteral("bug"), QStringLiteral("feature"),
-                                 QStringLiteral("question")};
+    const std::vector<std::string> classes = {"bug", "feature", "question"};
     try {
-        writer.append(QString::fromUtf8(kTitle), QString::fromUtf8(kBody), QString::fromUtf8(label),
-                      classes);
+        writer.append(kTitle, kBody, label, classes);
     } catch (const Error&) {
         fuzz::check(bytesOf(path) == std::string(content), "a refused append changed the file");
         return 0;

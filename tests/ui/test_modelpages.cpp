@@ -208,10 +208,21 @@ private slots:
         const QString target = m_dir.filePath(QStringLiteral("labelled.json"));
         QFile::remove(target);
         QVERIFY(QFile::copy(m_labelled, target));
-        QString error;
-        QVERIFY2(page.setTargetFile(target, &error), qPrintable(error));
+        // The file is read, written and restored off the GUI thread; the page
+        // says when each is done.
+        QSignalSpy chosen(&page, &ClassifyPage::targetFileChanged);
+        QSignalSpy added(&page, &ClassifyPage::labelAdded);
+        QSignalSpy undone(&page, &ClassifyPage::labelUndone);
+        page.setTargetFile(target);
+        QVERIFY(chosen.wait(kWaitMs));
+        QCOMPARE(page.targetFile(), target);
+        // What the file will get, in its own field order (Qt's JSON sorts keys).
+        QCOMPARE(page.findChild<QLabel*>(QStringLiteral("targetFileLabel"))->text(),
+                 QStringLiteral("labelled.json (JSON array: Body, Label (class number), Title)"));
         page.labelCombo()->setCurrentText(QStringLiteral("question"));
         page.addButton()->click();
+        QVERIFY(!page.addButton()->isEnabled()); // until the write is done
+        QVERIFY(added.wait(kWaitMs));
         QCOMPARE(jsonRecords(target), 31);
         QFile file(target);
         QVERIFY(file.open(QIODevice::ReadOnly));
@@ -219,6 +230,7 @@ private slots:
         QCOMPARE(records.last().toObject().value(QStringLiteral("Label")).toInt(), 2);
         QVERIFY(page.undoButton()->isEnabled());
         page.undoButton()->click();
+        QVERIFY(undone.wait(kWaitMs));
         QCOMPARE(jsonRecords(target), 30);
 
         // Next most uncertain: issues of a predicted unlabelled file, smallest margin first.
@@ -261,16 +273,19 @@ private slots:
             QVERIFY(margin(shownRow) <= margin(row));
         }
         page.addButton()->click(); // labels it and moves on
+        QVERIFY(added.wait(kWaitMs));
         QCOMPARE(jsonRecords(target), 31);
         QCOMPARE(page.remainingInPool(), 28);
         QVERIFY(page.titleEdit()->text() != firstTitle);
 
         // Undo puts that issue back in the editor and in the walk.
         page.undoButton()->click();
+        QVERIFY(undone.wait(kWaitMs));
         QCOMPARE(jsonRecords(target), 30);
         QCOMPARE(page.titleEdit()->text(), firstTitle);
         QVERIFY(classified.wait(kWaitMs));
         page.addButton()->click();
+        QVERIFY(added.wait(kWaitMs));
         QCOMPARE(jsonRecords(target), 31);
         QCOMPARE(page.remainingInPool(), 28);
     }
@@ -284,6 +299,19 @@ private slots:
         QCOMPARE(window.classifyPage()->modelDir(), m_best);
     }
 
+    void classifySaysWhatANewFileWillGet() {
+        ClassifyPage page;
+        const QString target = m_dir.filePath(QStringLiteral("new-labels.jsonl"));
+        QFile::remove(target);
+        QSignalSpy chosen(&page, &ClassifyPage::targetFileChanged);
+        page.setTargetFile(target);
+        QVERIFY(chosen.wait(kWaitMs));
+        QCOMPARE(page.findChild<QLabel*>(QStringLiteral("targetFileLabel"))->text(),
+                 QStringLiteral("new-labels.jsonl (JSON Lines: title, body, label (class name) "
+                                "(a new file))"));
+        QVERIFY(!QFile::exists(target)); // created by the first issue added, not before
+    }
+
     void classifyRefusesAFileItCannotWrite() {
         ClassifyPage page;
         const QString bad = m_dir.filePath(QStringLiteral("bad.json"));
@@ -291,10 +319,16 @@ private slots:
         QVERIFY(file.open(QIODevice::WriteOnly));
         file.write("{\"not\": \"an array\"}");
         file.close();
-        QString error;
-        QVERIFY(!page.setTargetFile(bad, &error));
+        QSignalSpy refused(&page, &ClassifyPage::targetFileRefused);
+        QSignalSpy errors(&page, &ClassifyPage::errorOccurred);
+        page.setTargetFile(bad);
+        QVERIFY(refused.wait(kWaitMs));
+        const QString error = refused.first().first().toString();
         QVERIFY2(error.contains(QStringLiteral("bad.json")), qPrintable(error));
-        QVERIFY(page.statusLabel()->text().contains(QStringLiteral("bad.json")));
+        QCOMPARE(page.statusLabel()->text(), error);
+        QCOMPARE(page.targetFile(), QString()); // nothing chosen
+        QVERIFY(!page.addButton()->isEnabled());
+        QCOMPARE(errors.count(), 0); // said on the page, no dialog: it may be last session's file
     }
 };
 

@@ -1,13 +1,15 @@
 // The Classify & Label page: live classification, labelling, uncertainty walk.
 #include "ui/pages/classifypage.h"
 
+#include "core/data/labelled_writer.h"
 #include "core/eval/uncertainty.h"
-#include "ui/models/labelleddatasetwriter.h"
+#include "ui/workers/jobrunner.h"
 #include "ui/workers/modelservice.h"
 #include "ui/workers/predictionworker.h"
 
 #include <QComboBox>
 #include <QDir>
+#include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
@@ -35,6 +37,38 @@ namespace {
 // QSettings: the labelled file new issues go to, and the model.
 constexpr const char* kTargetKey = "classify/targetFile";
 constexpr const char* kModelKey = "classify/model";
+
+// "JSON array: Title, Body, Label (class number)", what the writer will write.
+QString writerSummary(const LabelledDatasetWriter& writer) {
+    using Role = LabelledDatasetWriter::Role;
+    const char* const formats[] = {"", QT_TRANSLATE_NOOP("ClassifyPage", "JSON array"),
+                                   QT_TRANSLATE_NOOP("ClassifyPage", "JSON Lines"),
+                                   QT_TRANSLATE_NOOP("ClassifyPage", "CSV"),
+                                   QT_TRANSLATE_NOOP("ClassifyPage", "fastText")};
+    QStringList fields;
+    for (const LabelledDatasetWriter::Field& field : writer.fields()) {
+        const QString name = QString::fromStdString(field.name);
+        if (field.role == Role::Label) {
+            fields.append((writer.integerLabels() ? ClassifyPage::tr("%1 (class number)")
+                                                  : ClassifyPage::tr("%1 (class name)"))
+                              .arg(name));
+        } else if (field.role != Role::Other) {
+            fields.append(name);
+        }
+    }
+    const QString text =
+        ClassifyPage::tr("%1: %2").arg(ClassifyPage::tr(formats[static_cast<int>(writer.format())]),
+                                       fields.join(QLatin1String(", ")));
+    return writer.fileExists() ? text : ClassifyPage::tr("%1 (a new file)").arg(text);
+}
+
+std::vector<std::string> utf8List(const QStringList& list) {
+    std::vector<std::string> out;
+    for (const QString& item : list) {
+        out.push_back(item.toStdString());
+    }
+    return out;
+}
 
 } // namespace
 
@@ -87,9 +121,9 @@ QGroupBox* ClassifyPage::buildLabelBox() {
     m_fileLabel = new QLabel(tr("choose a labelled dataset file"), labelBox);
     m_fileLabel->setObjectName(QStringLiteral("targetFileLabel"));
     m_fileLabel->setWordWrap(true);
-    auto* chooseFile = new QPushButton(tr("File…"), labelBox);
+    m_chooseFile = new QPushButton(tr("File…"), labelBox);
     fileRow->addWidget(m_fileLabel, 1);
-    fileRow->addWidget(chooseFile);
+    fileRow->addWidget(m_chooseFile);
     labelLayout->addRow(tr("Add to:"), fileRow);
     auto* buttons = new QHBoxLayout;
     m_add = new QPushButton(tr("Add to Dataset"), labelBox);
@@ -109,7 +143,7 @@ QGroupBox* ClassifyPage::buildLabelBox() {
     m_retrain->setObjectName(QStringLiteral("retrain"));
     labelLayout->addRow(m_next);
     labelLayout->addRow(m_retrain);
-    connect(chooseFile, &QPushButton::clicked, this, [this] {
+    connect(m_chooseFile, &QPushButton::clicked, this, [this] {
         const QString path =
             QFileDialog::getSaveFileName(this, tr("Labelled Dataset to Add To"), targetFile(),
                                          tr("Datasets (*.json *.jsonl *.csv *.txt);;All files (*)"),
@@ -169,7 +203,7 @@ void ClassifyPage::restoreSettings() {
 
 ClassifyPage::ClassifyPage(QWidget* parent)
     : QWidget(parent), m_service(new ModelService(this)),
-      m_writer(std::make_unique<LabelledDatasetWriter>()) {
+      m_writer(std::make_shared<LabelledDatasetWriter>()), m_writerJobs(new JobRunner(this)) {
     setObjectName(QStringLiteral("classifyPage"));
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(buildModelRow());
@@ -194,7 +228,9 @@ ClassifyPage::ClassifyPage(QWidget* parent)
     updateControls();
 }
 
-ClassifyPage::~ClassifyPage() = default;
+ClassifyPage::~ClassifyPage() {
+    m_writerJobs->waitForIdle(); // a job still writing uses m_writer
+}
 
 void ClassifyPage::setModelDir(const QString& dir) {
     ++m_requestId; // answers of the previous model are dropped
@@ -211,30 +247,38 @@ QString ClassifyPage::modelDir() const {
     return m_service->modelDir();
 }
 
-bool ClassifyPage::setTargetFile(const QString& path, QString* error) {
-    try {
-        auto writer = std::make_unique<LabelledDatasetWriter>();
-        writer->open(path);
-        m_writer = std::move(writer);
-    } catch (const std::exception& failure) {
-        const QString message = QString::fromStdString(failure.what());
-        m_status->setText(message);
-        if (error != nullptr) {
-            *error = message;
-        }
-        updateControls();
-        return false;
-    }
-    m_fileLabel->setText(
-        QStringLiteral("%1 (%2)").arg(QFileInfo(path).fileName(), m_writer->summary()));
-    m_fileLabel->setToolTip(QDir::toNativeSeparators(path));
-    QSettings().setValue(QLatin1String(kTargetKey), path);
+void ClassifyPage::setTargetFile(const QString& path) {
+    // A write in flight finishes first: the file it changes is not left half-noted.
+    m_writerJobs->waitForIdle();
+    std::function<std::shared_ptr<LabelledDatasetWriter>(const JobRunner::Context&)> work =
+        [file = QFile::encodeName(path).toStdString()](const auto&) {
+            auto writer = std::make_shared<LabelledDatasetWriter>();
+            writer->open(file);
+            return writer;
+        };
+    m_status->setText(tr("Reading %1…").arg(QFileInfo(path).fileName()));
+    m_writerJobs->run<std::shared_ptr<LabelledDatasetWriter>>(
+        QStringLiteral("IssueBERT open"), std::move(work),
+        [this, path](std::shared_ptr<LabelledDatasetWriter> writer) {
+            m_writer = std::move(writer);
+            m_fileLabel->setText(QStringLiteral("%1 (%2)").arg(QFileInfo(path).fileName(),
+                                                               writerSummary(*m_writer)));
+            m_fileLabel->setToolTip(QDir::toNativeSeparators(path));
+            m_status->setText(tr("New labels go to %1.").arg(QFileInfo(path).fileName()));
+            QSettings().setValue(QLatin1String(kTargetKey), path);
+            updateControls();
+            Q_EMIT targetFileChanged(path);
+        },
+        [this](const QString& message) {
+            m_status->setText(message); // on the page only: it may be last session's file
+            updateControls();
+            Q_EMIT targetFileRefused(message);
+        });
     updateControls();
-    return true;
 }
 
 QString ClassifyPage::targetFile() const {
-    return m_writer->isOpen() ? m_writer->path() : QString();
+    return m_writer->isOpen() ? QFile::decodeName(m_writer->path().c_str()) : QString();
 }
 
 void ClassifyPage::setPool(std::shared_ptr<const PredictionResult> pool) {
@@ -350,6 +394,9 @@ void ClassifyPage::rebuildBars(const QStringList& labels) {
 }
 
 void ClassifyPage::addToDataset() {
+    if (m_writerJobs->isBusy()) {
+        return; // the buttons are disabled meanwhile; a shortcut may still come
+    }
     if (!m_writer->isOpen()) {
         Q_EMIT errorOccurred(tr("Choose the labelled dataset file new issues go to."));
         return;
@@ -368,44 +415,63 @@ void ClassifyPage::addToDataset() {
         Q_EMIT errorOccurred(tr("No label yet: pick one, or wait for the model's answer."));
         return;
     }
-    try {
-        m_writer->append(title, body, m_label->currentText(), m_service->labels());
-    } catch (const std::exception& failure) {
-        const QString message = QString::fromStdString(failure.what());
-        m_status->setText(message);
-        Q_EMIT errorOccurred(message);
-        return;
+    const QString label = m_label->currentText();
+    const long long poolRow = m_currentPoolRow;
+    LabelledDatasetWriter* writer = m_writer.get();
+    std::function<int(const JobRunner::Context&)> work =
+        [writer, title = title.toStdString(), body = body.toStdString(), name = label.toStdString(),
+         classes = utf8List(m_service->labels())](const auto&) {
+            writer->append(title, body, name, classes);
+            return writer->appendedCount();
+        };
+    m_status->setText(tr("Adding the issue to %1…").arg(QFileInfo(targetFile()).fileName()));
+    m_writerJobs->run<int>(
+        QStringLiteral("IssueBERT append"), std::move(work),
+        [this, label, poolRow](int count) { onAdded(label, poolRow, count); },
+        [this](const QString& message) { onWriterFailed(message); });
+    updateControls();
+}
+
+void ClassifyPage::onAdded(const QString& label, long long poolRow, int count) {
+    if (poolRow >= 0) {
+        m_labelledRows.insert(static_cast<std::size_t>(poolRow));
     }
-    if (m_currentPoolRow >= 0) {
-        m_labelledRows.insert(static_cast<std::size_t>(m_currentPoolRow));
-    }
-    m_addedRows.push_back(m_currentPoolRow);
+    m_addedRows.push_back(poolRow);
     const QString text = tr("Added as %1 to %2 (%3 this session).")
-                             .arg(m_label->currentText(), QFileInfo(m_writer->path()).fileName())
-                             .arg(m_writer->appendedCount());
+                             .arg(label, QFileInfo(targetFile()).fileName())
+                             .arg(count);
     m_status->setText(text);
     Q_EMIT statusMessage(text);
-    Q_EMIT labelAdded(m_writer->path(), m_writer->appendedCount());
     updateControls();
-    if (m_currentPoolRow >= 0) {
+    if (poolRow >= 0 && poolRow == m_currentPoolRow) {
         nextMostUncertain(); // keep walking
     }
+    Q_EMIT labelAdded(targetFile(), count);
+}
+
+void ClassifyPage::onWriterFailed(const QString& message) {
+    m_status->setText(message);
+    updateControls();
+    Q_EMIT errorOccurred(message);
 }
 
 void ClassifyPage::undoLast() {
-    if (!m_writer->canUndo()) {
+    if (m_writerJobs->isBusy() || !m_writer->canUndo()) {
         return;
     }
-    try {
-        m_writer->undoLast();
-    } catch (const std::exception& failure) {
-        const QString message = QString::fromStdString(failure.what());
-        m_status->setText(message);
-        Q_EMIT errorOccurred(message);
-        return;
-    }
-    m_status->setText(
-        tr("Removed the last issue added (%1 left this session).").arg(m_writer->appendedCount()));
+    LabelledDatasetWriter* writer = m_writer.get();
+    std::function<int(const JobRunner::Context&)> work = [writer](const auto&) {
+        writer->undoLast();
+        return writer->appendedCount();
+    };
+    m_writerJobs->run<int>(
+        QStringLiteral("IssueBERT undo"), std::move(work), [this](int count) { onUndone(count); },
+        [this](const QString& message) { onWriterFailed(message); });
+    updateControls();
+}
+
+void ClassifyPage::onUndone(int count) {
+    m_status->setText(tr("Removed the last issue added (%1 left this session).").arg(count));
     if (!m_addedRows.empty()) {
         const long long row = m_addedRows.back();
         m_addedRows.pop_back();
@@ -419,14 +485,18 @@ void ClassifyPage::undoLast() {
         }
     }
     updateControls();
+    Q_EMIT labelUndone(count);
 }
 
 void ClassifyPage::updateControls() {
     const bool ready = m_service->isLoaded();
-    m_add->setEnabled(ready && m_writer->isOpen());
-    m_undo->setEnabled(m_writer->canUndo());
+    // While the writer works in its thread, its state is not read here.
+    const bool writing = m_writerJobs->isBusy();
+    m_add->setEnabled(!writing && ready && m_writer->isOpen());
+    m_undo->setEnabled(!writing && m_writer->canUndo());
+    m_chooseFile->setEnabled(!writing);
     m_next->setEnabled(m_pool != nullptr);
-    m_retrain->setEnabled(m_writer->isOpen() && QFileInfo::exists(m_writer->path()));
+    m_retrain->setEnabled(!writing && m_writer->isOpen() && QFileInfo::exists(targetFile()));
 }
 
 } // namespace issuebert

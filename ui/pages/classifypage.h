@@ -26,6 +26,7 @@ class QVBoxLayout;
 
 namespace issuebert {
 
+class JobRunner;
 class LabelledDatasetWriter;
 class ModelService;
 struct PredictionResult;
@@ -42,9 +43,9 @@ public:
 
     void setModelDir(const QString& dir);
     QString modelDir() const;
-    // The file new labels go to; false with *error (the page shows it too)
-    // when it cannot take them.
-    bool setTargetFile(const QString& path, QString* error = nullptr);
+    // The file new labels go to, read in the background: targetFileChanged
+    // when it can take them, targetFileRefused (shown on the page) when not.
+    void setTargetFile(const QString& path);
     QString targetFile() const;
     // Issues to label next, most uncertain first (smallest margin between the
     // two likeliest classes); their labelled ones are skipped.
@@ -75,7 +76,11 @@ public Q_SLOTS:
 Q_SIGNALS:
     // New probabilities are shown (tests wait for this).
     void classified(const std::vector<float>& probabilities);
+    void targetFileChanged(const QString& path);
+    void targetFileRefused(const QString& message);
+    // The file was written (count: issues added this session and not undone).
     void labelAdded(const QString& path, int count);
+    void labelUndone(int count);
     // "Retrain" was pressed: open path and train again.
     void retrainRequested(const QString& path);
     void errorOccurred(const QString& message);
@@ -87,6 +92,10 @@ private:
     void onModelLoaded(const QStringList& labels);
     void rebuildBars(const QStringList& labels);
     void updateControls();
+    // The writer's jobs, back in the GUI thread.
+    void onAdded(const QString& label, long long poolRow, int count);
+    void onUndone(int count);
+    void onWriterFailed(const QString& message);
     // The constructor's parts: the widgets of each area, their signals, the
     // settings of last time.
     QLayout* buildModelRow();
@@ -96,7 +105,9 @@ private:
     void restoreSettings();
 
     ModelService* m_service;
-    std::unique_ptr<LabelledDatasetWriter> m_writer;
+    // Opened, appended to and undone in m_writerJobs' threads, one job at a time.
+    std::shared_ptr<LabelledDatasetWriter> m_writer;
+    JobRunner* m_writerJobs;
     QLabel* m_modelLabel = nullptr;
     QLineEdit* m_title = nullptr;
     QPlainTextEdit* m_body = nullptr;
@@ -105,6 +116,7 @@ private:
     std::vector<QProgressBar*> m_bars;
     QComboBox* m_label = nullptr;
     QLabel* m_fileLabel = nullptr;
+    QPushButton* m_chooseFile = nullptr;
     QPushButton* m_add = nullptr;
     QPushButton* m_undo = nullptr;
     QPushButton* m_next = nullptr;
