@@ -14,6 +14,7 @@
 #include "ui/widgets/datasetpreview.h"
 #include "ui/widgets/trainsettingsform.h"
 #include "ui/workers/datasetloadworker.h"
+#include "ui/workers/modelservice.h"
 
 #include <QAction>
 #include <QApplication>
@@ -58,9 +59,10 @@ QString droppedFile(const QMimeData* mime) {
 
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent), m_sidebar(new QListWidget(this)), m_pages(new QStackedWidget(this)),
-      m_dataPage(new DataPage(this)), m_trainPage(new TrainPage(this)),
-      m_evaluatePage(new EvaluatePage(this)), m_predictionsPage(new PredictionsPage(this)),
-      m_classifyPage(new ClassifyPage(this)), m_deviceLabel(new QLabel(this)) {
+      m_models(new ModelService(this)), m_dataPage(new DataPage(this)),
+      m_trainPage(new TrainPage(this)), m_evaluatePage(new EvaluatePage(this, m_models)),
+      m_predictionsPage(new PredictionsPage(this, m_models)),
+      m_classifyPage(new ClassifyPage(this, m_models)), m_deviceLabel(new QLabel(this)) {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(QStringLiteral("IssueBERT"));
     setAcceptDrops(true);
@@ -283,9 +285,7 @@ void MainWindow::connectModelPages() {
 }
 
 void MainWindow::useModel(const QString& dir) {
-    m_evaluatePage->setModelDir(dir);
-    m_predictionsPage->setModelDir(dir);
-    m_classifyPage->setModelDir(dir);
+    m_models->setModel(dir); // every model page follows
 }
 
 void MainWindow::createTrainingMenu() {

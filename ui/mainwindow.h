@@ -16,6 +16,7 @@ namespace issuebert {
 class ClassifyPage;
 class DataPage;
 class EvaluatePage;
+class ModelService;
 class PredictionsPage;
 class TrainPage;
 
@@ -65,6 +66,8 @@ private:
 
     QListWidget* m_sidebar;
     QStackedWidget* m_pages;
+    // The current model, shared by the Evaluate, Predictions and Classify pages.
+    ModelService* m_models;
     DataPage* m_dataPage;
     TrainPage* m_trainPage;
     EvaluatePage* m_evaluatePage;

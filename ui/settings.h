@@ -2,10 +2,42 @@
 // same names (organization "IssueBERT", application "IssueBERT").
 #pragma once
 
+#include <QSettings>
 #include <QString>
 #include <QStringList>
+#include <QVariant>
 
 namespace issuebert::settings {
+
+// One setting: its key and its value's type, read with a fallback and written
+// at once, when it changes (never saved later in a destructor). Every key is
+// spelled in this file only.
+template <class T>
+class Setting {
+public:
+    constexpr explicit Setting(const char* key) : m_key(key) {}
+    T get(const T& fallback = T()) const {
+        return QSettings()
+            .value(QLatin1String(m_key), QVariant::fromValue(fallback))
+            .template value<T>();
+    }
+    void set(const T& value) const {
+        QSettings().setValue(QLatin1String(m_key), QVariant::fromValue(value));
+    }
+    bool isSet() const { return QSettings().contains(QLatin1String(m_key)); }
+    const char* key() const { return m_key; }
+
+private:
+    const char* m_key;
+};
+
+// The current model (ModelService), which every model page follows.
+inline constexpr Setting<QString> kCurrentModel{"models/current"};
+// Where each model page kept its own model before there was one current model;
+// read once when models/current is not set yet.
+inline constexpr Setting<QString> kLegacyPageModels[] = {Setting<QString>{"classify/model"},
+                                                         Setting<QString>{"predictions/model"},
+                                                         Setting<QString>{"evaluate/model"}};
 
 // Main window geometry and toolbar/dock state.
 inline constexpr const char* kWindowGeometry = "window/geometry";

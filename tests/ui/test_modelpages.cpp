@@ -14,6 +14,7 @@
 #include "ui/pages/evaluatepage.h"
 #include "ui/pages/predictionspage.h"
 #include "ui/widgets/confusionmatrixchart.h"
+#include "ui/workers/modelservice.h"
 #include "ui/workers/predictionworker.h"
 
 #include <QAbstractItemModelTester>
@@ -297,6 +298,27 @@ private slots:
         QCOMPARE(window.predictionsPage()->modelDir(), m_best);
         QTRY_COMPARE_WITH_TIMEOUT(window.classifyPage()->labelCombo()->count(), 3, kWaitMs);
         QCOMPARE(window.classifyPage()->modelDir(), m_best);
+    }
+
+    void oneCurrentModelLoadedOnceAndFollowedByEveryPage() {
+        MainWindow window;
+        // One model service in the whole window: a model is loaded once.
+        QCOMPARE(window.findChildren<ModelService*>().size(), 1);
+        const QString other = m_dir.filePath(QStringLiteral("elsewhere"));
+        window.predictionsPage()->setModelDir(m_best);
+        QCOMPARE(window.evaluatePage()->modelDir(), m_best);
+        QCOMPARE(window.classifyPage()->modelDir(), m_best);
+        QTRY_COMPARE_WITH_TIMEOUT(window.classifyPage()->labelCombo()->count(), 3, kWaitMs);
+        window.evaluatePage()->setModelDir(other); // chosen on another page: all follow
+        QCOMPARE(window.predictionsPage()->modelDir(), other);
+        QCOMPARE(window.classifyPage()->modelDir(), other);
+        QCOMPARE(window.classifyPage()->labelCombo()->count(), 0); // the old model's classes go
+        window.classifyPage()->setModelDir(m_best);
+        // Remembered as the current model: a new window starts with it.
+        MainWindow next;
+        QCOMPARE(next.evaluatePage()->modelDir(), m_best);
+        QCOMPARE(next.predictionsPage()->modelDir(), m_best);
+        QCOMPARE(next.classifyPage()->modelDir(), m_best);
     }
 
     void classifySaysWhatANewFileWillGet() {

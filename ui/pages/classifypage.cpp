@@ -34,9 +34,8 @@ namespace issuebert {
 
 namespace {
 
-// QSettings: the labelled file new issues go to, and the model.
+// QSettings: the labelled file new issues go to.
 constexpr const char* kTargetKey = "classify/targetFile";
-constexpr const char* kModelKey = "classify/model";
 
 // "JSON array: Title, Body, Label (class number)", what the writer will write.
 QString writerSummary(const LabelledDatasetWriter& writer) {
@@ -164,6 +163,7 @@ void ClassifyPage::connectActions() {
     connect(m_title, &QLineEdit::textChanged, m_typing, qOverload<>(&QTimer::start));
     connect(m_body, &QPlainTextEdit::textChanged, m_typing, qOverload<>(&QTimer::start));
     connect(m_typing, &QTimer::timeout, this, &ClassifyPage::requestClassification);
+    connect(m_service, &ModelService::modelChanged, this, &ClassifyPage::onModelChanged);
     connect(m_service, &ModelService::probabilitiesReady, this, &ClassifyPage::onProbabilities);
     connect(m_service, &ModelService::modelLoaded, this,
             [this](const QString&, const QStringList& labels) { onModelLoaded(labels); });
@@ -191,9 +191,13 @@ void ClassifyPage::connectActions() {
 // The model and the target file used last time.
 void ClassifyPage::restoreSettings() {
     const QSettings store;
-    const QString model = store.value(QLatin1String(kModelKey)).toString();
-    if (QFileInfo::exists(model + QStringLiteral("/config.json"))) {
-        setModelDir(model);
+    if (m_service->modelDir().isEmpty()) {
+        m_service->restoreSaved();
+    } else { // the app's current model, chosen before this page was made
+        onModelChanged(m_service->modelDir());
+        if (m_service->isLoaded()) {
+            onModelLoaded(m_service->labels());
+        }
     }
     const QString target = store.value(QLatin1String(kTargetKey)).toString();
     if (!target.isEmpty()) {
@@ -201,8 +205,8 @@ void ClassifyPage::restoreSettings() {
     }
 }
 
-ClassifyPage::ClassifyPage(QWidget* parent)
-    : QWidget(parent), m_service(new ModelService(this)),
+ClassifyPage::ClassifyPage(QWidget* parent, ModelService* models)
+    : QWidget(parent), m_service(models != nullptr ? models : new ModelService(this)),
       m_writer(std::make_shared<LabelledDatasetWriter>()), m_writerJobs(new JobRunner(this)) {
     setObjectName(QStringLiteral("classifyPage"));
     auto* layout = new QVBoxLayout(this);
@@ -233,13 +237,15 @@ ClassifyPage::~ClassifyPage() {
 }
 
 void ClassifyPage::setModelDir(const QString& dir) {
+    m_service->setModel(dir); // onModelChanged, here and on every page that follows it
+}
+
+void ClassifyPage::onModelChanged(const QString& dir) {
     ++m_requestId; // answers of the previous model are dropped
     m_label->clear();
     m_userChoseLabel = false;
     m_modelLabel->setText(QDir::toNativeSeparators(dir));
-    QSettings().setValue(QLatin1String(kModelKey), dir);
     m_status->setText(tr("Loading the model…"));
-    m_service->setModel(dir);
     updateControls();
 }
 

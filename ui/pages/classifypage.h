@@ -38,7 +38,9 @@ public:
     // The pause after the last keystroke before the model runs.
     static constexpr int kTypingDelayMs = 250;
 
-    explicit ClassifyPage(QWidget* parent = nullptr);
+    // models: the app's current model, which the page follows; a page of its
+    // own when none is given.
+    explicit ClassifyPage(QWidget* parent = nullptr, ModelService* models = nullptr);
     ~ClassifyPage() override;
 
     void setModelDir(const QString& dir);
@@ -89,6 +91,7 @@ Q_SIGNALS:
 private:
     void requestClassification();
     void onProbabilities(quint64 id, const QVector<float>& probabilities);
+    void onModelChanged(const QString& dir);
     void onModelLoaded(const QStringList& labels);
     void rebuildBars(const QStringList& labels);
     void updateControls();

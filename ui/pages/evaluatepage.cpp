@@ -6,6 +6,7 @@
 #include "ui/models/predictionstablemodel.h"
 #include "ui/widgets/confusionmatrixchart.h"
 #include "ui/widgets/probabilitydelegate.h"
+#include "ui/workers/modelservice.h"
 #include "ui/workers/predictionworker.h"
 
 #include <QComboBox>
@@ -49,7 +50,6 @@ private:
 namespace {
 
 // QSettings: the last model evaluated and the last file chosen.
-constexpr const char* kModelKey = "evaluate/model";
 constexpr const char* kFileKey = "evaluate/file";
 // The data combo's first entry means the Data page's dataset.
 const QString kOpenDatasetData = QStringLiteral("<open>");
@@ -60,7 +60,8 @@ QString fixed(double value, int decimals = 3) {
 
 } // namespace
 
-EvaluatePage::EvaluatePage(QWidget* parent) : QWidget(parent) {
+EvaluatePage::EvaluatePage(QWidget* parent, ModelService* models)
+    : QWidget(parent), m_service(models != nullptr ? models : new ModelService(this)) {
     setObjectName(QStringLiteral("evaluatePage"));
     auto* layout = new QVBoxLayout(this);
 
@@ -167,9 +168,11 @@ EvaluatePage::EvaluatePage(QWidget* parent) : QWidget(parent) {
     connect(m_data, &QComboBox::currentIndexChanged, this, [this] { updateControls(); });
 
     const QSettings store;
-    const QString model = store.value(QLatin1String(kModelKey)).toString();
-    if (QFileInfo::exists(model + QStringLiteral("/config.json"))) {
-        setModelDir(model);
+    connect(m_service, &ModelService::modelChanged, this, &EvaluatePage::showModel);
+    if (m_service->modelDir().isEmpty()) {
+        m_service->restoreSaved();
+    } else { // the app's current model, chosen before this page was made
+        showModel(m_service->modelDir());
     }
     updateControls();
 }
@@ -182,10 +185,13 @@ EvaluatePage::~EvaluatePage() {
 }
 
 void EvaluatePage::setModelDir(const QString& dir) {
+    m_service->setModel(dir); // showModel, here and on every page that follows it
+}
+
+void EvaluatePage::showModel(const QString& dir) {
     m_modelDir = dir;
     m_modelLabel->setText(QDir::toNativeSeparators(dir));
     m_modelLabel->setToolTip(dir);
-    QSettings().setValue(QLatin1String(kModelKey), dir);
     updateControls();
 }
 

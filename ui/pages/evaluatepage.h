@@ -20,6 +20,8 @@ class QTableView;
 
 namespace issuebert {
 
+class ModelService;
+
 class ClassMetricsModel;
 class ConfusionMatrixChart;
 class PredictionsTableModel;
@@ -30,10 +32,13 @@ class EvaluatePage : public QWidget {
     Q_OBJECT
 
 public:
-    explicit EvaluatePage(QWidget* parent = nullptr);
+    // models: the app's current model, which the page follows; a page of its
+    // own when none is given.
+    explicit EvaluatePage(QWidget* parent = nullptr, ModelService* models = nullptr);
     ~EvaluatePage() override;
 
     // The fine-tuned model folder (a run's best/).
+    // Makes dir the current model: this page and every page that follows it show it.
     void setModelDir(const QString& dir);
     QString modelDir() const { return m_modelDir; }
     // The Data page's dataset, offered as "the open dataset".
@@ -63,6 +68,7 @@ Q_SIGNALS:
     void statusMessage(const QString& message);
 
 private:
+    void showModel(const QString& dir);
     void onResult(std::shared_ptr<const PredictionResult> result);
     void updateControls();
 
@@ -80,7 +86,8 @@ private:
     RowSetProxy* m_cellProxy = nullptr;
     QTableView* m_cellView = nullptr;
 
-    QString m_modelDir;
+    ModelService* m_service = nullptr; // the current model, followed by showModel
+    QString m_modelDir;                // as the current model last said
     std::shared_ptr<const Dataset> m_openDataset;
     std::shared_ptr<const PredictionResult> m_result;
     QPointer<QThread> m_thread;

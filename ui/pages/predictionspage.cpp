@@ -40,7 +40,6 @@ namespace issuebert {
 namespace {
 
 // QSettings: the last model, the last folder predicted from and exported to, the threshold.
-constexpr const char* kModelKey = "predictions/model";
 constexpr const char* kDataDirKey = "predictions/dataDir";
 constexpr const char* kExportDirKey = "predictions/exportDir";
 constexpr const char* kThresholdKey = "predictions/threshold";
@@ -53,8 +52,8 @@ QString html(const std::string& text) {
 
 } // namespace
 
-PredictionsPage::PredictionsPage(QWidget* parent)
-    : QWidget(parent), m_service(new ModelService(this)) {
+PredictionsPage::PredictionsPage(QWidget* parent, ModelService* models)
+    : QWidget(parent), m_service(models != nullptr ? models : new ModelService(this)) {
     setObjectName(QStringLiteral("predictionsPage"));
     auto* layout = new QVBoxLayout(this);
 
@@ -156,9 +155,11 @@ PredictionsPage::PredictionsPage(QWidget* parent)
     });
 
     const QSettings store;
-    const QString model = store.value(QLatin1String(kModelKey)).toString();
-    if (QFileInfo::exists(model + QStringLiteral("/config.json"))) {
-        setModelDir(model);
+    connect(m_service, &ModelService::modelChanged, this, &PredictionsPage::showModel);
+    if (m_service->modelDir().isEmpty()) {
+        m_service->restoreSaved();
+    } else { // the app's current model, chosen before this page was made
+        showModel(m_service->modelDir());
     }
     m_threshold->setValue(store.value(QLatin1String(kThresholdKey), 0).toInt());
     updateControls();
@@ -239,10 +240,13 @@ QWidget* PredictionsPage::buildFilters() {
 }
 
 void PredictionsPage::setModelDir(const QString& dir) {
+    m_service->setModel(dir); // showModel, here and on every page that follows it
+}
+
+void PredictionsPage::showModel(const QString& dir) {
     m_modelDir = dir;
     m_modelLabel->setText(QDir::toNativeSeparators(dir));
     m_modelLabel->setToolTip(dir);
-    QSettings().setValue(QLatin1String(kModelKey), dir);
     updateControls();
 }
 

@@ -39,9 +39,12 @@ class PredictionsPage : public QWidget {
     Q_OBJECT
 
 public:
-    explicit PredictionsPage(QWidget* parent = nullptr);
+    // models: the app's current model, which the page follows; a page of its
+    // own when none is given.
+    explicit PredictionsPage(QWidget* parent = nullptr, ModelService* models = nullptr);
     ~PredictionsPage() override;
 
+    // Makes dir the current model: this page and every page that follows it show it.
     void setModelDir(const QString& dir);
     QString modelDir() const { return m_modelDir; }
     // Labelled results of the same model (the Evaluate page's) for the
@@ -84,6 +87,7 @@ Q_SIGNALS:
     void statusMessage(const QString& message);
 
 private:
+    void showModel(const QString& dir);
     QWidget* buildFilters();
     void onResult(std::shared_ptr<const PredictionResult> result);
     void rebuildClassFilters();
@@ -115,9 +119,9 @@ private:
     QTableView* m_table = nullptr;
     QTextBrowser* m_detail = nullptr;
     QPushButton* m_explain = nullptr;
-    ModelService* m_service = nullptr;
 
-    QString m_modelDir;
+    ModelService* m_service = nullptr; // the current model, followed by showModel
+    QString m_modelDir;                // as the current model last said
     std::shared_ptr<const PredictionResult> m_result;
     std::shared_ptr<const PredictionResult> m_reference;
     std::vector<CoveragePoint> m_curve;

@@ -2,7 +2,9 @@
 #include "ui/workers/modelservice.h"
 
 #include "core/runtime.h"
+#include "ui/settings.h"
 
+#include <QFileInfo>
 #include <QMetaObject>
 #include <QMetaType>
 
@@ -19,6 +21,16 @@ ModelService::ModelService(QObject* parent) : QObject(parent), m_context(new QOb
     m_thread.start();
 }
 
+void ModelService::restoreSaved() {
+    QString saved = settings::kCurrentModel.get();
+    for (const auto& legacy : settings::kLegacyPageModels) {
+        saved = saved.isEmpty() ? legacy.get() : saved;
+    }
+    if (m_dir.isEmpty() && QFileInfo::exists(saved + QStringLiteral("/config.json"))) {
+        setModel(saved);
+    }
+}
+
 ModelService::~ModelService() {
     {
         const std::lock_guard lock(m_mutex);
@@ -33,6 +45,8 @@ ModelService::~ModelService() {
 void ModelService::setModel(const QString& dir) {
     m_dir = dir;
     m_labels.clear();
+    settings::kCurrentModel.set(dir);
+    Q_EMIT modelChanged(dir);
     QMetaObject::invokeMethod(
         m_context,
         [this, dir] {

@@ -1,7 +1,9 @@
-// A fine-tuned model kept loaded on its own thread, for the interactive
-// pages: class probabilities of one issue as the user types (only the newest
-// request is computed; older ones waiting are dropped) and token
-// attributions (why this label). The GUI thread never runs the model.
+// The current fine-tuned model, kept loaded on its own thread: the main
+// window owns one and hands it to the Evaluate, Predictions and Classify pages,
+// so a model is loaded once and every page follows it (modelChanged). It
+// serves the interactive pages: class probabilities of one issue as the user
+// types (only the newest request is computed; older ones waiting are dropped)
+// and token attributions (why this label). The GUI thread never runs the model.
 #pragma once
 
 #include "core/data/issue.h"
@@ -27,8 +29,11 @@ public:
     // Waits for the request in progress, then stops the thread.
     ~ModelService() override;
 
-    // Loads the model folder on the service thread: modelLoaded or modelFailed.
+    // Makes dir the current model (modelChanged at once, remembered for the
+    // next start) and loads it on the service thread: modelLoaded or modelFailed.
     void setModel(const QString& dir);
+    // The model of last time, if there is none yet and that folder still holds one.
+    void restoreSaved();
     QString modelDir() const { return m_dir; }
     bool isLoaded() const { return !m_labels.isEmpty(); }
     QStringList labels() const { return m_labels; }
@@ -40,6 +45,7 @@ public:
     void requestExplanation(quint64 id, const Issue& issue, int cls = -1);
 
 Q_SIGNALS:
+    void modelChanged(const QString& dir);
     void modelLoaded(const QString& dir, const QStringList& labels);
     void modelFailed(const QString& dir, const QString& message);
     void probabilitiesReady(quint64 id, const QVector<float>& probabilities);
