@@ -31,7 +31,6 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
-#include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
 
@@ -129,12 +128,11 @@ MainWindow::MainWindow(QWidget* parent)
     createMenus();
     createTrainingMenu();
 
-    const QSettings store;
-    if (!restoreGeometry(store.value(QLatin1String(settings::kWindowGeometry)).toByteArray())) {
+    if (!restoreGeometry(settings::kWindowGeometry.get())) {
         resize(1320, 860);
     }
-    restoreState(store.value(QLatin1String(settings::kWindowState)).toByteArray());
-    m_sidebar->setVisible(store.value(QLatin1String(settings::kSidebarVisible), true).toBool());
+    restoreState(settings::kWindowState.get());
+    m_sidebar->setVisible(settings::kSidebarVisible.get(true));
 }
 
 MainWindow::~MainWindow() = default;
@@ -216,7 +214,7 @@ void MainWindow::createMenus() {
     QAction* sidebar = view->addAction(tr("Show &Sidebar"));
     sidebar->setObjectName(QStringLiteral("sidebarAction"));
     sidebar->setCheckable(true);
-    sidebar->setChecked(QSettings().value(QLatin1String(settings::kSidebarVisible), true).toBool());
+    sidebar->setChecked(settings::kSidebarVisible.get(true));
     connect(sidebar, &QAction::toggled, m_sidebar, &QWidget::setVisible);
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
@@ -365,10 +363,9 @@ void MainWindow::showAbout() {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
-    QSettings store;
-    store.setValue(QLatin1String(settings::kWindowGeometry), saveGeometry());
-    store.setValue(QLatin1String(settings::kWindowState), saveState());
-    store.setValue(QLatin1String(settings::kSidebarVisible), !m_sidebar->isHidden());
+    settings::kWindowGeometry.set(saveGeometry());
+    settings::kWindowState.set(saveState());
+    settings::kSidebarVisible.set(!m_sidebar->isHidden());
     m_dataPage->saveSettings();
     m_trainPage->saveSettings();
     QMainWindow::closeEvent(event);

@@ -2,13 +2,12 @@
 #include "ui/settings.h"
 
 #include <QFileInfo>
-#include <QSettings>
 #include <QStandardPaths>
 
 namespace issuebert::settings {
 
 QStringList recentFiles() {
-    QStringList files = QSettings().value(QLatin1String(kRecentFiles)).toStringList();
+    QStringList files = kRecentFiles.get();
     files.removeAll(QString());
     while (files.size() > kMaxRecentFiles) {
         files.removeLast();
@@ -24,15 +23,15 @@ void addRecentFile(const QString& path) {
     while (files.size() > kMaxRecentFiles) {
         files.removeLast();
     }
-    QSettings().setValue(QLatin1String(kRecentFiles), files);
+    kRecentFiles.set(files);
 }
 
 void clearRecentFiles() {
-    QSettings().remove(QLatin1String(kRecentFiles));
+    kRecentFiles.remove();
 }
 
 QString lastDirectory() {
-    const QString stored = QSettings().value(QLatin1String(kLastDirectory)).toString();
+    const QString stored = kLastDirectory.get();
     if (!stored.isEmpty() && QFileInfo(stored).isDir()) {
         return stored;
     }
@@ -40,7 +39,7 @@ QString lastDirectory() {
 }
 
 void setLastDirectory(const QString& directory) {
-    QSettings().setValue(QLatin1String(kLastDirectory), directory);
+    kLastDirectory.set(directory);
 }
 
 } // namespace issuebert::settings

@@ -2,6 +2,7 @@
 // same names (organization "IssueBERT", application "IssueBERT").
 #pragma once
 
+#include <QByteArray>
 #include <QSettings>
 #include <QString>
 #include <QStringList>
@@ -24,7 +25,7 @@ public:
     void set(const T& value) const {
         QSettings().setValue(QLatin1String(m_key), QVariant::fromValue(value));
     }
-    bool isSet() const { return QSettings().contains(QLatin1String(m_key)); }
+    void remove() const { QSettings().remove(QLatin1String(m_key)); }
     const char* key() const { return m_key; }
 
 private:
@@ -39,19 +40,42 @@ inline constexpr Setting<QString> kLegacyPageModels[] = {Setting<QString>{"class
                                                          Setting<QString>{"predictions/model"},
                                                          Setting<QString>{"evaluate/model"}};
 
-// Main window geometry and toolbar/dock state.
-inline constexpr const char* kWindowGeometry = "window/geometry";
-inline constexpr const char* kWindowState = "window/state";
-// Whether the page sidebar is shown.
-inline constexpr const char* kSidebarVisible = "window/sidebarVisible";
+// Main window geometry and toolbar/dock state, and whether the page sidebar
+// is shown: saved when the window closes, as Qt's geometry is.
+inline constexpr Setting<QByteArray> kWindowGeometry{"window/geometry"};
+inline constexpr Setting<QByteArray> kWindowState{"window/state"};
+inline constexpr Setting<bool> kSidebarVisible{"window/sidebarVisible"};
 // Folder the last Open dialog was in.
-inline constexpr const char* kLastDirectory = "files/lastDirectory";
+inline constexpr Setting<QString> kLastDirectory{"files/lastDirectory"};
 // Most recent first.
-inline constexpr const char* kRecentFiles = "files/recent";
+inline constexpr Setting<QStringList> kRecentFiles{"files/recent"};
 // The Data page's max length and splitter positions.
-inline constexpr const char* kDataMaxLength = "data/maxLength";
-inline constexpr const char* kDataMainSplitter = "data/mainSplitter";
-inline constexpr const char* kDataChartSplitter = "data/chartSplitter";
+inline constexpr Setting<int> kDataMaxLength{"data/maxLength"};
+inline constexpr Setting<QByteArray> kDataMainSplitter{"data/mainSplitter"};
+inline constexpr Setting<QByteArray> kDataChartSplitter{"data/chartSplitter"};
+// The Train page: its runs folder, splitter, the last run (for Resume), the
+// whole form as config.json's JSON, the validation file, the pretrained
+// model chosen and the model folders chosen before (most recent first).
+inline constexpr Setting<QString> kRunsFolder{"train/runsFolder"};
+inline constexpr Setting<QByteArray> kTrainSplitter{"train/splitter"};
+inline constexpr Setting<QString> kLastRun{"train/lastRun"};
+inline constexpr Setting<QString> kTrainOptions{"train/options"};
+inline constexpr Setting<QString> kValidationFile{"train/validationFile"};
+inline constexpr Setting<QString> kPretrainedModel{"train/model"};
+inline constexpr Setting<QStringList> kRecentModels{"train/recentModels"};
+// Train → Cross-validate's folds, repeats and issues per class (0: all).
+inline constexpr Setting<int> kFolds{"crossValidation/folds"};
+inline constexpr Setting<int> kRepeats{"crossValidation/repeats"};
+inline constexpr Setting<int> kPerClass{"crossValidation/perClass"};
+// The Evaluate page's last file.
+inline constexpr Setting<QString> kEvaluateFile{"evaluate/file"};
+// The Predictions page: the folders last predicted from and exported to, the
+// confidence threshold (percent).
+inline constexpr Setting<QString> kPredictDataDir{"predictions/dataDir"};
+inline constexpr Setting<QString> kExportDir{"predictions/exportDir"};
+inline constexpr Setting<int> kThreshold{"predictions/threshold"};
+// The labelled file Classify → Add to Dataset writes to.
+inline constexpr Setting<QString> kLabelTarget{"classify/targetFile"};
 
 // How many recent files File → Open Recent lists.
 inline constexpr int kMaxRecentFiles = 8;

@@ -197,7 +197,7 @@ private slots:
                  QStringLiteral("10.0% of issues truncated at 512 tokens"));
         QCOMPARE(histogram->marker()->point1->coords().x(), 512.0);
         // Remembered for the next start.
-        QCOMPARE(QSettings().value(QLatin1String(settings::kDataMaxLength)).toInt(), 512);
+        QCOMPARE(QSettings().value(QStringLiteral("data/maxLength")).toInt(), 512);
         DataPage again;
         QCOMPARE(again.maxLength(), 512);
     }

@@ -270,8 +270,8 @@ private slots:
             window.close();
         }
         const QSettings store;
-        QVERIFY(!store.value(QLatin1String(settings::kWindowGeometry)).toByteArray().isEmpty());
-        QVERIFY(!store.value(QLatin1String(settings::kDataMainSplitter)).toByteArray().isEmpty());
+        QVERIFY(!store.value(QStringLiteral("window/geometry")).toByteArray().isEmpty());
+        QVERIFY(!store.value(QStringLiteral("data/mainSplitter")).toByteArray().isEmpty());
         MainWindow again;
         QCOMPARE(again.size(), QSize(1000, 700));
         QVERIFY(again.sidebar()->isHidden());

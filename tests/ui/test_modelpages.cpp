@@ -189,6 +189,8 @@ private slots:
         QVERIFY2(page.coverageText().contains(QStringLiteral("100 % of labelled issues")),
                  qPrintable(page.coverageText()));
         page.thresholdSlider()->setValue(100);
+        // Remembered as it changes (it used to be written by the page's destructor).
+        QCOMPARE(QSettings().value(QStringLiteral("predictions/threshold")).toInt(), 100);
         QVERIFY(page.model()->isUncertain(0));
     }
 

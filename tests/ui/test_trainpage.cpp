@@ -206,6 +206,13 @@ private slots:
         QVERIFY(page->form()->problemsLabel()->text().contains(QStringLiteral("learning rate")));
         page->form()->learningRateEdit()->setText(QStringLiteral("2e-5"));
         QVERIFY(page->startButton()->isEnabled());
+        // Remembered as it changes, not only when the window closes.
+        page->form()->epochsBox()->setValue(7);
+        QVERIFY2(QSettings()
+                     .value(QStringLiteral("train/options"))
+                     .toString()
+                     .contains(QStringLiteral("\"epochs\": 7")),
+                 qPrintable(QSettings().value(QStringLiteral("train/options")).toString()));
 
         // A folder that is no run cannot be resumed, and says why.
         page->resumeTraining(m_dir.path());

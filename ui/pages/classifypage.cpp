@@ -3,6 +3,7 @@
 
 #include "core/data/labelled_writer.h"
 #include "core/eval/uncertainty.h"
+#include "ui/settings.h"
 #include "ui/workers/jobrunner.h"
 #include "ui/workers/modelservice.h"
 #include "ui/workers/predictionworker.h"
@@ -21,7 +22,6 @@
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
-#include <QSettings>
 #include <QShortcut>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -33,9 +33,6 @@
 namespace issuebert {
 
 namespace {
-
-// QSettings: the labelled file new issues go to.
-constexpr const char* kTargetKey = "classify/targetFile";
 
 // "JSON array: Title, Body, Label (class number)", what the writer will write.
 QString writerSummary(const LabelledDatasetWriter& writer) {
@@ -190,7 +187,6 @@ void ClassifyPage::connectActions() {
 
 // The model and the target file used last time.
 void ClassifyPage::restoreSettings() {
-    const QSettings store;
     if (m_service->modelDir().isEmpty()) {
         m_service->restoreSaved();
     } else { // the app's current model, chosen before this page was made
@@ -199,7 +195,7 @@ void ClassifyPage::restoreSettings() {
             onModelLoaded(m_service->labels());
         }
     }
-    const QString target = store.value(QLatin1String(kTargetKey)).toString();
+    const QString target = settings::kLabelTarget.get();
     if (!target.isEmpty()) {
         setTargetFile(target);
     }
@@ -271,7 +267,7 @@ void ClassifyPage::setTargetFile(const QString& path) {
                                                                writerSummary(*m_writer)));
             m_fileLabel->setToolTip(QDir::toNativeSeparators(path));
             m_status->setText(tr("New labels go to %1.").arg(QFileInfo(path).fileName()));
-            QSettings().setValue(QLatin1String(kTargetKey), path);
+            settings::kLabelTarget.set(path);
             updateControls();
             Q_EMIT targetFileChanged(path);
         },

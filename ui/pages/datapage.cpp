@@ -21,7 +21,6 @@
 #include <QLocale>
 #include <QProgressBar>
 #include <QPushButton>
-#include <QSettings>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QThread>
@@ -189,22 +188,16 @@ QWidget* DataPage::buildContent() {
     m_mainSplitter->setStretchFactor(1, 3);
 
     connect(m_lengths, &LengthHistogram::maxLengthChanged, this, [this](int length) {
-        QSettings().setValue(QLatin1String(settings::kDataMaxLength), length);
+        settings::kDataMaxLength.set(length);
         Q_EMIT maxLengthChanged(length);
     });
     return m_mainSplitter;
 }
 
 void DataPage::restoreSettings() {
-    const QSettings store;
-    m_lengths->setMaxLength(
-        store.value(QLatin1String(settings::kDataMaxLength), LengthHistogram::kDefaultLength)
-            .toInt());
-    const bool restored =
-        m_mainSplitter->restoreState(
-            store.value(QLatin1String(settings::kDataMainSplitter)).toByteArray()) &&
-        m_chartSplitter->restoreState(
-            store.value(QLatin1String(settings::kDataChartSplitter)).toByteArray());
+    m_lengths->setMaxLength(settings::kDataMaxLength.get(LengthHistogram::kDefaultLength));
+    const bool restored = m_mainSplitter->restoreState(settings::kDataMainSplitter.get()) &&
+                          m_chartSplitter->restoreState(settings::kDataChartSplitter.get());
     m_defaultSizesPending = !restored;
 }
 
@@ -218,10 +211,9 @@ void DataPage::applyDefaultSizes() {
 }
 
 void DataPage::saveSettings() const {
-    QSettings store;
-    store.setValue(QLatin1String(settings::kDataMainSplitter), m_mainSplitter->saveState());
-    store.setValue(QLatin1String(settings::kDataChartSplitter), m_chartSplitter->saveState());
-    store.setValue(QLatin1String(settings::kDataMaxLength), maxLength());
+    settings::kDataMainSplitter.set(m_mainSplitter->saveState());
+    settings::kDataChartSplitter.set(m_chartSplitter->saveState());
+    settings::kDataMaxLength.set(maxLength());
 }
 
 int DataPage::maxLength() const {

@@ -4,6 +4,7 @@
 
 #include "ui/models/classmetricsmodel.h"
 #include "ui/models/predictionstablemodel.h"
+#include "ui/settings.h"
 #include "ui/widgets/confusionmatrixchart.h"
 #include "ui/widgets/probabilitydelegate.h"
 #include "ui/workers/modelservice.h"
@@ -19,7 +20,6 @@
 #include <QLocale>
 #include <QProgressBar>
 #include <QPushButton>
-#include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QTableView>
@@ -49,8 +49,6 @@ private:
 
 namespace {
 
-// QSettings: the last model evaluated and the last file chosen.
-constexpr const char* kFileKey = "evaluate/file";
 // The data combo's first entry means the Data page's dataset.
 const QString kOpenDatasetData = QStringLiteral("<open>");
 
@@ -156,7 +154,7 @@ EvaluatePage::EvaluatePage(QWidget* parent, ModelService* models)
     });
     connect(chooseFile, &QPushButton::clicked, this, [this] {
         const QString path = QFileDialog::getOpenFileName(
-            this, tr("Labelled Dataset"), QSettings().value(QLatin1String(kFileKey)).toString(),
+            this, tr("Labelled Dataset"), settings::kEvaluateFile.get(),
             tr("Datasets (*.json *.jsonl *.ndjson *.csv *.tsv *.txt);;All files (*)"));
         if (!path.isEmpty()) {
             setDataFile(path);
@@ -167,7 +165,6 @@ EvaluatePage::EvaluatePage(QWidget* parent, ModelService* models)
     connect(m_chart, &ConfusionMatrixChart::cellClicked, this, &EvaluatePage::showCell);
     connect(m_data, &QComboBox::currentIndexChanged, this, [this] { updateControls(); });
 
-    const QSettings store;
     connect(m_service, &ModelService::modelChanged, this, &EvaluatePage::showModel);
     if (m_service->modelDir().isEmpty()) {
         m_service->restoreSaved();
@@ -206,7 +203,7 @@ void EvaluatePage::setOpenDataset(std::shared_ptr<const Dataset> dataset) {
 }
 
 void EvaluatePage::setDataFile(const QString& path) {
-    QSettings().setValue(QLatin1String(kFileKey), path);
+    settings::kEvaluateFile.set(path);
     int index = m_data->findData(path);
     if (index < 0) {
         m_data->addItem(QFileInfo(path).fileName(), path);

@@ -5,6 +5,7 @@
 #include "core/eval/threshold_coverage.h"
 #include "ui/models/predictionsfilterproxy.h"
 #include "ui/models/predictionstablemodel.h"
+#include "ui/settings.h"
 #include "ui/widgets/probabilitydelegate.h"
 #include "ui/workers/modelservice.h"
 #include "ui/workers/predictionworker.h"
@@ -23,7 +24,6 @@
 #include <QMenu>
 #include <QProgressBar>
 #include <QPushButton>
-#include <QSettings>
 #include <QSlider>
 #include <QSplitter>
 #include <QTableView>
@@ -39,10 +39,6 @@ namespace issuebert {
 
 namespace {
 
-// QSettings: the last model, the last folder predicted from and exported to, the threshold.
-constexpr const char* kDataDirKey = "predictions/dataDir";
-constexpr const char* kExportDirKey = "predictions/exportDir";
-constexpr const char* kThresholdKey = "predictions/threshold";
 // Typing pauses this long before the table filters.
 constexpr int kSearchDelayMs = 200;
 
@@ -154,19 +150,19 @@ PredictionsPage::PredictionsPage(QWidget* parent, ModelService* models)
         }
     });
 
-    const QSettings store;
     connect(m_service, &ModelService::modelChanged, this, &PredictionsPage::showModel);
     if (m_service->modelDir().isEmpty()) {
         m_service->restoreSaved();
     } else { // the app's current model, chosen before this page was made
         showModel(m_service->modelDir());
     }
-    m_threshold->setValue(store.value(QLatin1String(kThresholdKey), 0).toInt());
+    m_threshold->setValue(settings::kThreshold.get(0));
+    connect(m_threshold, &QSlider::valueChanged, this,
+            [](int value) { settings::kThreshold.set(value); });
     updateControls();
 }
 
 PredictionsPage::~PredictionsPage() {
-    QSettings().setValue(QLatin1String(kThresholdKey), m_threshold->value());
     if (m_thread) {
         m_cancelFlag->store(true);
         m_thread->wait();
@@ -257,10 +253,10 @@ void PredictionsPage::setReferenceResult(std::shared_ptr<const PredictionResult>
 
 void PredictionsPage::chooseAndPredict() {
     const QString path = QFileDialog::getOpenFileName(
-        this, tr("Issues to Predict"), QSettings().value(QLatin1String(kDataDirKey)).toString(),
+        this, tr("Issues to Predict"), settings::kPredictDataDir.get(),
         tr("Datasets (*.json *.jsonl *.ndjson *.csv *.tsv *.txt);;All files (*)"));
     if (!path.isEmpty()) {
-        QSettings().setValue(QLatin1String(kDataDirKey), QFileInfo(path).absolutePath());
+        settings::kPredictDataDir.set(QFileInfo(path).absolutePath());
         predictFile(path);
     }
 }
@@ -540,15 +536,14 @@ void PredictionsPage::chooseAndExport(bool shownOnly) {
     const QString stem =
         m_result ? QFileInfo(QString::fromStdString(m_result->dataset->path)).completeBaseName()
                  : QStringLiteral("predictions");
-    const QString folder =
-        QSettings().value(QLatin1String(kExportDirKey), QDir::homePath()).toString();
+    const QString folder = settings::kExportDir.get(QDir::homePath());
     const QString path = QFileDialog::getSaveFileName(
         this, shownOnly ? tr("Export Shown Rows") : tr("Export Predictions"),
         QDir(folder).filePath(stem + QStringLiteral("-predictions.csv")), tr("CSV (*.csv)"));
     if (path.isEmpty()) {
         return;
     }
-    QSettings().setValue(QLatin1String(kExportDirKey), QFileInfo(path).absolutePath());
+    settings::kExportDir.set(QFileInfo(path).absolutePath());
     QString error;
     if (!exportCsv(path, shownOnly, &error)) {
         Q_EMIT errorOccurred(error);

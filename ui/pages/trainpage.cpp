@@ -6,6 +6,7 @@
 #include "core/train/trainer.h"
 #include "ui/format.h"
 #include "ui/runfolder.h"
+#include "ui/settings.h"
 #include "ui/widgets/crossvalidationdialog.h"
 #include "ui/widgets/downloaddialog.h"
 #include "ui/widgets/modelpicker.h"
@@ -25,7 +26,6 @@
 #include <QPushButton>
 #include <QScrollArea>
 #include <QScrollBar>
-#include <QSettings>
 #include <QSplitter>
 #include <QStandardPaths>
 #include <QThread>
@@ -37,10 +37,6 @@ namespace issuebert {
 
 namespace {
 
-// QSettings: the runs folder, the splitter and the last run (for Resume).
-constexpr const char* kRunsFolderKey = "train/runsFolder";
-constexpr const char* kSplitterKey = "train/splitter";
-constexpr const char* kLastRunKey = "train/lastRun";
 // Lines the log keeps.
 constexpr int kLogLines = 5000;
 
@@ -58,7 +54,7 @@ QString defaultRunsFolder() {
 
 TrainPage::TrainPage(QWidget* parent) : QWidget(parent) {
     setObjectName(QStringLiteral("trainPage"));
-    m_runsFolder = QSettings().value(QLatin1String(kRunsFolderKey), defaultRunsFolder()).toString();
+    m_runsFolder = settings::kRunsFolder.get(defaultRunsFolder());
     auto* layout = new QHBoxLayout(this);
     m_splitter = new QSplitter(Qt::Horizontal, this);
     m_splitter->setObjectName(QStringLiteral("trainSplitter"));
@@ -66,10 +62,12 @@ TrainPage::TrainPage(QWidget* parent) : QWidget(parent) {
     m_splitter->addWidget(buildMonitor());
     m_splitter->setStretchFactor(1, 1);
     layout->addWidget(m_splitter);
-    if (!m_splitter->restoreState(QSettings().value(QLatin1String(kSplitterKey)).toByteArray())) {
+    if (!m_splitter->restoreState(settings::kTrainSplitter.get())) {
         m_splitter->setSizes({480, 900});
     }
     m_form->restoreSettings();
+    // Saved as it changes (after the restore, which would save half a form).
+    connect(m_form, &TrainSettingsForm::changed, m_form, [this] { m_form->saveSettings(); });
     updateButtons();
 }
 
@@ -233,12 +231,12 @@ QString TrainPage::runsFolder() const {
 void TrainPage::setRunsFolder(const QString& folder) {
     m_runsFolder = folder;
     m_runsLabel->setText(QDir::toNativeSeparators(folder));
-    QSettings().setValue(QLatin1String(kRunsFolderKey), folder);
+    settings::kRunsFolder.set(folder);
 }
 
 void TrainPage::saveSettings() const {
     m_form->saveSettings();
-    QSettings().setValue(QLatin1String(kSplitterKey), m_splitter->saveState());
+    settings::kTrainSplitter.set(m_splitter->saveState());
 }
 
 void TrainPage::startTraining() {
@@ -315,7 +313,7 @@ void TrainPage::crossValidate() {
 }
 
 void TrainPage::chooseAndResume() {
-    const QString start = QSettings().value(QLatin1String(kLastRunKey), m_runsFolder).toString();
+    const QString start = settings::kLastRun.get(m_runsFolder);
     const QString folder = QFileDialog::getExistingDirectory(this, tr("Resume a Run"), start);
     if (!folder.isEmpty()) {
         resumeTraining(folder);
@@ -323,7 +321,7 @@ void TrainPage::chooseAndResume() {
 }
 
 void TrainPage::chooseAndShowRun() {
-    const QString start = QSettings().value(QLatin1String(kLastRunKey), m_runsFolder).toString();
+    const QString start = settings::kLastRun.get(m_runsFolder);
     const QString folder = QFileDialog::getExistingDirectory(this, tr("Open a Run"), start);
     if (!folder.isEmpty()) {
         showRun(folder);
@@ -420,7 +418,7 @@ void TrainPage::launch(TrainingRequest request, const QString& folder) {
     m_runFolder = folder;
     m_bestModel.clear();
     m_stopping = false;
-    QSettings().setValue(QLatin1String(kLastRunKey), folder);
+    settings::kLastRun.set(folder);
     m_cancel = std::make_shared<std::atomic<bool>>(false);
     appendLog(tr("%1 %2").arg(request.resume ? tr("Resuming") : tr("Training into"),
                               QDir::toNativeSeparators(folder)));

@@ -5,6 +5,7 @@
 #include "core/text/issue_cleanup.h"
 #include "ui/format.h"
 #include "ui/runfolder.h"
+#include "ui/settings.h"
 #include "ui/workers/crossvalidationworker.h"
 
 #include <QDialogButtonBox>
@@ -17,7 +18,6 @@
 #include <QLocale>
 #include <QProgressBar>
 #include <QPushButton>
-#include <QSettings>
 #include <QSpinBox>
 #include <QTableWidget>
 #include <QVBoxLayout>
@@ -27,10 +27,6 @@
 namespace issuebert {
 
 namespace {
-
-constexpr const char* kFoldsKey = "crossValidation/folds";
-constexpr const char* kRepeatsKey = "crossValidation/repeats";
-constexpr const char* kPerClassKey = "crossValidation/perClass";
 
 enum Column { ColRun, ColTrain, ColTest, ColBestEpoch, ColMacroF1, ColAccuracy, ColTime, ColCount };
 
@@ -91,17 +87,16 @@ CrossValidationDialog::CrossValidationDialog(TrainOptions options,
     layout->addWidget(recipeLabel);
 
     auto* form = new QFormLayout;
-    const QSettings store;
     m_folds = new QSpinBox(this);
     m_folds->setObjectName(QStringLiteral("foldsBox"));
     m_folds->setRange(2, 20);
-    m_folds->setValue(store.value(QLatin1String(kFoldsKey), 5).toInt());
+    m_folds->setValue(settings::kFolds.get(5));
     m_folds->setToolTip(tr("How many parts the issues are split into; each is held out once."));
     form->addRow(tr("&Folds:"), m_folds);
     m_repeats = new QSpinBox(this);
     m_repeats->setObjectName(QStringLiteral("repeatsBox"));
     m_repeats->setRange(1, 10);
-    m_repeats->setValue(store.value(QLatin1String(kRepeatsKey), 1).toInt());
+    m_repeats->setValue(settings::kRepeats.get(1));
     m_repeats->setToolTip(tr("Repeat with the folds reshuffled (the seed plus the repeat)."));
     form->addRow(tr("&Repeats:"), m_repeats);
     m_perClass = new QSpinBox(this);
@@ -109,7 +104,7 @@ CrossValidationDialog::CrossValidationDialog(TrainOptions options,
     m_perClass->setRange(0, 1'000'000);
     m_perClass->setSingleStep(50);
     m_perClass->setSpecialValueText(tr("all"));
-    m_perClass->setValue(store.value(QLatin1String(kPerClassKey), 0).toInt());
+    m_perClass->setValue(settings::kPerClass.get(0));
     m_perClass->setToolTip(tr("Train each fold on at most this many issues per class (a point of "
                               "a learning curve); the held-out folds stay whole."));
     form->addRow(tr("Training issues &per class:"), m_perClass);
@@ -172,10 +167,9 @@ void CrossValidationDialog::start() {
         m_status->setText(tr("No training data: open a labelled dataset on the Data page first."));
         return;
     }
-    QSettings store;
-    store.setValue(QLatin1String(kFoldsKey), m_folds->value());
-    store.setValue(QLatin1String(kRepeatsKey), m_repeats->value());
-    store.setValue(QLatin1String(kPerClassKey), m_perClass->value());
+    settings::kFolds.set(m_folds->value());
+    settings::kRepeats.set(m_repeats->value());
+    settings::kPerClass.set(m_perClass->value());
 
     const QString stem = QFileInfo(QString::fromStdString(m_data->path)).completeBaseName();
     const QString folder = newRunFolder(m_runsFolder, QStringLiteral("cv-") + stem);

@@ -3,6 +3,7 @@
 
 #include "core/io/paths.h"
 #include "core/model/model_locator.h"
+#include "ui/settings.h"
 
 #include <QComboBox>
 #include <QDir>
@@ -11,15 +12,11 @@
 #include <QGridLayout>
 #include <QLabel>
 #include <QPushButton>
-#include <QSettings>
 
 namespace issuebert {
 
 namespace {
 
-// QSettings: model folders chosen before (most recent first) and the last choice.
-constexpr const char* kRecentModelsKey = "train/recentModels";
-constexpr const char* kModelKey = "train/model";
 constexpr int kMaxRecentModels = 8;
 
 bool isModelFolder(const QString& dir) {
@@ -74,14 +71,13 @@ ModelPicker::ModelPicker(QWidget* parent)
     refresh();
     connect(m_combo, &QComboBox::currentIndexChanged, this, [this] {
         updateInfo();
-        QSettings().setValue(QLatin1String(kModelKey), modelDir());
+        settings::kPretrainedModel.set(modelDir());
         Q_EMIT modelChanged(modelDir());
     });
 }
 
 void ModelPicker::refresh() {
-    const QString previous =
-        m_combo->count() > 0 ? modelDir() : QSettings().value(QLatin1String(kModelKey)).toString();
+    const QString previous = m_combo->count() > 0 ? modelDir() : settings::kPretrainedModel.get();
     const QSignalBlocker block(m_combo);
     m_combo->clear();
     const QString fallback = QString::fromStdString(defaultModelDir());
@@ -91,7 +87,7 @@ void ModelPicker::refresh() {
     for (const auto& [id, dir] : cachedModels()) {
         m_combo->addItem(tr("%1 (Hugging Face cache)").arg(id), dir);
     }
-    for (const QString& dir : QSettings().value(QLatin1String(kRecentModelsKey)).toStringList()) {
+    for (const QString& dir : settings::kRecentModels.get()) {
         if (isModelFolder(dir) && m_combo->findData(dir) < 0) {
             m_combo->addItem(QDir::toNativeSeparators(dir), dir);
         }
@@ -108,13 +104,13 @@ QString ModelPicker::modelDir() const {
 
 void ModelPicker::setModelDir(const QString& dir) {
     const QString clean = QDir::cleanPath(QFileInfo(dir).absoluteFilePath());
-    QStringList recent = QSettings().value(QLatin1String(kRecentModelsKey)).toStringList();
+    QStringList recent = settings::kRecentModels.get();
     recent.removeAll(clean);
     recent.prepend(clean);
     while (recent.size() > kMaxRecentModels) {
         recent.removeLast();
     }
-    QSettings().setValue(QLatin1String(kRecentModelsKey), recent);
+    settings::kRecentModels.set(recent);
     int index = m_combo->findData(clean);
     if (index < 0) {
         m_combo->addItem(QDir::toNativeSeparators(clean), clean);

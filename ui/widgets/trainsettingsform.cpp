@@ -4,6 +4,7 @@
 #include "core/io/errors.h"
 #include "core/runtime.h"
 #include "core/text/issue_cleanup.h"
+#include "ui/settings.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -18,7 +19,6 @@
 #include <QLocale>
 #include <QPushButton>
 #include <QRadioButton>
-#include <QSettings>
 #include <QSpinBox>
 #include <QVBoxLayout>
 
@@ -28,10 +28,6 @@
 namespace issuebert {
 
 namespace {
-
-// QSettings keys: the whole form as config.json's JSON, and the validation file.
-constexpr const char* kOptionsKey = "train/options";
-constexpr const char* kValidationFileKey = "train/validationFile";
 
 QComboBox* makeCombo(QWidget* parent, const QString& name,
                      std::initializer_list<std::pair<QString, QString>> items) {
@@ -543,15 +539,12 @@ void TrainSettingsForm::updateProblems() {
 }
 
 void TrainSettingsForm::saveSettings() const {
-    QSettings store;
-    store.setValue(QLatin1String(kOptionsKey),
-                   QString::fromStdString(trainOptionsToJson(options())));
-    store.setValue(QLatin1String(kValidationFileKey), m_valFile->text());
+    settings::kTrainOptions.set(QString::fromStdString(trainOptionsToJson(options())));
+    settings::kValidationFile.set(m_valFile->text());
 }
 
 void TrainSettingsForm::restoreSettings() {
-    const QSettings store;
-    const QString json = store.value(QLatin1String(kOptionsKey)).toString();
+    const QString json = settings::kTrainOptions.get();
     TrainOptions o;
     if (!json.isEmpty()) {
         try {
@@ -561,7 +554,7 @@ void TrainSettingsForm::restoreSettings() {
         }
     }
     setOptions(o);
-    const QString valFile = store.value(QLatin1String(kValidationFileKey)).toString();
+    const QString valFile = settings::kValidationFile.get();
     if (o.valPath.empty() && !valFile.isEmpty()) {
         m_valFile->setText(valFile);
     }
