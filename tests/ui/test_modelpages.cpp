@@ -323,6 +323,23 @@ private slots:
         QCOMPARE(next.classifyPage()->modelDir(), m_best);
     }
 
+    void aCancelledPredictionIsDroppedAndTheNextOneRuns() {
+        PredictionsPage page;
+        page.setModelDir(m_best);
+        QSignalSpy predicted(&page, &PredictionsPage::predicted);
+        page.predictFile(m_unlabelled);
+        QVERIFY(page.isRunning());
+        page.cancel(); // whether the job has got far or not, its answer is dropped
+        QVERIFY(!page.isRunning());
+        QVERIFY2(page.summaryLabel()->text().contains(QStringLiteral("cancelled")),
+                 qPrintable(page.summaryLabel()->text()));
+        page.predictFile(m_unlabelled);
+        QVERIFY(predicted.wait(kWaitMs));
+        QTest::qWait(100); // the cancelled job, had it delivered, would show now
+        QCOMPARE(predicted.count(), 1);
+        QCOMPARE(page.result()->dataset->size(), std::size_t{30});
+    }
+
     void classifySaysWhatANewFileWillGet() {
         ClassifyPage page;
         const QString target = m_dir.filePath(QStringLiteral("new-labels.jsonl"));

@@ -59,7 +59,8 @@ QString fixed(double value, int decimals = 3) {
 } // namespace
 
 EvaluatePage::EvaluatePage(QWidget* parent, ModelService* models)
-    : QWidget(parent), m_service(models != nullptr ? models : new ModelService(this)) {
+    : QWidget(parent), m_service(models != nullptr ? models : new ModelService(this)),
+      m_jobs(new JobRunner(this)) {
     setObjectName(QStringLiteral("evaluatePage"));
     auto* layout = new QVBoxLayout(this);
 
@@ -161,6 +162,8 @@ EvaluatePage::EvaluatePage(QWidget* parent, ModelService* models)
         }
     });
     connect(m_run, &QPushButton::clicked, this, &EvaluatePage::evaluate);
+    connect(m_jobs, &JobRunner::progress, this,
+            [this](qint64 done, qint64 total) { showPredictionProgress(m_progress, done, total); });
     connect(m_cancel, &QPushButton::clicked, this, &EvaluatePage::cancel);
     connect(m_chart, &ConfusionMatrixChart::cellClicked, this, &EvaluatePage::showCell);
     connect(m_data, &QComboBox::currentIndexChanged, this, [this] { updateControls(); });
@@ -174,12 +177,7 @@ EvaluatePage::EvaluatePage(QWidget* parent, ModelService* models)
     updateControls();
 }
 
-EvaluatePage::~EvaluatePage() {
-    if (m_thread) {
-        m_cancelFlag->store(true);
-        m_thread->wait();
-    }
-}
+EvaluatePage::~EvaluatePage() = default; // m_jobs cancels and waits
 
 void EvaluatePage::setModelDir(const QString& dir) {
     m_service->setModel(dir); // showModel, here and on every page that follows it
@@ -235,21 +233,19 @@ void EvaluatePage::evaluate() {
     } else {
         request.dataPath = data;
     }
-    m_cancelFlag = std::make_shared<std::atomic<bool>>(false);
-    auto* worker = new PredictionWorker(std::move(request), m_cancelFlag);
-    connect(worker, &PredictionWorker::progress, this,
-            [this](qint64 done, qint64 total) { showPredictionProgress(m_progress, done, total); });
-    connect(worker, &PredictionWorker::predicted, this, &EvaluatePage::onResult);
-    connect(worker, &PredictionWorker::failed, this, [this](const QString& message) {
-        m_summary->setText(tr("Evaluation failed: %1").arg(message));
-        Q_EMIT errorOccurred(message);
-    });
-    connect(worker, &PredictionWorker::cancelled, this,
-            [this] { m_summary->setText(tr("Evaluation cancelled.")); });
-    m_thread = worker->start(this, [this] {
-        m_thread = nullptr;
-        updateControls();
-    });
+    std::function<std::shared_ptr<const PredictionResult>(const JobRunner::Context&)> work =
+        [request](const JobRunner::Context& context) { return runPrediction(request, context); };
+    m_jobs->run<std::shared_ptr<const PredictionResult>>(
+        QStringLiteral("Prediction"), std::move(work),
+        [this](std::shared_ptr<const PredictionResult> result) {
+            updateControls();
+            onResult(std::move(result));
+        },
+        [this](const QString& message) {
+            updateControls();
+            m_summary->setText(tr("Evaluation failed: %1").arg(message));
+            Q_EMIT errorOccurred(message);
+        });
     m_progress->setRange(0, 0);
     m_progress->setFormat(tr("Reading and tokenizing…"));
     m_summary->setText(tr("Evaluating…"));
@@ -257,8 +253,10 @@ void EvaluatePage::evaluate() {
 }
 
 void EvaluatePage::cancel() {
-    if (m_thread) {
-        m_cancelFlag->store(true);
+    if (isRunning()) {
+        m_jobs->cancel();
+        m_summary->setText(tr("Evaluation cancelled."));
+        updateControls();
     }
 }
 

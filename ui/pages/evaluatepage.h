@@ -4,12 +4,10 @@
 #pragma once
 
 #include "core/data/dataset.h"
+#include "ui/workers/jobrunner.h"
 
-#include <QPointer>
-#include <QThread>
 #include <QWidget>
 
-#include <atomic>
 #include <memory>
 
 class QComboBox;
@@ -46,7 +44,7 @@ public:
     // Another labelled file to evaluate on, chosen instead of the open dataset.
     void setDataFile(const QString& path);
 
-    bool isRunning() const { return m_thread != nullptr; }
+    bool isRunning() const { return m_jobs->isBusy(); }
     std::shared_ptr<const PredictionResult> result() const { return m_result; }
 
     ConfusionMatrixChart* confusionChart() const { return m_chart; }
@@ -90,8 +88,7 @@ private:
     QString m_modelDir;                // as the current model last said
     std::shared_ptr<const Dataset> m_openDataset;
     std::shared_ptr<const PredictionResult> m_result;
-    QPointer<QThread> m_thread;
-    std::shared_ptr<std::atomic<bool>> m_cancelFlag;
+    JobRunner* m_jobs; // the evaluation in progress
 };
 
 } // namespace issuebert

@@ -49,7 +49,8 @@ QString html(const std::string& text) {
 } // namespace
 
 PredictionsPage::PredictionsPage(QWidget* parent, ModelService* models)
-    : QWidget(parent), m_service(models != nullptr ? models : new ModelService(this)) {
+    : QWidget(parent), m_service(models != nullptr ? models : new ModelService(this)),
+      m_jobs(new JobRunner(this)) {
     setObjectName(QStringLiteral("predictionsPage"));
     auto* layout = new QVBoxLayout(this);
 
@@ -133,6 +134,9 @@ PredictionsPage::PredictionsPage(QWidget* parent, ModelService* models)
     });
     connect(m_predict, &QPushButton::clicked, this, &PredictionsPage::chooseAndPredict);
     connect(m_cancel, &QPushButton::clicked, this, &PredictionsPage::cancel);
+    connect(m_jobs, &JobRunner::progress, this, [this](qint64 done, qint64 total) {
+        showPredictionProgress(m_progress, done, total, QStringLiteral(" · %p%"));
+    });
     connect(m_explain, &QPushButton::clicked, this, &PredictionsPage::explainSelected);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &PredictionsPage::showDetail);
@@ -162,12 +166,7 @@ PredictionsPage::PredictionsPage(QWidget* parent, ModelService* models)
     updateControls();
 }
 
-PredictionsPage::~PredictionsPage() {
-    if (m_thread) {
-        m_cancelFlag->store(true);
-        m_thread->wait();
-    }
-}
+PredictionsPage::~PredictionsPage() = default; // m_jobs cancels and waits
 
 QWidget* PredictionsPage::buildFilters() {
     auto* bar = new QWidget(this);
@@ -273,23 +272,19 @@ void PredictionsPage::predictFile(const QString& path) {
     PredictionRequest request;
     request.modelDir = m_modelDir;
     request.dataPath = path;
-    m_cancelFlag = std::make_shared<std::atomic<bool>>(false);
-    auto* worker = new PredictionWorker(std::move(request), m_cancelFlag);
-    connect(worker, &PredictionWorker::progress, this, [this](qint64 done, qint64 total) {
-        showPredictionProgress(m_progress, done, total, QStringLiteral(" · %p%"));
-    });
-    connect(worker, &PredictionWorker::predicted, this, &PredictionsPage::onResult);
-    connect(worker, &PredictionWorker::failed, this, [this](const QString& message) {
-        m_summary->setText(tr("Prediction failed: %1").arg(message));
-        Q_EMIT errorOccurred(message);
-    });
-    connect(worker, &PredictionWorker::cancelled, this, [this] {
-        m_summary->setText(tr("Prediction cancelled; the table keeps what it had."));
-    });
-    m_thread = worker->start(this, [this] {
-        m_thread = nullptr;
-        updateControls();
-    });
+    std::function<std::shared_ptr<const PredictionResult>(const JobRunner::Context&)> work =
+        [request](const JobRunner::Context& context) { return runPrediction(request, context); };
+    m_jobs->run<std::shared_ptr<const PredictionResult>>(
+        QStringLiteral("Prediction"), std::move(work),
+        [this](std::shared_ptr<const PredictionResult> result) {
+            updateControls();
+            onResult(std::move(result));
+        },
+        [this](const QString& message) {
+            updateControls();
+            m_summary->setText(tr("Prediction failed: %1").arg(message));
+            Q_EMIT errorOccurred(message);
+        });
     m_progress->setRange(0, 0);
     m_progress->setFormat(tr("Reading and tokenizing %1…").arg(QFileInfo(path).fileName()));
     m_summary->setText(tr("Predicting %1…").arg(QDir::toNativeSeparators(path)));
@@ -297,8 +292,10 @@ void PredictionsPage::predictFile(const QString& path) {
 }
 
 void PredictionsPage::cancel() {
-    if (m_thread) {
-        m_cancelFlag->store(true);
+    if (isRunning()) {
+        m_jobs->cancel();
+        m_summary->setText(tr("Prediction cancelled; the table keeps what it had."));
+        updateControls();
     }
 }
 

@@ -5,12 +5,10 @@
 #pragma once
 
 #include "core/data/dataset.h"
+#include "ui/workers/jobrunner.h"
 
-#include <QPointer>
-#include <QThread>
 #include <QWidget>
 
-#include <atomic>
 #include <memory>
 #include <vector>
 
@@ -51,7 +49,7 @@ public:
     // threshold figures when the predicted file has no labels.
     void setReferenceResult(std::shared_ptr<const PredictionResult> result);
 
-    bool isRunning() const { return m_thread != nullptr; }
+    bool isRunning() const { return m_jobs->isBusy(); }
     std::shared_ptr<const PredictionResult> result() const { return m_result; }
 
     // Writes the rows as CSV (all, or the filtered ones in view order);
@@ -68,6 +66,7 @@ public:
     QCheckBox* misclassifiedBox() const { return m_misclassified; }
     QTextBrowser* detail() const { return m_detail; }
     QLabel* countLabel() const { return m_count; }
+    QLabel* summaryLabel() const { return m_summary; }
     QPushButton* explainButton() const { return m_explain; }
 
 public Q_SLOTS:
@@ -125,8 +124,7 @@ private:
     std::shared_ptr<const PredictionResult> m_result;
     std::shared_ptr<const PredictionResult> m_reference;
     std::vector<CoveragePoint> m_curve;
-    QPointer<QThread> m_thread;
-    std::shared_ptr<std::atomic<bool>> m_cancelFlag;
+    JobRunner* m_jobs; // the prediction in progress
     quint64 m_explainId = 0;
     int m_explainRow = -1;
 };

@@ -1,25 +1,21 @@
 // Runs a fine-tuned model over a dataset off the GUI thread: class
 // probabilities for every issue, with progress and cancel, and the metrics
 // against the dataset's labels where it has them. The Evaluate and
-// Predictions pages share it.
+// Predictions pages run it through their JobRunner.
 #pragma once
 
 #include "core/data/dataset.h"
 #include "core/eval/metrics.h"
 #include "core/eval/predictions.h"
 #include "core/eval/predictor.h"
+#include "ui/workers/jobrunner.h"
 
-#include <QElapsedTimer>
-#include <QObject>
 #include <QString>
 
-#include <atomic>
-#include <functional>
 #include <memory>
 #include <vector>
 
 class QProgressBar;
-class QThread;
 
 namespace issuebert {
 
@@ -49,36 +45,13 @@ struct PredictionResult {
 void showPredictionProgress(QProgressBar* bar, qint64 done, qint64 total,
                             const QString& suffix = {});
 
-class PredictionWorker : public QObject {
-    Q_OBJECT
-
-public:
-    // The least time between two progress signals.
-    static constexpr int kProgressIntervalMs = 100;
-
-    PredictionWorker(PredictionRequest request, std::shared_ptr<std::atomic<bool>> cancel);
-
-    // Moves the worker to a new QThread named "Prediction" (a child of owner),
-    // starts run() there, and deletes both when the job is done.
-    // onDone runs in owner's thread once the thread has ended.
-    QThread* start(QObject* owner, const std::function<void()>& onDone = {});
-
-public Q_SLOTS:
-    void run();
-
-Q_SIGNALS:
-    // Issues through the model so far (after reading and tokenizing).
-    void progress(qint64 done, qint64 total);
-    void predicted(std::shared_ptr<const issuebert::PredictionResult> result);
-    void failed(const QString& message);
-    void cancelled();
-    // After exactly one of predicted, failed or cancelled.
-    void finished();
-
-private:
-    PredictionRequest m_request;
-    std::shared_ptr<std::atomic<bool>> m_cancel;
-    QElapsedTimer m_sinceReport;
-};
+// The prediction job, run by a JobRunner: reads request's file if it has no
+// dataset, predicts every issue (progress through context at most every
+// kProgressIntervalMs, cancel through its flag) and scores the issues whose
+// labels the model knows. Throws what core throws: DataError, ModelError,
+// IoError naming the file, CancelledError when cancelled.
+inline constexpr int kProgressIntervalMs = 100;
+std::shared_ptr<const PredictionResult> runPrediction(PredictionRequest request,
+                                                      const JobRunner::Context& context);
 
 } // namespace issuebert
