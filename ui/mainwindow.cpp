@@ -84,18 +84,9 @@ MainWindow::MainWindow(QWidget* parent)
 
     addPage(m_dataPage, tr("Data"),
             pageIcon(QStringLiteral("data"), QStringLiteral("x-office-spreadsheet")));
-    connect(m_dataPage, &DataPage::errorOccurred, this, [this](const QString& message) {
-        showError(tr("Could not open the dataset"), message);
-    });
-    connect(m_dataPage, &DataPage::statusMessage, this,
-            [this](const QString& message) { statusBar()->showMessage(message, kStatusMs); });
     connect(m_dataPage, &DataPage::datasetLoaded, this, &MainWindow::onDatasetLoaded);
 
     addPage(m_trainPage, tr("Train"), pageIcon(QStringLiteral("train"), QString()));
-    connect(m_trainPage, &TrainPage::errorOccurred, this,
-            [this](const QString& message) { showError(tr("Training"), message); });
-    connect(m_trainPage, &TrainPage::statusMessage, this,
-            [this](const QString& message) { statusBar()->showMessage(message, kStatusMs); });
     // The Data page shows and counts issues cleaned as the Train page's
     // settings say; the Train page's auto max length uses those counts.
     const auto showCleanup = [this] { m_dataPage->setCleanup(m_trainPage->form()->cleanup()); };
@@ -138,6 +129,13 @@ MainWindow::MainWindow(QWidget* parent)
 MainWindow::~MainWindow() = default;
 
 int MainWindow::addPage(QWidget* page, const QString& title, const QIcon& icon) {
+    if (auto* reporting = qobject_cast<Page*>(page)) {
+        connect(reporting, &Page::errorOccurred, this, [this, reporting](const QString& message) {
+            showError(reporting->errorTitle(), message);
+        });
+        connect(reporting, &Page::statusMessage, this,
+                [this](const QString& message) { statusBar()->showMessage(message, kStatusMs); });
+    }
     const int index = m_pages->addWidget(page);
     auto* item = new QListWidgetItem(icon, title, m_sidebar);
     item->setSizeHint(QSize(0, 40));
@@ -251,18 +249,6 @@ void MainWindow::rebuildRecentMenu() {
 }
 
 void MainWindow::connectModelPages() {
-    const auto report = [this](const QString& title) {
-        return [this, title](const QString& message) { showError(title, message); };
-    };
-    const auto status = [this](const QString& message) {
-        statusBar()->showMessage(message, kStatusMs);
-    };
-    connect(m_evaluatePage, &EvaluatePage::errorOccurred, this, report(tr("Evaluation")));
-    connect(m_evaluatePage, &EvaluatePage::statusMessage, this, status);
-    connect(m_predictionsPage, &PredictionsPage::errorOccurred, this, report(tr("Predictions")));
-    connect(m_predictionsPage, &PredictionsPage::statusMessage, this, status);
-    connect(m_classifyPage, &ClassifyPage::errorOccurred, this, report(tr("Classify & Label")));
-    connect(m_classifyPage, &ClassifyPage::statusMessage, this, status);
     // A finished run's best model is what the other pages use next.
     connect(m_trainPage, &TrainPage::trainingFinished, this,
             [this](const QString& best, const FinishedEvent& event) {

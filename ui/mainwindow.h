@@ -29,6 +29,7 @@ public:
 
     // Adds a page to the sidebar and the stack; returns its index. The one
     // call a new page needs.
+    // A Page's errors and status messages are connected to the window's dialog and status bar.
     int addPage(QWidget* page, const QString& title, const QIcon& icon);
     void showPage(QWidget* page);
     // Opens path on the Data page (the Open action, Open Recent, drops, argv).

@@ -3,7 +3,10 @@
 #include "core/runtime.h"
 #include "core/version.h"
 #include "ui/mainwindow.h"
+#include "ui/pages/classifypage.h"
 #include "ui/pages/datapage.h"
+#include "ui/pages/evaluatepage.h"
+#include "ui/pages/predictionspage.h"
 #include "ui/pages/trainpage.h"
 #include "ui/settings.h"
 #include "ui/widgets/trainsettingsform.h"
@@ -24,6 +27,7 @@
 #include <QSignalSpy>
 #include <QStackedWidget>
 #include <QStandardPaths>
+#include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUrl>
@@ -233,6 +237,30 @@ private slots:
         refused.setAccepted(false);
         QCoreApplication::sendEvent(&window, &refused);
         QVERIFY(!refused.isAccepted());
+    }
+
+    void everyPageReportsTheSameWay() {
+        MainWindow window;
+        window.show();
+        const std::pair<Page*, QString> pages[] = {
+            {window.dataPage(), QStringLiteral("Could not open the dataset")},
+            {window.trainPage(), QStringLiteral("Training")},
+            {window.evaluatePage(), QStringLiteral("Evaluation")},
+            {window.predictionsPage(), QStringLiteral("Predictions")},
+            {window.classifyPage(), QStringLiteral("Classify & Label")}};
+        for (const auto& [page, title] : pages) {
+            const QString message = title + QStringLiteral(": something went wrong");
+            Q_EMIT page->errorOccurred(message);
+            QMessageBox* box = nullptr;
+            QTRY_VERIFY((box = window.findChild<QMessageBox*>(QStringLiteral("errorBox"))) !=
+                        nullptr);
+            QCOMPARE(box->windowTitle(), title);
+            QCOMPARE(box->text(), message);
+            box->accept();
+            QTRY_VERIFY(window.findChild<QMessageBox*>(QStringLiteral("errorBox")) == nullptr);
+            Q_EMIT page->statusMessage(title + QStringLiteral(" is done"));
+            QCOMPARE(window.statusBar()->currentMessage(), title + QStringLiteral(" is done"));
+        }
     }
 
     void loadErrorsShowACriticalBoxWithTheMessage() {

@@ -202,7 +202,8 @@ void ClassifyPage::restoreSettings() {
 }
 
 ClassifyPage::ClassifyPage(QWidget* parent, ModelService* models)
-    : QWidget(parent), m_service(models != nullptr ? models : new ModelService(this)),
+    : Page(tr("Classify & Label"), parent),
+      m_service(models != nullptr ? models : new ModelService(this)),
       m_writer(std::make_shared<LabelledDatasetWriter>()), m_writerJobs(new JobRunner(this)) {
     setObjectName(QStringLiteral("classifyPage"));
     auto* layout = new QVBoxLayout(this);

@@ -6,8 +6,7 @@
 #pragma once
 
 #include "core/data/issue.h"
-
-#include <QWidget>
+#include "ui/pages/page.h"
 
 #include <memory>
 #include <set>
@@ -31,7 +30,7 @@ class LabelledDatasetWriter;
 class ModelService;
 struct PredictionResult;
 
-class ClassifyPage : public QWidget {
+class ClassifyPage : public Page {
     Q_OBJECT
 
 public:
@@ -85,8 +84,6 @@ Q_SIGNALS:
     void labelUndone(int count);
     // "Retrain" was pressed: open path and train again.
     void retrainRequested(const QString& path);
-    void errorOccurred(const QString& message);
-    void statusMessage(const QString& message);
 
 private:
     void requestClassification();

@@ -41,7 +41,8 @@ QGroupBox* framed(const QString& title, QWidget* inside, QWidget* parent) {
 } // namespace
 
 DataPage::DataPage(QWidget* parent)
-    : QWidget(parent), m_modelDir(QString::fromStdString(defaultModelDir())) {
+    : Page(tr("Could not open the dataset"), parent),
+      m_modelDir(QString::fromStdString(defaultModelDir())) {
     setObjectName(QStringLiteral("dataPage"));
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(buildHeader());

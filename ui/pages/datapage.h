@@ -4,10 +4,10 @@
 
 #include "core/data/loader.h"
 #include "core/text/issue_cleanup.h"
+#include "ui/pages/page.h"
 
 #include <QPointer>
 #include <QStringList>
-#include <QWidget>
 
 #include <atomic>
 #include <functional>
@@ -31,7 +31,7 @@ class LengthHistogram;
 class SummaryPanel;
 struct DatasetLoadResult;
 
-class DataPage : public QWidget {
+class DataPage : public Page {
     Q_OBJECT
 
 public:
@@ -84,9 +84,7 @@ public:
 Q_SIGNALS:
     void datasetLoaded(const QString& path);
     // A load failed; the message names the file and the record or line.
-    void errorOccurred(const QString& message);
     void loadingChanged(bool loading);
-    void statusMessage(const QString& message);
     void maxLengthChanged(int length);
     // tokenLengths() was counted again for another clean-up.
     void tokenLengthsChanged();

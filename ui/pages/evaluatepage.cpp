@@ -59,8 +59,8 @@ QString fixed(double value, int decimals = 3) {
 } // namespace
 
 EvaluatePage::EvaluatePage(QWidget* parent, ModelService* models)
-    : QWidget(parent), m_service(models != nullptr ? models : new ModelService(this)),
-      m_jobs(new JobRunner(this)) {
+    : Page(tr("Evaluation"), parent),
+      m_service(models != nullptr ? models : new ModelService(this)), m_jobs(new JobRunner(this)) {
     setObjectName(QStringLiteral("evaluatePage"));
     auto* layout = new QVBoxLayout(this);
 

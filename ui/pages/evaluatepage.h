@@ -4,9 +4,8 @@
 #pragma once
 
 #include "core/data/dataset.h"
+#include "ui/pages/page.h"
 #include "ui/workers/jobrunner.h"
-
-#include <QWidget>
 
 #include <memory>
 
@@ -26,7 +25,7 @@ class PredictionsTableModel;
 class RowSetProxy;
 struct PredictionResult;
 
-class EvaluatePage : public QWidget {
+class EvaluatePage : public Page {
     Q_OBJECT
 
 public:
@@ -62,8 +61,6 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void evaluated(std::shared_ptr<const issuebert::PredictionResult> result);
-    void errorOccurred(const QString& message);
-    void statusMessage(const QString& message);
 
 private:
     void showModel(const QString& dir);

@@ -49,8 +49,8 @@ QString html(const std::string& text) {
 } // namespace
 
 PredictionsPage::PredictionsPage(QWidget* parent, ModelService* models)
-    : QWidget(parent), m_service(models != nullptr ? models : new ModelService(this)),
-      m_jobs(new JobRunner(this)) {
+    : Page(tr("Predictions"), parent),
+      m_service(models != nullptr ? models : new ModelService(this)), m_jobs(new JobRunner(this)) {
     setObjectName(QStringLiteral("predictionsPage"));
     auto* layout = new QVBoxLayout(this);
 

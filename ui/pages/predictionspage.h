@@ -5,9 +5,8 @@
 #pragma once
 
 #include "core/data/dataset.h"
+#include "ui/pages/page.h"
 #include "ui/workers/jobrunner.h"
-
-#include <QWidget>
 
 #include <memory>
 #include <vector>
@@ -33,7 +32,7 @@ struct Attribution;
 struct CoveragePoint;
 struct PredictionResult;
 
-class PredictionsPage : public QWidget {
+class PredictionsPage : public Page {
     Q_OBJECT
 
 public:
@@ -82,8 +81,6 @@ public Q_SLOTS:
 Q_SIGNALS:
     void predicted(std::shared_ptr<const issuebert::PredictionResult> result);
     void explained(const QString& html);
-    void errorOccurred(const QString& message);
-    void statusMessage(const QString& message);
 
 private:
     void showModel(const QString& dir);

@@ -52,7 +52,7 @@ QString defaultRunsFolder() {
 
 } // namespace
 
-TrainPage::TrainPage(QWidget* parent) : QWidget(parent) {
+TrainPage::TrainPage(QWidget* parent) : Page(tr("Training"), parent) {
     setObjectName(QStringLiteral("trainPage"));
     m_runsFolder = settings::kRunsFolder.get(defaultRunsFolder());
     auto* layout = new QHBoxLayout(this);

@@ -5,10 +5,10 @@
 
 #include "core/train/events.h"
 #include "core/train/train_options.h"
+#include "ui/pages/page.h"
 
 #include <QPointer>
 #include <QThread>
-#include <QWidget>
 
 #include <atomic>
 #include <memory>
@@ -29,7 +29,7 @@ class TrainingCharts;
 struct Dataset;
 struct TrainingRequest;
 
-class TrainPage : public QWidget {
+class TrainPage : public Page {
     Q_OBJECT
 
 public:
@@ -84,8 +84,6 @@ Q_SIGNALS:
     void runningChanged(bool running);
     // A run ended; bestModel is its best/ folder (empty when none was saved).
     void trainingFinished(const QString& bestModel, const issuebert::FinishedEvent& event);
-    void errorOccurred(const QString& message);
-    void statusMessage(const QString& message);
 
 private:
     QWidget* buildSettings();
