@@ -5,8 +5,25 @@
 
 namespace issuebert::cli {
 
-Args::Args(const std::vector<std::string>& words, const std::set<std::string>& valueOptions,
-           const std::set<std::string>& flags) {
+OptionTable operator+(OptionTable a, const OptionTable& b) {
+    a.insert(a.end(), b.begin(), b.end());
+    return a;
+}
+
+std::set<std::string> optionNames(const OptionTable& table) {
+    std::set<std::string> names;
+    for (const Option& option : table) {
+        names.insert(option.name);
+    }
+    return names;
+}
+
+Args::Args(const std::vector<std::string>& words, const OptionTable& options) : m_words(words) {
+    std::set<std::string> valueOptions;
+    std::set<std::string> flags;
+    for (const Option& option : options) {
+        (option.value != nullptr ? valueOptions : flags).insert(option.name);
+    }
     bool onlyPositional = false;
     for (std::size_t i = 0; i < words.size(); ++i) {
         const std::string& word = words[i];

@@ -2,8 +2,10 @@
 // throws UsageError or issuebert::Error for main() to report.
 #pragma once
 
-#include <string>
-#include <vector>
+#include "app/cli/args.h"
+#include "app/cli/usage.h"
+
+#include <span>
 
 namespace issuebert::cli {
 
@@ -13,13 +15,20 @@ inline constexpr int kExitInternal = 1;
 inline constexpr int kExitBadInput = 2;
 inline constexpr int kExitInterrupted = 130; // 128 + SIGINT: stopped by Ctrl-C
 
-// A subcommand: its word, its help text (`issuebert-cli WORD --help`, and after
-// a usage error) and what runs it with the words after WORD.
+// A subcommand: its word, its usage (the help `issuebert-cli WORD --help`
+// prints, also after a usage error, and the options it accepts) and what runs
+// it with the words after WORD, parsed by those options.
 struct Command {
     const char* word;
-    const char* help;
-    int (*run)(const std::vector<std::string>& words);
+    const Usage& usage;
+    int (*run)(const Args& args);
 };
+
+// Every subcommand, in the order the program's help lists them.
+std::span<const Command* const> commands();
+
+// The program's help (`issuebert-cli --help`): each command's synopsis.
+extern const char* const kProgramHelp;
 
 // issuebert-cli data stats FILE [--mapping ROLE=FIELD,...] [--json]
 extern const Command kDataCommand;

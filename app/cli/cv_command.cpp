@@ -22,7 +22,7 @@ namespace issuebert::cli {
 
 namespace {
 
-constexpr const char* kCvHelp =
+constexpr const char* kCvHead =
     R"(usage: issuebert-cli cv --data FILE --out DIR [--folds K] [--repeats R] [train options]
 
 Cross-validate a training recipe: the labelled issues of FILE are split into K
@@ -36,32 +36,41 @@ after each fold), each held-out fold's predictions
 (repeat-R-fold-K-predictions.csv: true label, predicted class, probabilities)
 and, with --keep-runs, each fold's run folder.
 
-Options:
-  --data FILE                labelled issues (MachineHack JSON, JSON Lines, CSV, fastText)
-  --out DIR                  a new or empty folder
-  --folds K                  (default 5)
-  --repeats R                repeat with reshuffled folds, seeds seed..seed+R-1 (default 1)
-  --fold-seed S              seed the folds with S instead of --seed: runs that
-                             differ only in --seed then hold out the same issues
-  --per-class N               train each fold on a seeded sample of at most N
-                             issues per class of its training folds, tested on
-                             the whole held-out fold: a point of a learning curve
-  --only-folds LIST           run only these folds, e.g. 2,3 (the same folds a
-                             full run makes: finish a stopped cross-validation)
-  --keep-runs                keep every fold's run folder (best/, last/)
-  --json                     one JSON line per fold, then the summary, on stdout
-  --help                     show this help
-
-Every option of `issuebert-cli train` that sets the recipe applies (--model,
---max-len, --truncation, --epochs, --lr, --batch-size, --head, --pooling,
---early-stop, --patience, --val-split, --seed, --config, ...); --train is
---data here, and --val and --resume do not apply.
-
-Dataset fields:
-)" ISSUEBERT_DATASET_OPTIONS_HELP R"(
-Exit codes: 0 done, 1 training failed, 2 bad input, 130 stopped by Ctrl-C
-(cv.json keeps the folds that finished).
 )";
+
+const OptionTable kCvOptions = {
+    {"data", "FILE", "labelled issues (MachineHack JSON, JSON Lines, CSV, fastText)"},
+    {"out", "DIR", "a new or empty folder"},
+    {"folds", "K", "(default 5)"},
+    {"repeats", "R", "repeat with reshuffled folds, seeds seed..seed+R-1 (default 1)"},
+    {"fold-seed", "S",
+     "seed the folds with S instead of --seed: runs that\n"
+     "differ only in --seed then hold out the same issues"},
+    {"per-class", "N",
+     "train each fold on a seeded sample of at most N\n"
+     "issues per class of its training folds, tested on\n"
+     "the whole held-out fold: a point of a learning curve"},
+    {"only-folds", "LIST",
+     "run only these folds, e.g. 2,3 (the same folds a\n"
+     "full run makes: finish a stopped cross-validation)"},
+    {"keep-runs", nullptr, "keep every fold's run folder (best/, last/)"},
+    {"json", nullptr, "one JSON line per fold, then the summary, on stdout"},
+    kHelpOption};
+
+// Accepted only to be refused with the reason (runCv), which the help gives.
+const OptionTable kNotForCv = {
+    {"train", "FILE", ""}, {"val", "FILE", ""}, {"resume", "RUN_DIR", ""}};
+
+const Usage kCvUsage = {
+    kCvHead,
+    {{"Options:", kCvOptions},
+     {"Every option of `issuebert-cli train` that sets the recipe applies (", trainRecipeOptions(),
+      Layout::Sentence, "); --train is --data here, and --val and --resume do not apply."},
+     {nullptr, kNotForCv, Layout::Unlisted},
+     {"Dataset fields:", datasetOptionTable()}},
+    "\nExit codes: 0 done, 1 training failed, 2 bad input, 130 stopped by Ctrl-C\n"
+    "(cv.json keeps the folds that finished).\n",
+    kHelpColumn};
 
 std::string foldLine(const FoldResult& fold) {
     std::ostringstream line;
@@ -129,10 +138,7 @@ void printSummary(const CrossValidationResult& result, const std::string& outDir
     std::cout << out.str();
 }
 
-int runCv(const std::vector<std::string>& words) {
-    std::set<std::string> values = withDatasetOptions(trainValueOptions());
-    values.insert({"data", "folds", "repeats", "per-class", "only-folds", "fold-seed"});
-    const Args args(words, values, {"json", "pair-title-body", "keep-runs"});
+int runCv(const Args& args) {
     if (!args.positional().empty()) {
         throw UsageError("cv: unexpected \"" + args.positional().front() + "\"");
     }
@@ -207,6 +213,6 @@ int runCv(const std::vector<std::string>& words) {
 
 } // namespace
 
-const Command kCvCommand = {"cv", kCvHelp, runCv};
+const Command kCvCommand = {"cv", kCvUsage, runCv};
 
 } // namespace issuebert::cli

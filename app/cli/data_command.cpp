@@ -18,16 +18,20 @@ namespace issuebert::cli {
 
 namespace {
 
-constexpr const char* kDataHelp =
+constexpr const char* kDataHead =
     R"(usage: issuebert-cli data stats FILE [options]
 
 Load a dataset (MachineHack JSON, JSON Lines, CSV, fastText lines) and print
 its statistics: rows, labels, empty and duplicate texts, text lengths.
 
-Options:
-)" ISSUEBERT_DATASET_OPTIONS_HELP R"(  --json                     machine-readable output
-  --help                     show this help
 )";
+
+const Usage kDataUsage = {
+    kDataHead,
+    {{"Options:", datasetOptionTable() +
+                      OptionTable{{"json", nullptr, "machine-readable output"}, kHelpOption}}},
+    "",
+    kHelpColumn};
 
 // "p50"; built by appending, as GCC 12 misreports "p" + std::string under -O3 (-Wrestrict).
 std::string percentileKey(int p) {
@@ -140,8 +144,7 @@ void printHuman(const std::string& path, const Dataset& d, const DatasetStats& s
     std::cout << out.str();
 }
 
-int runData(const std::vector<std::string>& words) {
-    const Args args(words, datasetValueOptions(), {"json"});
+int runData(const Args& args) {
     const auto& positional = args.positional();
     if (positional.empty() || positional[0] != "stats") {
         throw UsageError("data: expected the subcommand \"stats\"");
@@ -163,6 +166,6 @@ int runData(const std::vector<std::string>& words) {
 
 } // namespace
 
-const Command kDataCommand = {"data", kDataHelp, runData};
+const Command kDataCommand = {"data", kDataUsage, runData};
 
 } // namespace issuebert::cli

@@ -57,14 +57,19 @@ FieldMapping fieldMapping(const Args& args) {
 
 } // namespace
 
-std::set<std::string> datasetValueOptions() {
-    return {"format", "id", "title", "body", "text", "label", "mapping", "map-label"};
-}
-
-std::set<std::string> withDatasetOptions(std::set<std::string> options) {
-    const auto dataset = datasetValueOptions();
-    options.insert(dataset.begin(), dataset.end());
-    return options;
+OptionTable datasetOptionTable() {
+    return {{"format", "F", "json, jsonl, csv or fasttext (default: from the file)"},
+            {"mapping", "ROLE=FIELD[,...]",
+             "which field plays each role: id, title, body, text,\n"
+             "label (\"-\" for none; default: detected)"},
+            {"id", "FIELD", kSeeNext},
+            {"title", "FIELD", kSeeNext},
+            {"body", "FIELD", kSeeNext},
+            {"text", "FIELD", kSeeNext},
+            {"label", "FIELD", "the same, one role at a time"},
+            {"map-label", "OLD=NEW",
+             "rename or merge a label (repeatable; NEW empty:\n"
+             "those rows become unlabelled)"}};
 }
 
 LoadOptions datasetLoadOptions(const Args& args) {

@@ -2,7 +2,6 @@
 // its metrics against the file's labels.
 #include "app/cli/args.h"
 #include "app/cli/commands.h"
-#include "app/cli/dataset_args.h"
 #include "app/cli/format.h"
 #include "app/cli/interrupt.h"
 #include "app/cli/model_args.h"
@@ -16,18 +15,26 @@ namespace issuebert::cli {
 
 namespace {
 
-constexpr const char* kEvaluateHelp =
+constexpr const char* kEvaluateHead =
     R"(usage: issuebert-cli evaluate --model DIR --data FILE [options]
 
 Predict a labelled file with a fine-tuned model and print accuracy, log loss,
 per-class precision, recall and F1, and the confusion matrix. The file's labels
 are matched to the model's classes by name; unlabelled rows are skipped.
 
-Options:
-  --model DIR                a fine-tuned model folder (a run's best/)
-  --data FILE                labelled issues (MachineHack JSON, JSON Lines, CSV, fastText)
-)" ISSUEBERT_PREDICTOR_OPTIONS_HELP R"(  --json                     the metrics as one JSON object
-)" ISSUEBERT_PREDICTOR_HELP_END;
+)";
+
+const Usage kEvaluateUsage = {
+    kEvaluateHead,
+    {{"Options:",
+      OptionTable{
+          {"model", "DIR", "a fine-tuned model folder (a run's best/)"},
+          {"data", "FILE", "labelled issues (MachineHack JSON, JSON Lines, CSV, fastText)"}} +
+          batchOptionTable() + hardwareOptionTable() +
+          OptionTable{{"json", nullptr, "the metrics as one JSON object"}, kHelpOption}},
+     datasetFieldsSection()},
+    kPredictorExitCodes,
+    kHelpColumn};
 
 // The model's class of each issue's label; DataError for a label it lacks.
 std::vector<int> truthOf(const std::vector<Issue>& labelled, const Dataset& dataset,
@@ -46,10 +53,7 @@ std::vector<int> truthOf(const std::vector<Issue>& labelled, const Dataset& data
     return truth;
 }
 
-int runEvaluate(const std::vector<std::string>& words) {
-    const Args args(words,
-                    withDatasetOptions({"model", "data", "batch-size", "device", "precision"}),
-                    {"json"});
+int runEvaluate(const Args& args) {
     if (!args.positional().empty()) {
         throw UsageError("evaluate: unexpected \"" + args.positional().front() + "\"");
     }
@@ -98,6 +102,6 @@ int runEvaluate(const std::vector<std::string>& words) {
 
 } // namespace
 
-const Command kEvaluateCommand = {"evaluate", kEvaluateHelp, runEvaluate};
+const Command kEvaluateCommand = {"evaluate", kEvaluateUsage, runEvaluate};
 
 } // namespace issuebert::cli

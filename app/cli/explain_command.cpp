@@ -17,7 +17,7 @@ namespace issuebert::cli {
 
 namespace {
 
-constexpr const char* kExplainHelp =
+constexpr const char* kExplainHead =
     R"(usage: issuebert-cli explain --model DIR --title T --body B [options]
 
 Classify one issue and show why: each class's probability, then the words
@@ -25,21 +25,23 @@ that pushed towards the explained class and those that pushed away from it,
 strongest first (gradient x input on the word embeddings, WordPiece pieces
 joined into words).
 
-Options:
-  --model DIR                a fine-tuned model folder (a run's best/)
-  --title T                  the issue's title
-  --body B                   the issue's body (give a title, a body or both)
-  --class NAME               the class to explain (default: the predicted one)
-  --top N                    words shown each way (default 10)
-  --device auto|cpu|cuda     (default auto: CUDA when present)
-  --precision auto|fp32|bf16 (default auto: bf16 autocast on CUDA and on
-                             processors with AVX512-BF16 or AMX, fp32 elsewhere)
-  --json                     everything as one JSON object: probabilities,
-                             every word and every token with its score
-  --help                     show this help
-
-Exit codes: 0 done, 1 internal fault, 2 bad input.
 )";
+
+const Usage kExplainUsage = {
+    kExplainHead,
+    {{"Options:",
+      OptionTable{{"model", "DIR", "a fine-tuned model folder (a run's best/)"},
+                  {"title", "T", "the issue's title"},
+                  {"body", "B", "the issue's body (give a title, a body or both)"},
+                  {"class", "NAME", "the class to explain (default: the predicted one)"},
+                  {"top", "N", "words shown each way (default 10)"}} +
+          hardwareOptionTable() +
+          OptionTable{{"json", nullptr,
+                       "everything as one JSON object: probabilities,\n"
+                       "every word and every token with its score"},
+                      kHelpOption}}},
+    "\nExit codes: 0 done, 1 internal fault, 2 bad input.\n",
+    kHelpColumn};
 
 // Words shown each way without --top.
 constexpr int kDefaultTopWords = 10;
@@ -135,9 +137,7 @@ int explainedClass(const Args& args, const Predictor& predictor) {
     return static_cast<int>(found - labels.begin());
 }
 
-int runExplain(const std::vector<std::string>& words) {
-    const Args args(words, {"model", "title", "body", "class", "top", "device", "precision"},
-                    {"json"});
+int runExplain(const Args& args) {
     if (!args.positional().empty()) {
         throw UsageError("explain: unexpected \"" + args.positional().front() + "\"");
     }
@@ -162,6 +162,6 @@ int runExplain(const std::vector<std::string>& words) {
 
 } // namespace
 
-const Command kExplainCommand = {"explain", kExplainHelp, runExplain};
+const Command kExplainCommand = {"explain", kExplainUsage, runExplain};
 
 } // namespace issuebert::cli

@@ -121,6 +121,22 @@ Predictions predictAll(const Predictor& predictor, const std::vector<Issue>& iss
     return predictions;
 }
 
+OptionTable batchOptionTable() {
+    return {{"batch-size", "N", "issues per forward pass (default 64)"}};
+}
+
+OptionTable hardwareOptionTable() {
+    return {{"device", "auto|cpu|cuda", "(default auto: CUDA when present)"},
+            {"precision", "auto|fp32|bf16",
+             "(default auto: bf16 autocast on CUDA and on\n"
+             "processors with AVX512-BF16 or AMX, fp32 elsewhere)"}};
+}
+
+HelpSection datasetFieldsSection() {
+    return {"Dataset fields:", datasetOptionTable(), Layout::Listed,
+            "as for `issuebert-cli data stats`"};
+}
+
 double secondsSince(std::chrono::steady_clock::time_point start) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "app/cli/args.h"
+#include "app/cli/usage.h"
 #include "core/data/dataset.h"
 #include "core/eval/predictor.h"
 
@@ -52,22 +53,17 @@ Predictions predictAll(const Predictor& predictor, const std::vector<Issue>& iss
 
 double secondsSince(std::chrono::steady_clock::time_point start);
 
-// The help lines for --batch-size, --device and --precision, a string literal
-// to splice into a command's help, as ISSUEBERT_DATASET_OPTIONS_HELP is.
-#define ISSUEBERT_PREDICTOR_OPTIONS_HELP                                                           \
-    "  --batch-size N             issues per forward pass (default 64)\n"                          \
-    "  --device auto|cpu|cuda     (default auto: CUDA when present)\n"                             \
-    "  --precision auto|fp32|bf16 (default auto: bf16 autocast on CUDA and on\n"                   \
-    "                             processors with AVX512-BF16 or AMX, fp32 elsewhere)\n"
+// --batch-size, as evaluate and predict read it (predictorOptions, batched).
+OptionTable batchOptionTable();
 
-// The closing lines of the help of a command that reads --data in batches.
-#define ISSUEBERT_PREDICTOR_HELP_END                                                               \
-    "  --help                     show this help\n"                                                \
-    "\n"                                                                                           \
-    "Dataset fields:\n"                                                                            \
-    "  --format, --mapping, --id, --title, --body, --text, --label, --map-label\n"                 \
-    "                             as for `issuebert-cli data stats`\n"                             \
-    "\n"                                                                                           \
-    "Exit codes: 0 done, 1 internal fault, 2 bad input, 130 stopped by Ctrl-C.\n"
+// --device and --precision, as evaluate, predict and explain read them.
+OptionTable hardwareOptionTable();
+
+// The section evaluate and predict close with: the dataset options, by name.
+HelpSection datasetFieldsSection();
+
+// The last line of their help.
+inline constexpr const char* kPredictorExitCodes =
+    "\nExit codes: 0 done, 1 internal fault, 2 bad input, 130 stopped by Ctrl-C.\n";
 
 } // namespace issuebert::cli

@@ -15,7 +15,7 @@ namespace issuebert::cli {
 
 namespace {
 
-constexpr const char* kModelHelp =
+constexpr const char* kModelHead =
     R"(usage: issuebert-cli model info (DIR | ID) [--json]
 
 Show a BERT model: architecture, parameter count, vocabulary, hidden size,
@@ -27,13 +27,18 @@ sentence-transformers/all-MiniLM-L6-v2, looked up in the Hugging Face cache
 ($HF_HUB_CACHE, $HF_HOME/hub, ~/.cache/huggingface/hub) and in IssueBERT's
 cache (~/.cache/issuebert/models/NAME).
 
-Options:
-  --json    one JSON object: path, source, architecture, parameters,
-            vocab_size, hidden_size, layers, heads, intermediate_size,
-            max_positions, weights_file, weights_bytes, dtype, labels, head,
-            pooling
-  --help    show this help
 )";
+
+const Usage kModelUsage = {kModelHead,
+                           {{"Options:",
+                             {{"json", nullptr,
+                               "one JSON object: path, source, architecture, parameters,\n"
+                               "vocab_size, hidden_size, layers, heads, intermediate_size,\n"
+                               "max_positions, weights_file, weights_bytes, dtype, labels, head,\n"
+                               "pooling"},
+                              kHelpOption}}},
+                           "",
+                           12}; // the help column: its option names are short
 
 // 22713216 → "22,713,216".
 std::string grouped(std::int64_t value) {
@@ -104,8 +109,7 @@ void printHuman(const ModelInfo& info) {
     std::cout << out.str();
 }
 
-int runModel(const std::vector<std::string>& words) {
-    const Args args(words, {}, {"json"});
+int runModel(const Args& args) {
     const auto& positional = args.positional();
     if (positional.empty() || positional[0] != "info") {
         throw UsageError("model: expected the subcommand \"info\"");
@@ -125,6 +129,6 @@ int runModel(const std::vector<std::string>& words) {
 
 } // namespace
 
-const Command kModelCommand = {"model", kModelHelp, runModel};
+const Command kModelCommand = {"model", kModelUsage, runModel};
 
 } // namespace issuebert::cli

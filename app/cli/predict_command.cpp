@@ -2,7 +2,6 @@
 // a predictions CSV (and MachineHack's submission layout), with a summary.
 #include "app/cli/args.h"
 #include "app/cli/commands.h"
-#include "app/cli/dataset_args.h"
 #include "app/cli/format.h"
 #include "app/cli/interrupt.h"
 #include "app/cli/model_args.h"
@@ -21,7 +20,7 @@ namespace issuebert::cli {
 
 namespace {
 
-constexpr const char* kPredictHelp =
+constexpr const char* kPredictHead =
     R"(usage: issuebert-cli predict --model DIR --data FILE --out FILE.csv [options]
 
 Predict every issue of a file with a fine-tuned model and write a CSV: id,
@@ -30,15 +29,23 @@ column per class, and uncertain with --threshold. Prints a summary: rows,
 predictions per class, uncertain rows and, for a labelled file, the accuracy.
 Ctrl-C stops between batches and writes nothing (exit code 130).
 
-Options:
-  --model DIR                a fine-tuned model folder (a run's best/)
-  --data FILE                issues, labelled or not
-  --out FILE.csv             the predictions CSV
-  --submission FILE.csv      also MachineHack's layout: one probability column
-                             per class, in the model's class order
-  --threshold P              confidence below P (0-1) marks a row uncertain
-)" ISSUEBERT_PREDICTOR_OPTIONS_HELP R"(  --json                     the summary as one JSON object
-)" ISSUEBERT_PREDICTOR_HELP_END;
+)";
+
+const Usage kPredictUsage = {
+    kPredictHead,
+    {{"Options:",
+      OptionTable{{"model", "DIR", "a fine-tuned model folder (a run's best/)"},
+                  {"data", "FILE", "issues, labelled or not"},
+                  {"out", "FILE.csv", "the predictions CSV"},
+                  {"submission", "FILE.csv",
+                   "also MachineHack's layout: one probability column\n"
+                   "per class, in the model's class order"},
+                  {"threshold", "P", "confidence below P (0-1) marks a row uncertain"}} +
+          batchOptionTable() + hardwareOptionTable() +
+          OptionTable{{"json", nullptr, "the summary as one JSON object"}, kHelpOption}},
+     datasetFieldsSection()},
+    kPredictorExitCodes,
+    kHelpColumn};
 
 // --threshold: a number in [0, 1], checked before any file is read.
 float thresholdValue(const Args& args) {
@@ -162,11 +169,7 @@ bool sameFile(const std::string& a, const std::string& b) {
     return std::filesystem::equivalent(a, b, ec) && !ec;
 }
 
-int runPredict(const std::vector<std::string>& words) {
-    const Args args(words,
-                    withDatasetOptions({"model", "data", "out", "submission", "threshold",
-                                        "batch-size", "device", "precision"}),
-                    {"json"});
+int runPredict(const Args& args) {
     if (!args.positional().empty()) {
         throw UsageError("predict: unexpected \"" + args.positional().front() + "\"");
     }
@@ -204,6 +207,6 @@ int runPredict(const std::vector<std::string>& words) {
 
 } // namespace
 
-const Command kPredictCommand = {"predict", kPredictHelp, runPredict};
+const Command kPredictCommand = {"predict", kPredictUsage, runPredict};
 
 } // namespace issuebert::cli

@@ -19,30 +19,38 @@ namespace issuebert::cli {
 
 namespace {
 
-constexpr const char* kTokenizeHelp =
+constexpr const char* kTokenizeHead =
     R"(usage: issuebert-cli tokenize --model DIR [options] (TEXT... | --input FILE)
 
 Tokenize texts with a model's WordPiece vocabulary, exactly as Hugging Face's
 BertTokenizer does; one output line per text (each TEXT argument, or each line
 of FILE; "-" reads standard input).
 
-Options:
-  --model DIR    a Hugging Face model folder with vocab.txt
-  --max-len N    show what the model sees: [CLS] tokens [SEP], truncated to N
-                 tokens (8 to 512)
-  --truncation head|head_tail
-                 how --max-len cuts a long text; default: the truncation a
-                 fine-tuned model was trained with, else head
-  --clean none|all|STEPS
-                 clean the text first, as training does (steps: comments,
-                 checklists, code, traces, urls; see `train --help`); default:
-                 the clean-up a fine-tuned model was trained with, else none
-  --ids          print token ids instead of tokens
-  --json         one JSON object per text: text, cleaned (the text the model
-                 sees, when clean-up changed it), tokens, ids, truncated,
-                 token_count
-  --help         show this help
 )";
+
+const Usage kTokenizeUsage = {
+    kTokenizeHead,
+    {{"Options:",
+      {{"model", "DIR", "a Hugging Face model folder with vocab.txt"},
+       {"input", "FILE", "the texts, one per line (\"-\": standard input)"},
+       {"max-len", "N",
+        "show what the model sees: [CLS] tokens [SEP], truncated to N\n"
+        "tokens (8 to 512)"},
+       {"truncation", "head|head_tail",
+        "how --max-len cuts a long text; default: the truncation a\n"
+        "fine-tuned model was trained with, else head"},
+       {"clean", "none|all|STEPS",
+        "clean the text first, as training does (steps: comments,\n"
+        "checklists, code, traces, urls; see `train --help`); default:\n"
+        "the clean-up a fine-tuned model was trained with, else none"},
+       {"ids", nullptr, "print token ids instead of tokens"},
+       {"json", nullptr,
+        "one JSON object per text: text, cleaned (the text the model\n"
+        "sees, when clean-up changed it), tokens, ids, truncated,\n"
+        "token_count"},
+       kHelpOption}}},
+    "",
+    17}; // the help column: its option names are short
 
 // Longest input line tokenized: far above any issue, and it keeps a file
 // without line breaks from being read whole into memory.
@@ -129,8 +137,7 @@ void print(const Tokenizer& tokenizer, const std::string& text, const std::strin
     std::cout << '\n';
 }
 
-int runTokenize(const std::vector<std::string>& words) {
-    const Args args(words, {"model", "max-len", "input", "clean", "truncation"}, {"ids", "json"});
+int runTokenize(const Args& args) {
     const auto model = args.value("model");
     if (!model) {
         throw UsageError("tokenize needs --model DIR (a folder with vocab.txt)");
@@ -195,6 +202,6 @@ int runTokenize(const std::vector<std::string>& words) {
 
 } // namespace
 
-const Command kTokenizeCommand = {"tokenize", kTokenizeHelp, runTokenize};
+const Command kTokenizeCommand = {"tokenize", kTokenizeUsage, runTokenize};
 
 } // namespace issuebert::cli

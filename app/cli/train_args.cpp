@@ -5,16 +5,116 @@
 #include "core/io/errors.h"
 
 #include <fstream>
+#include <set>
 #include <sstream>
 
 namespace issuebert::cli {
 
-std::set<std::string> trainValueOptions() {
-    return {"train",        "val",           "model",       "out",           "config", "resume",
-            "val-split",    "max-records",   "max-len",     "truncation",    "head",   "pooling",
-            "dropout",      "epochs",        "batch-size",  "grad-accum",    "lr",     "warmup",
-            "weight-decay", "max-grad-norm", "layer-decay", "class-weights", "seed",   "eval-every",
-            "early-stop",   "patience",      "save-dtype",  "clean",         "device", "precision"};
+namespace {
+
+HelpSection dataAndModel() {
+    return {"Data and model:",
+            {{"train", "FILE", "labelled issues (MachineHack JSON, JSON Lines, CSV, fastText)"},
+             {"val", "FILE", "validation issues (default: a stratified split of --train)"},
+             {"val-split", "auto|F",
+              "validation share of --train without --val; 0: no\n"
+              "validation, train on all of --train and keep the\n"
+              "last epoch's model. auto (default): 0.1 when that\n"
+              "holds at least 30 issues per class on average, else 0"},
+             {"max-records", "N", "use the first N issues of each file (default: all)"},
+             {"model", "DIR|ID", "pretrained model folder or id (default: all-MiniLM-L6-v2)"},
+             {"out", "RUN_DIR", "the run folder (new or empty)"},
+             {"config", "FILE",
+              "settings from a JSON file (config.json's keys);\n"
+              "flags given here override it"},
+             {"resume", "RUN_DIR", "continue a stopped or crashed run where it left off"}}};
+}
+
+HelpSection inputs() {
+    return {"Inputs:",
+            {{"max-len", "N|auto",
+              "tokens per issue, 16-512 (default auto: fits 80 %\n"
+              "of the training issues whole, rounded up to a\n"
+              "multiple of 32, 64-256; the tutorial used 150)"},
+             {"truncation", "head|head_tail",
+              "what to keep of long issues: the start, or the\n"
+              "first 128 tokens and the end (default head_tail)"},
+             {"pair-title-body", nullptr, "title and body as a sentence pair"},
+             {"clean", "none|all|STEPS",
+              "clean issue text before tokenizing; STEPS is a\n"
+              "comma-separated list of: comments (hidden <!-- -->),\n"
+              "checklists (unticked \"- [ ]\" lines), code (fenced\n"
+              "blocks cut to 200 bytes), traces (stack frames past\n"
+              "the third), urls (URLs to their host, long paths to\n"
+              "their last two parts) (default none)"}}};
+}
+
+HelpSection model() {
+    return {"Model:",
+            {{"head", "linear|mlp", "classifier head (mlp: the tutorial's 64-32 head)"},
+             {"pooling", "pooler|cls|mean", "what feeds the head (default: the checkpoint's)"},
+             {"dropout", "P", "hidden and attention dropout (default: the config's)"}}};
+}
+
+HelpSection optimisation() {
+    return {"Optimisation:",
+            {{"epochs", "N|auto",
+              "(default auto: enough passes for 250 optimizer\n"
+              "steps, 1 to 10; 4 for 2,200 issues, 1 for 10,000)"},
+             {"batch-size", "N", "(default 32)"},
+             {"grad-accum", "N", "batches per optimizer step (default 1)"},
+             {"lr", "X|auto",
+              "peak learning rate (default auto: 1e-4 x 384 /\n"
+              "the model's hidden size; 1e-4 for MiniLM, 5e-5\n"
+              "for BERT-base)"},
+             {"warmup", "F", "share of steps warming up linearly (default 0.1)"},
+             {"weight-decay", "X", "AdamW's decoupled weight decay (default 0.01)"},
+             {"max-grad-norm", "X", "gradient clipping, 0 for none (default 1.0)"},
+             {"layer-decay", "X",
+              "layer-wise learning-rate decay: each encoder layer\n"
+              "below the top learns X times the rate of the one\n"
+              "above, the head at the full rate (default 1: none)"},
+             {"class-weights", "none|balanced", ""},
+             {"seed", "N", "(default 42)"}}};
+}
+
+HelpSection evaluation() {
+    return {"Evaluation and checkpoints:",
+            {{"eval-every", "N", "also evaluate every N steps (default: each epoch)"},
+             {"early-stop", "accuracy|macro_f1",
+              "the metric that picks the best model (default macro_f1)"},
+             {"patience", "N",
+              "evaluations without improvement before stopping,\n"
+              "0 never (default 5)"},
+             {"save-dtype", "fp32|fp16|bf16", "best/'s weights (default fp32)"}}};
+}
+
+HelpSection hardware() {
+    return {"Hardware:",
+            {{"device", "auto|cpu|cuda", "(default auto: CUDA when present)"},
+             {"precision", "auto|fp32|bf16",
+              "(default auto: bf16 autocast on CUDA and on\n"
+              "processors with AVX512-BF16 or AMX, fp32 elsewhere;\n"
+              "weights, optimizer state and loss stay fp32)"}}};
+}
+
+} // namespace
+
+std::vector<HelpSection> trainSections() {
+    return {dataAndModel(), inputs(), model(), optimisation(), evaluation(), hardware()};
+}
+
+OptionTable trainRecipeOptions() {
+    const std::set<std::string> files = {"train", "val", "out", "resume"};
+    OptionTable recipe;
+    for (const HelpSection& section : trainSections()) {
+        for (const Option& option : section.options) {
+            if (files.count(option.name) == 0) {
+                recipe.push_back(option);
+            }
+        }
+    }
+    return recipe;
 }
 
 std::optional<std::uint64_t> seedOption(const Args& args, const std::string& name) {

@@ -1,19 +1,25 @@
 // The options of a training run as flags, shared by `train` and `cv`: their
-// names and TrainOptions from --config and then the flags.
+// table and TrainOptions from --config and then the flags.
 #pragma once
 
 #include "app/cli/args.h"
+#include "app/cli/usage.h"
 #include "core/train/train_options.h"
 
 #include <cstdint>
 #include <optional>
-#include <set>
 #include <string>
+#include <vector>
 
 namespace issuebert::cli {
 
-// Every value option of a training run (not the dataset options).
-std::set<std::string> trainValueOptions();
+// The sections of train's help that set a run, from "Data and model" to
+// "Hardware" (not the dataset options).
+std::vector<HelpSection> trainSections();
+
+// Their options that set the recipe, which cv takes too: all but those naming
+// the run's files, --train, --val, --out and --resume.
+OptionTable trainRecipeOptions();
 
 // A number option's value, fallback when not given; UsageError for a non-number.
 double parseNumber(const Args& args, const std::string& name, double fallback);

@@ -25,7 +25,7 @@ namespace issuebert::cli {
 
 namespace {
 
-constexpr const char* kTrainHelp =
+constexpr const char* kTrainHead =
     R"(usage: issuebert-cli train --train FILE --out RUN_DIR [options]
        issuebert-cli train --resume RUN_DIR [--json]
 
@@ -34,80 +34,19 @@ config.json, metrics.jsonl, best/ (the best model by validation score, a
 Hugging Face folder) and last/ (the latest checkpoint, for --resume).
 Ctrl-C stops after the current batch and keeps everything (exit code 130).
 
-Data and model:
-  --train FILE               labelled issues (MachineHack JSON, JSON Lines, CSV, fastText)
-  --val FILE                 validation issues (default: a stratified split of --train)
-  --val-split auto|F         validation share of --train without --val; 0: no
-                             validation, train on all of --train and keep the
-                             last epoch's model. auto (default): 0.1 when that
-                             holds at least 30 issues per class on average, else 0
-  --max-records N            use the first N issues of each file (default: all)
-  --model DIR|ID             pretrained model folder or id (default: all-MiniLM-L6-v2)
-  --out RUN_DIR              the run folder (new or empty)
-  --config FILE              settings from a JSON file (config.json's keys);
-                             flags given here override it
-  --resume RUN_DIR           continue a stopped or crashed run where it left off
-
-Inputs:
-  --max-len N|auto           tokens per issue, 16-512 (default auto: fits 80 %
-                             of the training issues whole, rounded up to a
-                             multiple of 32, 64-256; the tutorial used 150)
-  --truncation head|head_tail
-                             what to keep of long issues: the start, or the
-                             first 128 tokens and the end (default head_tail)
-  --pair-title-body          title and body as a sentence pair
-  --clean none|all|STEPS     clean issue text before tokenizing; STEPS is a
-                             comma-separated list of: comments (hidden <!-- -->),
-                             checklists (unticked "- [ ]" lines), code (fenced
-                             blocks cut to 200 bytes), traces (stack frames past
-                             the third), urls (URLs to their host, long paths to
-                             their last two parts) (default none)
-
-Model:
-  --head linear|mlp          classifier head (mlp: the tutorial's 64-32 head)
-  --pooling pooler|cls|mean  what feeds the head (default: the checkpoint's)
-  --dropout P                hidden and attention dropout (default: the config's)
-
-Optimisation:
-  --epochs N|auto            (default auto: enough passes for 250 optimizer
-                             steps, 1 to 10; 4 for 2,200 issues, 1 for 10,000)
-  --batch-size N             (default 32)
-  --grad-accum N             batches per optimizer step (default 1)
-  --lr X|auto                peak learning rate (default auto: 1e-4 x 384 /
-                             the model's hidden size; 1e-4 for MiniLM, 5e-5
-                             for BERT-base)
-  --warmup F                 share of steps warming up linearly (default 0.1)
-  --weight-decay X           AdamW's decoupled weight decay (default 0.01)
-  --max-grad-norm X          gradient clipping, 0 for none (default 1.0)
-  --layer-decay X            layer-wise learning-rate decay: each encoder layer
-                             below the top learns X times the rate of the one
-                             above, the head at the full rate (default 1: none)
-  --class-weights none|balanced
-  --seed N                   (default 42)
-
-Evaluation and checkpoints:
-  --eval-every N             also evaluate every N steps (default: each epoch)
-  --early-stop accuracy|macro_f1
-                             the metric that picks the best model (default macro_f1)
-  --patience N               evaluations without improvement before stopping,
-                             0 never (default 5)
-  --save-dtype fp32|fp16|bf16
-                             best/'s weights (default fp32)
-
-Hardware:
-  --device auto|cpu|cuda     (default auto: CUDA when present)
-  --precision auto|fp32|bf16 (default auto: bf16 autocast on CUDA and on
-                             processors with AVX512-BF16 or AMX, fp32 elsewhere;
-                             weights, optimizer state and loss stay fp32)
-
-Dataset fields (for every file read):
-)" ISSUEBERT_DATASET_OPTIONS_HELP R"(
-Output:
-  --json                     every event as a JSON line on stdout
-  --help                     show this help
-
-Exit codes: 0 done, 1 training failed, 2 bad input, 130 stopped by Ctrl-C.
 )";
+
+std::vector<HelpSection> trainHelpSections() {
+    std::vector<HelpSection> sections = trainSections();
+    sections.push_back({"Dataset fields (for every file read):", datasetOptionTable()});
+    sections.push_back(
+        {"Output:", {{"json", nullptr, "every event as a JSON line on stdout"}, kHelpOption}});
+    return sections;
+}
+
+const Usage kTrainUsage = {
+    kTrainHead, trainHelpSections(),
+    "\nExit codes: 0 done, 1 training failed, 2 bad input, 130 stopped by Ctrl-C.\n", kHelpColumn};
 
 // The dataset options of a run, kept in the run folder for --resume.
 constexpr const char* kDataOptionsFile = "cli_data_options.json";
@@ -124,7 +63,7 @@ Dataset loadFile(const std::string& path, const LoadOptions& loadOptions, long l
 
 // The dataset option words of this command line, or those a resumed run kept.
 std::vector<std::string> datasetWords(const std::vector<std::string>& words) {
-    const auto options = datasetValueOptions();
+    const auto options = optionNames(datasetOptionTable());
     std::vector<std::string> kept;
     for (std::size_t i = 0; i < words.size(); ++i) {
         const std::string& word = words[i];
@@ -198,8 +137,8 @@ void printSummary(const FinishedEvent& result, const TrainOptions& options) {
     std::cout << out.str();
 }
 
-int runTrain(const std::vector<std::string>& words) {
-    const Args args(words, withDatasetOptions(trainValueOptions()), {"json", "pair-title-body"});
+int runTrain(const Args& args) {
+    const std::vector<std::string>& words = args.words();
     if (!args.positional().empty()) {
         throw UsageError("train: unexpected \"" + args.positional().front() + "\"");
     }
@@ -209,7 +148,7 @@ int runTrain(const std::vector<std::string>& words) {
     if (resuming) {
         // A resumed run continues with exactly its own settings: any other
         // training flag would change the run it claims to continue.
-        const auto dataset = datasetValueOptions();
+        const auto dataset = optionNames(datasetOptionTable());
         for (const std::string& word : words) {
             if (word.rfind("--", 0) != 0) {
                 continue;
@@ -246,7 +185,7 @@ int runTrain(const std::vector<std::string>& words) {
             throw UsageError("train: --out RUN_DIR is required");
         }
     }
-    const Args dataArgs(dataWords, datasetValueOptions(), {});
+    const Args dataArgs(dataWords, datasetOptionTable());
     const LoadOptions loadOptions = datasetLoadOptions(dataArgs);
 
     ProgressOptions progress;
@@ -291,6 +230,6 @@ int runTrain(const std::vector<std::string>& words) {
 
 } // namespace
 
-const Command kTrainCommand = {"train", kTrainHelp, runTrain};
+const Command kTrainCommand = {"train", kTrainUsage, runTrain};
 
 } // namespace issuebert::cli
