@@ -491,22 +491,30 @@ private slots:
         QCOMPARE(barTotal(page.histogram()->bars()), 320.0);
     }
 
-    void workerReportsPhasesAtMostTwentyTimesASecond() {
-        DatasetLoadRequest request{writeManyIssues(m_dir, 20000), {}, m_modelDir, {}};
-        auto cancel = std::make_shared<std::atomic<bool>>(false);
-        DatasetLoadWorker worker(request, cancel);
-        QSignalSpy progress(&worker, &DatasetLoadWorker::progress);
-        QSignalSpy loaded(&worker, &DatasetLoadWorker::loaded);
-        QSignalSpy finished(&worker, &DatasetLoadWorker::finished);
+    void theLoadReportsPhasesAtMostTwentyTimesASecond() {
+        const DatasetLoadRequest request{writeManyIssues(m_dir, 20000), {}, m_modelDir, {}};
+        JobRunner runner;
+        QSignalSpy progress(&runner, &JobRunner::progress);
+        QSignalSpy idle(&runner, &JobRunner::idle);
+        std::shared_ptr<const DatasetLoadResult> result;
+        qint64 elapsed = 0;
         QElapsedTimer timer;
         timer.start();
-        worker.run(); // in this thread: the signals arrive directly
-        const qint64 elapsed = timer.elapsed();
-        QCOMPARE(loaded.size(), 1);
-        QCOMPARE(finished.size(), 1);
+        std::function<std::shared_ptr<const DatasetLoadResult>(const JobRunner::Context&)> work =
+            [request](const JobRunner::Context& context) {
+                return runDatasetLoad(request, context);
+            };
+        runner.run<std::shared_ptr<const DatasetLoadResult>>(
+            QStringLiteral("DatasetLoad"), std::move(work),
+            [&](std::shared_ptr<const DatasetLoadResult> loaded) {
+                elapsed = timer.elapsed();
+                result = std::move(loaded);
+            });
+        QVERIFY(idle.wait(kLoadWaitMs)); // the progress reports were queued before the result
+        QVERIFY(result != nullptr);
         QStringList phases;
         for (const auto& args : progress) {
-            const QString phase = args.first().toString();
+            const QString phase = args.at(2).toString();
             if (!phases.contains(phase)) {
                 phases << phase;
             }
@@ -514,12 +522,10 @@ private slots:
         QCOMPARE(phases.first(), QStringLiteral("Reading…"));
         QVERIFY(phases.contains(QStringLiteral("Counting tokens…")));
         // One signal per phase change plus at most one per 50 ms.
-        const qint64 allowed = phases.size() + elapsed / DatasetLoadWorker::kProgressIntervalMs + 1;
+        const qint64 allowed = phases.size() + elapsed / kLoadProgressIntervalMs + 1;
         QVERIFY2(
             progress.size() <= allowed,
             qPrintable(QStringLiteral("%1 signals in %2 ms").arg(progress.size()).arg(elapsed)));
-        const auto result =
-            loaded.first().first().value<std::shared_ptr<const DatasetLoadResult>>();
         QCOMPARE(result->dataset.size(), std::size_t{20000});
         QCOMPARE(result->tokenLengths.size(), std::size_t{20000});
         QCOMPARE(result->stats.rows, 20000LL);

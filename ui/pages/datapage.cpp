@@ -42,11 +42,19 @@ QGroupBox* framed(const QString& title, QWidget* inside, QWidget* parent) {
 
 DataPage::DataPage(QWidget* parent)
     : Page(tr("Could not open the dataset"), parent),
-      m_modelDir(QString::fromStdString(defaultModelDir())) {
+      m_modelDir(QString::fromStdString(defaultModelDir())), m_loads(new JobRunner(this)),
+      m_counts(new JobRunner(this)) {
     setObjectName(QStringLiteral("dataPage"));
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(buildHeader());
     m_stack = new QStackedWidget(this);
+    connect(m_loads, &JobRunner::progress, this, &DataPage::showProgress);
+    connect(m_counts, &JobRunner::progress, this,
+            [this](qint64 done, qint64 total, const QString& phase) {
+                if (!m_load) { // a load's own progress comes first
+                    showProgress(done, total, phase);
+                }
+            });
     m_emptyState = buildEmptyState();
     m_content = buildContent();
     m_stack->addWidget(m_emptyState);
@@ -55,16 +63,7 @@ DataPage::DataPage(QWidget* parent)
     restoreSettings();
 }
 
-DataPage::~DataPage() {
-    // Threads are children of this page: stop them before QObject deletes them.
-    for (auto& [thread, cancel] : m_threads) {
-        cancel->store(true);
-        if (thread) {
-            thread->quit();
-            thread->wait();
-        }
-    }
-}
+DataPage::~DataPage() = default; // m_loads and m_counts cancel and wait
 
 QWidget* DataPage::buildHeader() {
     auto* header = new QWidget(this);
@@ -303,37 +302,17 @@ void DataPage::remapColumns() {
 
 void DataPage::startLoad(const QString& path, const LoadOptions& options,
                          FieldDetection detection) {
-    if (m_job) {
-        // The newest request wins; the old job's results are ignored by id.
-        m_job->cancel->store(true);
-    }
     // The new load counts with the current clean-up itself.
     cancelCount();
-    std::erase_if(m_threads, [](const auto& entry) { return entry.first.isNull(); });
-    Job job{m_nextJob++, path, std::move(detection), std::make_shared<std::atomic<bool>>(false)};
     DatasetLoadRequest request{path, options, m_modelDir, m_cleanup};
-    auto* worker = new DatasetLoadWorker(std::move(request), job.cancel);
-    const quint64 id = job.id;
-    // The worker emits from its own thread; queued connections run these
-    // handlers in the GUI thread, where the page's widgets may be touched.
-    connect(
-        worker, &DatasetLoadWorker::progress, this,
-        [this, id](const QString& phase, int percent) { onProgress(id, phase, percent); },
-        Qt::QueuedConnection);
-    connect(
-        worker, &DatasetLoadWorker::loaded, this,
-        [this, id](std::shared_ptr<const DatasetLoadResult> result) {
-            onLoaded(id, std::move(result));
-        },
-        Qt::QueuedConnection);
-    connect(
-        worker, &DatasetLoadWorker::failed, this,
-        [this, id](const QString& message) { onFailed(id, message); }, Qt::QueuedConnection);
-    connect(
-        worker, &DatasetLoadWorker::cancelled, this, [this, id] { onCancelled(id); },
-        Qt::QueuedConnection);
-    m_threads.emplace_back(worker->start(this), job.cancel);
-    m_job = std::move(job);
+    std::function<std::shared_ptr<const DatasetLoadResult>(const JobRunner::Context&)> work =
+        [request](const JobRunner::Context& context) { return runDatasetLoad(request, context); };
+    // The newest request wins: a load in progress is cancelled, its answer dropped.
+    m_loads->run<std::shared_ptr<const DatasetLoadResult>>(
+        QStringLiteral("DatasetLoad"), std::move(work),
+        [this](std::shared_ptr<const DatasetLoadResult> result) { onLoaded(std::move(result)); },
+        [this](const QString& message) { onFailed(message); });
+    m_load = Load{path, std::move(detection)};
 
     m_phaseLabel->setText(tr("Opening %1…").arg(QFileInfo(path).fileName()));
     m_progress->setValue(0);
@@ -344,32 +323,29 @@ void DataPage::startLoad(const QString& path, const LoadOptions& options,
 }
 
 void DataPage::cancelLoading() {
-    if (m_job) {
-        m_job->cancel->store(true);
-        m_cancel->setEnabled(false);
-        m_phaseLabel->setText(tr("Cancelling…"));
-    }
-}
-
-void DataPage::onProgress(quint64 job, const QString& phase, int percent) {
-    if (!m_job || m_job->id != job || m_job->cancel->load()) {
+    if (!m_load) {
         return;
     }
-    if (percent < 0) {
+    m_loads->cancel(); // its thread stops at the next chunk; its answer is dropped
+    const QString file = QFileInfo(m_load->path).fileName();
+    finishJob();
+    Q_EMIT statusMessage(tr("Loading %1 cancelled").arg(file));
+    recountIfStale();
+}
+
+void DataPage::showProgress(qint64 done, qint64 total, const QString& phase) {
+    if (total <= 0) {
         m_phaseLabel->setText(phase);
         m_progress->setRange(0, 0); // busy indicator
     } else {
-        m_phaseLabel->setText(tr("%1 %2%").arg(phase).arg(percent));
-        m_progress->setRange(0, 100);
-        m_progress->setValue(percent);
+        m_phaseLabel->setText(tr("%1 %2%").arg(phase).arg(done));
+        m_progress->setRange(0, static_cast<int>(total));
+        m_progress->setValue(static_cast<int>(done));
     }
 }
 
-void DataPage::onLoaded(quint64 job, std::shared_ptr<const DatasetLoadResult> result) {
-    if (!m_job || m_job->id != job) {
-        return;
-    }
-    m_detection = std::move(m_job->detection);
+void DataPage::onLoaded(std::shared_ptr<const DatasetLoadResult> result) {
+    m_detection = std::move(m_load->detection);
     m_result = std::move(result);
     m_tokenLengths = m_result->tokenLengths;
     m_tokenCleanup = m_result->tokenCleanup;
@@ -399,10 +375,10 @@ void DataPage::setCleanup(TextCleanup cleanup) {
 }
 
 void DataPage::cancelCount() {
-    if (m_countJob) {
-        m_countJob->cancel->store(true);
-        m_countJob.reset();
-        if (!m_job) {
+    if (m_counting) {
+        m_counts->cancel();
+        m_counting.reset();
+        if (!m_load) {
             m_progressRow->hide();
             m_progress->setRange(0, 100);
         }
@@ -410,62 +386,26 @@ void DataPage::cancelCount() {
 }
 
 void DataPage::recountIfStale() {
-    if (m_countJob && m_countJob->cleanup == m_cleanup) {
+    if (m_counting && *m_counting == m_cleanup) {
         return; // already counting for it
     }
     cancelCount();
     // While a load runs it counts with the clean-up it started with; onLoaded
     // comes back here. Without a tokenizer there is nothing to count.
-    if (!m_result || m_job || m_tokenLengths.empty() || m_tokenCleanup == m_cleanup) {
+    if (!m_result || m_load || m_tokenLengths.empty() || m_tokenCleanup == m_cleanup) {
         return;
     }
-    std::erase_if(m_threads, [](const auto& entry) { return entry.first.isNull(); });
-    CountJob job{m_nextJob++, m_cleanup, std::make_shared<std::atomic<bool>>(false)};
-    // Aliasing pointer: the worker shares the result's lifetime, no copy.
+    // Aliasing pointer: the job shares the result's lifetime, no copy.
     std::shared_ptr<const Dataset> issues(m_result, &m_result->dataset);
-    auto* worker = new TokenCountWorker(std::move(issues), m_modelDir, job.cleanup, job.cancel);
-    const quint64 id = job.id;
-    const auto current = [this, id] { return m_countJob && m_countJob->id == id; };
-    connect(
-        worker, &TokenCountWorker::progress, this,
-        [this, current](const QString& phase, int percent) {
-            if (current() && !m_job) {
-                m_phaseLabel->setText(tr("%1 %2%").arg(phase).arg(percent));
-                m_progress->setValue(percent);
-            }
-        },
-        Qt::QueuedConnection);
-    connect(
-        worker, &TokenCountWorker::counted, this,
-        [this, current](const std::vector<int>& lengths) {
-            if (!current()) {
-                return;
-            }
-            m_tokenLengths = lengths;
-            m_tokenCleanup = m_countJob->cleanup;
-            cancelCount(); // done: hides the progress row
-            showTokenLengths();
-            m_preview->setTokenLengths(m_tokenLengths);
-            Q_EMIT tokenLengthsChanged();
-        },
-        Qt::QueuedConnection);
-    connect(
-        worker, &TokenCountWorker::failed, this,
-        [this, current](const QString& message) {
-            if (!current()) {
-                return;
-            }
-            cancelCount();
-            // The old counts are for another text: show none rather than wrong ones.
-            m_tokenLengths.clear();
-            m_lengths->setUnavailable(message);
-            m_summary->setTokenLengths(m_tokenLengths);
-            m_preview->setTokenLengths(m_tokenLengths);
-            Q_EMIT tokenLengthsChanged();
-        },
-        Qt::QueuedConnection);
-    m_threads.emplace_back(worker->start(this), job.cancel);
-    m_countJob = std::move(job);
+    std::function<std::vector<int>(const JobRunner::Context&)> work =
+        [issues, modelDir = m_modelDir, cleanup = m_cleanup](const JobRunner::Context& context) {
+            return runTokenCount(*issues, modelDir, cleanup, context);
+        };
+    m_counts->run<std::vector<int>>(
+        QStringLiteral("TokenCount"), std::move(work),
+        [this](const std::vector<int>& lengths) { onCounted(lengths); },
+        [this](const QString& message) { onCountFailed(message); });
+    m_counting = m_cleanup;
     m_phaseLabel->setText(tr("Counting tokens as cleaned…"));
     m_progress->setRange(0, 100);
     m_progress->setValue(0);
@@ -473,27 +413,37 @@ void DataPage::recountIfStale() {
     m_progressRow->show();
 }
 
-void DataPage::onFailed(quint64 job, const QString& message) {
-    if (!m_job || m_job->id != job) {
-        return;
+void DataPage::onCounted(const std::vector<int>& lengths) {
+    m_tokenLengths = lengths;
+    m_tokenCleanup = *m_counting;
+    m_counting.reset();
+    if (!m_load) {
+        m_progressRow->hide();
+        m_progress->setRange(0, 100);
     }
+    showTokenLengths();
+    m_preview->setTokenLengths(m_tokenLengths);
+    Q_EMIT tokenLengthsChanged();
+}
+
+void DataPage::onCountFailed(const QString& message) {
+    cancelCount();
+    // The old counts are for another text: show none rather than wrong ones.
+    m_tokenLengths.clear();
+    m_lengths->setUnavailable(message);
+    m_summary->setTokenLengths(m_tokenLengths);
+    m_preview->setTokenLengths(m_tokenLengths);
+    Q_EMIT tokenLengthsChanged();
+}
+
+void DataPage::onFailed(const QString& message) {
     finishJob();
     Q_EMIT errorOccurred(message);
     recountIfStale(); // the dataset kept may need counting for a new clean-up
 }
 
-void DataPage::onCancelled(quint64 job) {
-    if (!m_job || m_job->id != job) {
-        return;
-    }
-    const QString file = QFileInfo(m_job->path).fileName();
-    finishJob();
-    Q_EMIT statusMessage(tr("Loading %1 cancelled").arg(file));
-    recountIfStale();
-}
-
 void DataPage::finishJob() {
-    m_job.reset();
+    m_load.reset();
     m_progressRow->hide();
     m_progress->setRange(0, 100);
     m_map->setEnabled(m_result != nullptr);

@@ -5,11 +5,10 @@
 #include "core/data/loader.h"
 #include "core/text/issue_cleanup.h"
 #include "ui/pages/page.h"
+#include "ui/workers/jobrunner.h"
 
-#include <QPointer>
 #include <QStringList>
 
-#include <atomic>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -50,7 +49,7 @@ public:
     // Reloads the current file with a mapping and label renames from the dialog.
     void remapColumns();
     void cancelLoading();
-    bool isLoading() const { return m_job.has_value(); }
+    bool isLoading() const { return m_load.has_value(); }
 
     // The model folder whose tokenizer counts tokens; defaultModelDir() unless set.
     void setModelDir(const QString& dir);
@@ -63,7 +62,7 @@ public:
     // Token counts of the loaded issues after tokenCleanup(); empty without a tokenizer.
     const std::vector<int>& tokenLengths() const { return m_tokenLengths; }
     TextCleanup tokenCleanup() const { return m_tokenCleanup; }
-    bool isCountingTokens() const { return m_countJob.has_value(); }
+    bool isCountingTokens() const { return m_counting.has_value(); }
 
     int maxLength() const;
     // Splitter positions into QSettings (the max length is saved as it changes).
@@ -90,11 +89,10 @@ Q_SIGNALS:
     void tokenLengthsChanged();
 
 private:
-    struct Job {
-        quint64 id = 0;
+    // The load in progress: its file and the fields found in it.
+    struct Load {
         QString path;
         FieldDetection detection;
-        std::shared_ptr<std::atomic<bool>> cancel;
     };
 
     QWidget* buildHeader();
@@ -103,10 +101,12 @@ private:
     void restoreSettings();
     void applyDefaultSizes();
     void startLoad(const QString& path, const LoadOptions& options, FieldDetection detection);
-    void onProgress(quint64 job, const QString& phase, int percent);
-    void onLoaded(quint64 job, std::shared_ptr<const DatasetLoadResult> result);
-    void onFailed(quint64 job, const QString& message);
-    void onCancelled(quint64 job);
+    // percent of total, or a busy indicator while total is 0.
+    void showProgress(qint64 done, qint64 total, const QString& phase);
+    void onLoaded(std::shared_ptr<const DatasetLoadResult> result);
+    void onFailed(const QString& message);
+    void onCounted(const std::vector<int>& lengths);
+    void onCountFailed(const QString& message);
     void finishJob();
     void showResult();
     void showTokenLengths();
@@ -138,20 +138,16 @@ private:
     std::shared_ptr<const DatasetLoadResult> m_result;
     FieldDetection m_detection; // of the file m_result came from
     QStringList m_rawLabels;    // its label names before any renaming
-    std::optional<Job> m_job;   // the load in progress
+    std::optional<Load> m_load; // the load in progress
     TextCleanup m_cleanup;      // the Train page's
     std::vector<int> m_tokenLengths;
-    TextCleanup m_tokenCleanup; // what m_tokenLengths counted
-    struct CountJob {
-        quint64 id = 0;
-        TextCleanup cleanup;
-        std::shared_ptr<std::atomic<bool>> cancel;
-    };
-    std::optional<CountJob> m_countJob; // a recount in progress
-    quint64 m_nextJob = 1;
-    bool m_defaultSizesPending = false; // no saved splitter sizes yet
-    // Every thread started, with its cancel flag, so the destructor can stop them.
-    std::vector<std::pair<QPointer<QThread>, std::shared_ptr<std::atomic<bool>>>> m_threads;
+    TextCleanup m_tokenCleanup;            // what m_tokenLengths counted
+    std::optional<TextCleanup> m_counting; // the clean-up a recount in progress counts for
+    bool m_defaultSizesPending = false;    // no saved splitter sizes yet
+    // Loads and recounts: a newer one drops the older one's answer; they
+    // cancel and wait for their threads when the page goes.
+    JobRunner* m_loads;
+    JobRunner* m_counts;
 };
 
 } // namespace issuebert

@@ -7,14 +7,13 @@
 #include "core/text/encoder.h"
 #include "core/text/tokenizer.h"
 #include "ui/models/datasettablemodel.h"
-#include "ui/workers/workerthread.h"
 
 #include <QDir>
 #include <QFileInfo>
-#include <QMetaType>
 
 #include <algorithm>
 #include <functional>
+#include <stdexcept>
 #include <string>
 
 namespace issuebert {
@@ -54,59 +53,61 @@ bool ProgressThrottle::due(const QString& phase, int percent) {
     return true;
 }
 
-DatasetLoadWorker::DatasetLoadWorker(DatasetLoadRequest request,
-                                     std::shared_ptr<std::atomic<bool>> cancel)
-    : m_request(std::move(request)), m_cancel(std::move(cancel)) {
-    // Queued connections copy their arguments through the meta-type system.
-    qRegisterMetaType<std::shared_ptr<const DatasetLoadResult>>();
-}
+namespace {
 
-QThread* DatasetLoadWorker::start(QObject* owner) {
-    return startWorkerThread(this, owner, QStringLiteral("DatasetLoad"));
-}
-
-void DatasetLoadWorker::report(const QString& phase, int percent) {
-    if (m_throttle.due(phase, percent)) {
-        Q_EMIT progress(phase, percent);
+// Reports (phase, percent) through context when the throttle says so.
+class Reporter {
+public:
+    explicit Reporter(const JobRunner::Context& context) : m_context(context) {}
+    void operator()(const QString& phase, int percent) {
+        if (m_throttle.due(phase, percent)) {
+            m_context.progress(std::max(0, percent), percent < 0 ? 0 : 100, phase);
+        }
     }
-}
 
-std::shared_ptr<DatasetLoadResult> DatasetLoadWorker::load() {
+private:
+    const JobRunner::Context& m_context;
+    ProgressThrottle m_throttle{kLoadProgressIntervalMs};
+};
+
+std::shared_ptr<const DatasetLoadResult> load(const DatasetLoadRequest& request,
+                                              const JobRunner::Context& context) {
+    Reporter report(context);
     auto result = std::make_shared<DatasetLoadResult>();
-    const std::string path = QDir::toNativeSeparators(m_request.path).toStdString();
+    const std::string path = QDir::toNativeSeparators(request.path).toStdString();
 
-    const QString reading = tr("Reading…");
+    const QString reading = QObject::tr("Reading…");
     report(reading, 0);
-    LoadOptions options = m_request.options;
-    options.cancel = m_cancel.get();
+    LoadOptions options = request.options;
+    options.cancel = context.cancelFlag();
     options.progress = [&](long long done, long long total) {
         report(reading, percentOf(done, total));
     };
     result->dataset = loadDataset(path, options);
-    result->options = m_request.options;
+    result->options = request.options;
     result->options.cancel = nullptr;
     result->options.progress = {};
 
-    report(tr("Computing statistics…"), -1);
+    report(QObject::tr("Computing statistics…"), -1);
     result->stats = computeStats(result->dataset);
     result->characters = characterLengths(result->dataset.issues);
-    if (m_cancel->load()) {
+    if (context.cancelled()) {
         throw CancelledError();
     }
 
-    const std::string modelDir = m_request.modelDir.toStdString();
-    if (m_request.modelDir.isEmpty() || !isModelDir(modelDir)) {
-        result->tokenNote = tr("No tokenizer: the model folder %1 is missing.")
-                                .arg(QDir::toNativeSeparators(m_request.modelDir));
+    const std::string modelDir = request.modelDir.toStdString();
+    if (request.modelDir.isEmpty() || !isModelDir(modelDir)) {
+        result->tokenNote = QObject::tr("No tokenizer: the model folder %1 is missing.")
+                                .arg(QDir::toNativeSeparators(request.modelDir));
         return result;
     }
-    const QString counting = tr("Counting tokens…");
+    const QString counting = QObject::tr("Counting tokens…");
     report(counting, 0);
     try {
         result->tokenLengths = countTokens(
-            modelDir, result->dataset.issues, m_request.cleanup,
-            [&](int percent) { report(counting, percent); }, m_cancel.get());
-        result->tokenCleanup = m_request.cleanup;
+            modelDir, result->dataset.issues, request.cleanup,
+            [&](int percent) { report(counting, percent); }, context.cancelFlag());
+        result->tokenCleanup = request.cleanup;
     } catch (const ModelError& e) {
         // A broken model folder costs the histogram, not the dataset.
         result->tokenNote = QString::fromStdString(e.what());
@@ -114,55 +115,29 @@ std::shared_ptr<DatasetLoadResult> DatasetLoadWorker::load() {
     return result;
 }
 
-void DatasetLoadWorker::run() {
+} // namespace
+
+std::shared_ptr<const DatasetLoadResult> runDatasetLoad(const DatasetLoadRequest& request,
+                                                        const JobRunner::Context& context) {
     try {
-        auto result = load();
-        Q_EMIT loaded(std::move(result));
-    } catch (const CancelledError&) {
-        Q_EMIT cancelled();
-    } catch (const Error& e) {
-        // Core's messages already name the file, record and field.
-        Q_EMIT failed(QString::fromStdString(e.what()));
+        return load(request, context);
+    } catch (const Error&) {
+        throw; // core's messages already name the file, record and field
     } catch (const std::exception& e) {
-        Q_EMIT failed(QStringLiteral("%1: %2").arg(QFileInfo(m_request.path).fileName(),
-                                                   QString::fromLocal8Bit(e.what())));
-    } catch (...) {
-        Q_EMIT failed(tr("%1: unexpected error while loading").arg(m_request.path));
+        throw std::runtime_error(
+            QStringLiteral("%1: %2")
+                .arg(QFileInfo(request.path).fileName(), QString::fromLocal8Bit(e.what()))
+                .toStdString());
     }
-    Q_EMIT finished();
 }
 
-TokenCountWorker::TokenCountWorker(std::shared_ptr<const Dataset> dataset, QString modelDir,
-                                   TextCleanup cleanup, std::shared_ptr<std::atomic<bool>> cancel)
-    : m_dataset(std::move(dataset)), m_modelDir(std::move(modelDir)), m_cleanup(cleanup),
-      m_cancel(std::move(cancel)) {
-    qRegisterMetaType<std::vector<int>>();
-}
-
-QThread* TokenCountWorker::start(QObject* owner) {
-    return startWorkerThread(this, owner, QStringLiteral("TokenCount"));
-}
-
-void TokenCountWorker::run() {
-    const QString counting = tr("Counting tokens as cleaned…");
-    try {
-        std::vector<int> lengths = countTokens(
-            m_modelDir.toStdString(), m_dataset->issues, m_cleanup,
-            [&](int percent) {
-                if (m_throttle.due(counting, percent)) {
-                    Q_EMIT progress(counting, percent);
-                }
-            },
-            m_cancel.get());
-        Q_EMIT counted(lengths);
-    } catch (const CancelledError&) {
-        Q_EMIT cancelled();
-    } catch (const std::exception& e) {
-        Q_EMIT failed(QString::fromStdString(e.what()));
-    } catch (...) {
-        Q_EMIT failed(tr("%1: unexpected error while counting tokens").arg(m_modelDir));
-    }
-    Q_EMIT finished();
+std::vector<int> runTokenCount(const Dataset& dataset, const QString& modelDir, TextCleanup cleanup,
+                               const JobRunner::Context& context) {
+    Reporter report(context);
+    const QString counting = QObject::tr("Counting tokens as cleaned…");
+    return countTokens(
+        modelDir.toStdString(), dataset.issues, cleanup,
+        [&](int percent) { report(counting, percent); }, context.cancelFlag());
 }
 
 } // namespace issuebert

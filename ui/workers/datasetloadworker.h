@@ -5,16 +5,13 @@
 #include "core/data/loader.h"
 #include "core/data/stats.h"
 #include "core/text/issue_cleanup.h"
+#include "ui/workers/jobrunner.h"
 
 #include <QElapsedTimer>
-#include <QObject>
 #include <QString>
 
-#include <atomic>
 #include <memory>
 #include <vector>
-
-class QThread;
 
 namespace issuebert {
 
@@ -52,71 +49,23 @@ private:
     int m_lastPercent = -2;
 };
 
-class DatasetLoadWorker : public QObject {
-    Q_OBJECT
+// The least time between two progress reports of a load or a count: at most 20 a second.
+inline constexpr int kLoadProgressIntervalMs = 50;
 
-public:
-    // The least time between two progress signals: at most 20 a second.
-    static constexpr int kProgressIntervalMs = 50;
-
-    DatasetLoadWorker(DatasetLoadRequest request, std::shared_ptr<std::atomic<bool>> cancel);
-
-    // Moves the worker to a new QThread named "DatasetLoad" (a child of owner),
-    // starts run() there, and cleans up both when the work is done.
-    QThread* start(QObject* owner);
-
-public Q_SLOTS:
-    void run();
-
-Q_SIGNALS:
-    // "Reading…", "Computing statistics…", "Counting tokens…"; percent -1 when unknown.
-    void progress(const QString& phase, int percent);
-    void loaded(std::shared_ptr<const issuebert::DatasetLoadResult> result);
-    void failed(const QString& message);
-    void cancelled();
-    // After exactly one of loaded, failed or cancelled.
-    void finished();
-
-private:
-    void report(const QString& phase, int percent);
-    std::shared_ptr<DatasetLoadResult> load();
-
-    DatasetLoadRequest m_request;
-    std::shared_ptr<std::atomic<bool>> m_cancel;
-    ProgressThrottle m_throttle{kProgressIntervalMs};
-};
+// The Data page's load, run by a JobRunner: reads the file, computes its
+// statistics and counts its tokens as cleaned, reporting each phase
+// ("Reading…", "Computing statistics…", "Counting tokens…") as percent of 100
+// (total 0 while unknown), at most every kLoadProgressIntervalMs and on every
+// new phase. Throws core's errors, which name the file, record and field;
+// anything else as a message naming the file; CancelledError when cancelled.
+std::shared_ptr<const DatasetLoadResult> runDatasetLoad(const DatasetLoadRequest& request,
+                                                        const JobRunner::Context& context);
 
 // Counts a loaded dataset's tokens again, for another clean-up: the Data
 // page's histogram, token column and summary, and the Train page's auto max
-// length then count the text the model will see.
-class TokenCountWorker : public QObject {
-    Q_OBJECT
-
-public:
-    TokenCountWorker(std::shared_ptr<const Dataset> dataset, QString modelDir, TextCleanup cleanup,
-                     std::shared_ptr<std::atomic<bool>> cancel);
-
-    // Moves the worker to a new QThread named "TokenCount" (a child of owner).
-    QThread* start(QObject* owner);
-
-public Q_SLOTS:
-    void run();
-
-Q_SIGNALS:
-    void progress(const QString& phase, int percent);
-    void counted(const std::vector<int>& tokenLengths);
-    // The tokenizer could not be read; the message names the folder.
-    void failed(const QString& message);
-    void cancelled();
-    // After exactly one of counted, failed or cancelled.
-    void finished();
-
-private:
-    std::shared_ptr<const Dataset> m_dataset;
-    QString m_modelDir;
-    TextCleanup m_cleanup;
-    std::shared_ptr<std::atomic<bool>> m_cancel;
-    ProgressThrottle m_throttle{DatasetLoadWorker::kProgressIntervalMs};
-};
+// length then count the text the model will see. Throws ModelError naming the
+// folder when its tokenizer cannot be read.
+std::vector<int> runTokenCount(const Dataset& dataset, const QString& modelDir, TextCleanup cleanup,
+                               const JobRunner::Context& context);
 
 } // namespace issuebert

@@ -5,7 +5,7 @@
 
 namespace issuebert {
 
-void JobRunner::Context::progress(qint64 done, qint64 total) const {
+void JobRunner::Context::progress(qint64 done, qint64 total, const QString& phase) const {
     JobRunner* runner = m_runner;
     if (m_cancel->load()) {
         return;
@@ -14,9 +14,9 @@ void JobRunner::Context::progress(qint64 done, qint64 total) const {
     // Queued into the runner's thread; dropped there if a newer job came first.
     QMetaObject::invokeMethod(
         runner,
-        [runner, id, done, total] {
+        [runner, id, done, total, phase] {
             if (runner->m_busy && runner->m_current == id) {
-                Q_EMIT runner->progress(done, total);
+                Q_EMIT runner->progress(done, total, phase);
             }
         },
         Qt::QueuedConnection);

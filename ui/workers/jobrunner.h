@@ -31,7 +31,8 @@ public:
     public:
         bool cancelled() const { return m_cancel->load(); }
         const std::atomic<bool>* cancelFlag() const { return m_cancel.get(); }
-        void progress(qint64 done, qint64 total) const;
+        // done of total (total 0: not known), in phase ("Reading…") where the job has several.
+        void progress(qint64 done, qint64 total, const QString& phase = {}) const;
 
     private:
         friend class JobRunner;
@@ -59,7 +60,7 @@ public:
     void waitForIdle();
 
 Q_SIGNALS:
-    void progress(qint64 done, qint64 total);
+    void progress(qint64 done, qint64 total, const QString& phase);
     // The current job delivered (after done or failed ran), or was cancelled.
     void idle();
 
