@@ -3,7 +3,7 @@
 #include "core/model/bert_config.h"
 
 #include "core/io/errors.h"
-#include "core/model/json_fields.h"
+#include "core/io/json_file.h"
 
 namespace issuebert {
 

@@ -7,7 +7,7 @@
 #include "core/io/atomic_file.h"
 #include "core/io/errors.h"
 #include "core/io/json_depth.h"
-#include "core/model/json_fields.h"
+#include "core/io/json_file.h"
 
 #include <nlohmann/json.hpp>
 

@@ -2,7 +2,7 @@
 #include "core/model/saved_settings.h"
 
 #include "core/io/errors.h"
-#include "core/model/json_fields.h"
+#include "core/io/json_file.h"
 #include "core/version.h"
 
 #include <filesystem>

@@ -2,7 +2,7 @@
 #include "core/model/weights.h"
 
 #include "core/io/errors.h"
-#include "core/model/json_fields.h"
+#include "core/io/json_file.h"
 #include "core/model/pytorch_bin.h"
 #include "core/model/safetensors.h"
 

@@ -3,7 +3,7 @@
 
 #include "core/io/atomic_file.h"
 #include "core/io/errors.h"
-#include "core/model/json_fields.h"
+#include "core/io/json_file.h"
 #include "core/model/safetensors.h"
 
 #include <cstdio>

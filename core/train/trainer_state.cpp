@@ -1,7 +1,7 @@
 // trainer_state.json (see trainer_state.h).
 #include "core/train/trainer_state.h"
 
-#include "core/model/json_fields.h"
+#include "core/io/json_file.h"
 
 #include <nlohmann/json.hpp>
 

@@ -4,8 +4,8 @@
 // only into types that hold them.
 #include "core/io/errors.h"
 #include "core/io/json_depth.h"
+#include "core/io/json_file.h"
 #include "core/model/bert_config.h"
-#include "core/model/json_fields.h"
 #include "core/model/saved_settings.h"
 #include "core/model/weights.h"
 #include "core/text/tokenizer.h"

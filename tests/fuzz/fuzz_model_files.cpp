@@ -3,8 +3,8 @@
 // which). Each may be refused with an IssueBERT error; none may crash, hang,
 // exhaust memory or be accepted as a config the model code cannot use.
 #include "core/io/errors.h"
+#include "core/io/json_file.h"
 #include "core/model/bert_config.h"
-#include "core/model/json_fields.h"
 #include "core/model/saved_settings.h"
 #include "core/text/tokenizer.h"
 

@@ -1,5 +1,7 @@
-// The JSON reading config.json and issuebert.json share: errors that name the
-// file and the field, and the parse of a whole file as one object. LibTorch-free.
+// Reading small JSON files (config.json, issuebert.json, trainer_state.json,
+// train_options.json): the whole file with a size cap, its parse as one
+// object with a depth cap, and errors that name the file and the field.
+// LibTorch-free; the model and train layers share it.
 #pragma once
 
 #include <nlohmann/json.hpp>

@@ -1,5 +1,5 @@
-// Shared JSON reading for the model folder's settings files.
-#include "core/model/json_fields.h"
+// Small JSON files read whole, parsed as one object, with errors naming the file.
+#include "core/io/json_file.h"
 
 #include "core/io/errors.h"
 #include "core/io/json_depth.h"
