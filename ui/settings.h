@@ -74,8 +74,10 @@ inline constexpr Setting<QString> kEvaluateFile{"evaluate/file"};
 inline constexpr Setting<QString> kPredictDataDir{"predictions/dataDir"};
 inline constexpr Setting<QString> kExportDir{"predictions/exportDir"};
 inline constexpr Setting<int> kThreshold{"predictions/threshold"};
-// The labelled file Classify → Add to Dataset writes to.
+// The labelled file Classify → Add to Dataset writes to, and how Next Most
+// Uncertain orders the issues (0 margin, 1 entropy).
 inline constexpr Setting<QString> kLabelTarget{"classify/targetFile"};
+inline constexpr Setting<int> kUncertaintyMeasure{"classify/uncertainty"};
 
 // How many recent files File → Open Recent lists.
 inline constexpr int kMaxRecentFiles = 8;

@@ -1,7 +1,8 @@
-// Margin sampling (uncertainty.h).
+// Margin and entropy sampling (uncertainty.h).
 #include "core/eval/uncertainty.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace issuebert {
 
@@ -24,9 +25,30 @@ std::vector<double> marginOf(const Predictions& predictions) {
     return margin;
 }
 
+std::vector<double> entropyOf(const Predictions& predictions) {
+    std::vector<double> entropy(predictions.size(), 0.0);
+    for (std::size_t row = 0; row < predictions.size(); ++row) {
+        double sum = 0.0;
+        for (int cls = 0; cls < predictions.numClasses(); ++cls) {
+            const double p = predictions.probability(row, cls);
+            sum -= p > 0.0 ? p * std::log(p) : 0.0; // 0 log 0 = 0
+        }
+        entropy[row] = sum;
+    }
+    return entropy;
+}
+
 std::vector<std::size_t> mostUncertainFirst(const Predictions& predictions,
-                                            const std::function<bool(std::size_t)>& skip) {
-    const std::vector<double> margin = marginOf(predictions);
+                                            const std::function<bool(std::size_t)>& skip,
+                                            UncertaintyMeasure measure) {
+    // Ascending keys: the margin, or the entropy negated.
+    std::vector<double> key;
+    if (measure == UncertaintyMeasure::Margin) {
+        key = marginOf(predictions);
+    } else {
+        key = entropyOf(predictions);
+        std::transform(key.begin(), key.end(), key.begin(), [](double e) { return -e; });
+    }
     std::vector<std::size_t> order;
     for (std::size_t row = 0; row < predictions.size(); ++row) {
         if (!skip || !skip(row)) {
@@ -34,7 +56,7 @@ std::vector<std::size_t> mostUncertainFirst(const Predictions& predictions,
         }
     }
     std::stable_sort(order.begin(), order.end(),
-                     [&](std::size_t a, std::size_t b) { return margin[a] < margin[b]; });
+                     [&](std::size_t a, std::size_t b) { return key[a] < key[b]; });
     return order;
 }
 

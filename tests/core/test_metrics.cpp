@@ -263,3 +263,26 @@ TEST_CASE("uncertainty: the smallest margin between the two likeliest classes co
              (std::vector<std::size_t>{4, 0, 3}));
     CHECK(mostUncertainFirst(Predictions{}).empty());
 }
+
+TEST_CASE("uncertainty: by entropy, the probability spread widest comes first; it can order "
+          "otherwise than the margin") {
+    Predictions p;
+    p.labels = {"bug", "feature", "question"};
+    p.predicted = {0, 0, 1, 0};
+    p.confidence = {0.5F, 0.34F, 0.6F, 1.0F};
+    p.probabilities = {0.5F,  0.5F,  0.0F,  // margin 0, entropy log 2 = 0.693
+                       0.34F, 0.33F, 0.33F, // margin 0.01, entropy 1.0985 (near log 3)
+                       0.2F,  0.6F,  0.2F,  // margin 0.4, entropy 0.950
+                       1.0F,  0.0F,  0.0F}; // certain: entropy 0
+    const std::vector<double> entropy = entropyOf(p);
+    CHECK(std::abs(entropy[0] - std::log(2.0)) < 1e-6);
+    CHECK(std::abs(entropy[2] - (-0.4 * std::log(0.2) - 0.6 * std::log(0.6))) < 1e-6);
+    CHECK_EQ(entropy[3], 0.0); // 0 log 0 taken as 0, not NaN
+    CHECK_EQ(mostUncertainFirst(p, {}, UncertaintyMeasure::Entropy),
+             (std::vector<std::size_t>{1, 2, 0, 3}));
+    CHECK_EQ(mostUncertainFirst(p, {}, UncertaintyMeasure::Margin),
+             (std::vector<std::size_t>{0, 1, 2, 3}));
+    CHECK_EQ(mostUncertainFirst(
+                 p, [](std::size_t row) { return row == 1; }, UncertaintyMeasure::Entropy),
+             (std::vector<std::size_t>{2, 0, 3}));
+}

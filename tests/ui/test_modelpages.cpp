@@ -4,6 +4,7 @@
 // (probabilities as you type, add a label and see the file grow, undo, walk
 // the most uncertain issues). One tiny model is fine-tuned once for all.
 #include "core/data/loader.h"
+#include "core/eval/uncertainty.h"
 #include "core/runtime.h"
 #include "core/train/trainer.h"
 #include "tests/ui/support/trainfixtures.h"
@@ -338,6 +339,27 @@ private slots:
         QTest::qWait(100); // the cancelled job, had it delivered, would show now
         QCOMPARE(predicted.count(), 1);
         QCOMPARE(page.result()->dataset->size(), std::size_t{30});
+    }
+
+    void theUncertainWalkCanGoByEntropy() {
+        PredictionsPage predictions;
+        predictions.setModelDir(m_best);
+        QSignalSpy predicted(&predictions, &PredictionsPage::predicted);
+        predictions.predictFile(m_unlabelled);
+        QVERIFY(predicted.wait(kWaitMs));
+        const auto& result = *predictions.result();
+        const std::vector<double> entropy = entropyOf(result.predictions);
+        const auto widest = static_cast<std::size_t>(
+            std::max_element(entropy.begin(), entropy.end()) - entropy.begin());
+
+        ClassifyPage page;
+        page.measureCombo()->setCurrentIndex(1); // by entropy, remembered
+        QCOMPARE(QSettings().value(QStringLiteral("classify/uncertainty")).toInt(), 1);
+        page.setPool(predictions.result());
+        page.nextButton()->click();
+        QCOMPARE(page.titleEdit()->text(),
+                 QString::fromStdString(result.dataset->issues[widest].title));
+        page.measureCombo()->setCurrentIndex(0); // back to the margin for the other tests
     }
 
     void classifySaysWhatANewFileWillGet() {

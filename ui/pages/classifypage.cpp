@@ -137,8 +137,25 @@ QGroupBox* ClassifyPage::buildLabelBox() {
                           "file: the label that teaches it most (Ctrl+N)."));
     m_retrain = new QPushButton(tr("Retrain with These Labels"), labelBox);
     m_retrain->setObjectName(QStringLiteral("retrain"));
-    labelLayout->addRow(m_next);
+    // Which issues count as least sure: the two likeliest classes close
+    // (margin), or the probability spread over many (entropy).
+    m_measure = new QComboBox(labelBox);
+    m_measure->setObjectName(QStringLiteral("uncertaintyMeasure"));
+    m_measure->addItem(tr("by margin"), static_cast<int>(UncertaintyMeasure::Margin));
+    m_measure->addItem(tr("by entropy"), static_cast<int>(UncertaintyMeasure::Entropy));
+    m_measure->setToolTip(
+        tr("Margin: the two likeliest classes are closest. Entropy: the probability is spread "
+           "widest over the classes."));
+    m_measure->setCurrentIndex(std::clamp(settings::kUncertaintyMeasure.get(0), 0, 1));
+    auto* nextRow = new QHBoxLayout;
+    nextRow->addWidget(m_next, 1);
+    nextRow->addWidget(m_measure);
+    labelLayout->addRow(nextRow);
     labelLayout->addRow(m_retrain);
+    connect(m_measure, &QComboBox::currentIndexChanged, this, [this](int index) {
+        settings::kUncertaintyMeasure.set(index);
+        orderPool();
+    });
     connect(m_chooseFile, &QPushButton::clicked, this, [this] {
         const QString path =
             QFileDialog::getSaveFileName(this, tr("Labelled Dataset to Add To"), targetFile(),
@@ -286,15 +303,20 @@ QString ClassifyPage::targetFile() const {
 
 void ClassifyPage::setPool(std::shared_ptr<const PredictionResult> pool) {
     m_pool = std::move(pool);
-    m_order.clear();
     m_labelledRows.clear();
-    m_nextInOrder = 0;
+    orderPool();
+    updateControls();
+}
+
+void ClassifyPage::orderPool() {
+    m_order.clear();
+    m_nextInOrder = 0; // the walk skips the rows labelled since
     if (m_pool) {
         const auto& issues = m_pool->dataset->issues;
-        m_order = mostUncertainFirst(m_pool->predictions,
-                                     [&issues](std::size_t row) { return issues[row].labelled(); });
+        m_order = mostUncertainFirst(
+            m_pool->predictions, [&issues](std::size_t row) { return issues[row].labelled(); },
+            static_cast<UncertaintyMeasure>(m_measure->currentData().toInt()));
     }
-    updateControls();
 }
 
 int ClassifyPage::remainingInPool() const {

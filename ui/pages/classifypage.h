@@ -62,6 +62,7 @@ public:
     QLineEdit* titleEdit() const { return m_title; }
     QPlainTextEdit* bodyEdit() const { return m_body; }
     QComboBox* labelCombo() const { return m_label; }
+    QComboBox* measureCombo() const { return m_measure; }
     QPushButton* addButton() const { return m_add; }
     QPushButton* undoButton() const { return m_undo; }
     QPushButton* nextButton() const { return m_next; }
@@ -92,6 +93,8 @@ private:
     void onModelLoaded(const QStringList& labels);
     void rebuildBars(const QStringList& labels);
     void updateControls();
+    // The pool's unlabelled rows, most uncertain first by the chosen measure.
+    void orderPool();
     // The writer's jobs, back in the GUI thread.
     void onAdded(const QString& label, long long poolRow, int count);
     void onUndone(int count);
@@ -120,6 +123,7 @@ private:
     QPushButton* m_add = nullptr;
     QPushButton* m_undo = nullptr;
     QPushButton* m_next = nullptr;
+    QComboBox* m_measure = nullptr;
     QPushButton* m_retrain = nullptr;
     QLabel* m_status = nullptr;
 
