@@ -232,10 +232,8 @@ void EvaluatePage::evaluate() {
     } else {
         request.dataPath = data;
     }
-    std::function<std::shared_ptr<const PredictionResult>(const JobRunner::Context&)> work =
-        [request](const JobRunner::Context& context) { return runPrediction(request, context); };
-    m_jobs->run<std::shared_ptr<const PredictionResult>>(
-        QStringLiteral("Prediction"), std::move(work),
+    startPrediction(
+        *m_jobs, std::move(request),
         [this](std::shared_ptr<const PredictionResult> result) {
             updateControls();
             onResult(std::move(result));

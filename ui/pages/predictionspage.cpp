@@ -272,10 +272,8 @@ void PredictionsPage::predictFile(const QString& path) {
     PredictionRequest request;
     request.modelDir = m_modelDir;
     request.dataPath = path;
-    std::function<std::shared_ptr<const PredictionResult>(const JobRunner::Context&)> work =
-        [request](const JobRunner::Context& context) { return runPrediction(request, context); };
-    m_jobs->run<std::shared_ptr<const PredictionResult>>(
-        QStringLiteral("Prediction"), std::move(work),
+    startPrediction(
+        *m_jobs, std::move(request),
         [this](std::shared_ptr<const PredictionResult> result) {
             updateControls();
             onResult(std::move(result));

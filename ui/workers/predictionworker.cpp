@@ -99,4 +99,15 @@ std::shared_ptr<const PredictionResult> runPrediction(PredictionRequest request,
     return result;
 }
 
+void startPrediction(JobRunner& runner, PredictionRequest request,
+                     std::function<void(std::shared_ptr<const PredictionResult>)> done,
+                     std::function<void(const QString&)> failed) {
+    std::function<std::shared_ptr<const PredictionResult>(const JobRunner::Context&)> work =
+        [request = std::move(request)](const JobRunner::Context& context) {
+            return runPrediction(request, context);
+        };
+    runner.run<std::shared_ptr<const PredictionResult>>(
+        QStringLiteral("Prediction"), std::move(work), std::move(done), std::move(failed));
+}
+
 } // namespace issuebert

@@ -12,6 +12,7 @@
 
 #include <QString>
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -53,5 +54,11 @@ void showPredictionProgress(QProgressBar* bar, qint64 done, qint64 total,
 inline constexpr int kProgressIntervalMs = 100;
 std::shared_ptr<const PredictionResult> runPrediction(PredictionRequest request,
                                                       const JobRunner::Context& context);
+
+// Runs runPrediction(request) as runner's job "Prediction": done gets the
+// result, failed the error's message (as JobRunner::run).
+void startPrediction(JobRunner& runner, PredictionRequest request,
+                     std::function<void(std::shared_ptr<const PredictionResult>)> done,
+                     std::function<void(const QString&)> failed);
 
 } // namespace issuebert
