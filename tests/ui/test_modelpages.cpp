@@ -59,6 +59,13 @@ QStringList csvLines(const QString& path) {
     return QString::fromUtf8(file.readAll()).split(QStringLiteral("\r\n"), Qt::SkipEmptyParts);
 }
 
+// Predicts file on page and waits for the answer; false when none came.
+bool predictAndWait(PredictionsPage& page, const QString& file) {
+    QSignalSpy predicted(&page, &PredictionsPage::predicted);
+    page.predictFile(file);
+    return predicted.wait(kWaitMs);
+}
+
 } // namespace
 
 class ModelPagesTest : public QObject {
@@ -138,9 +145,7 @@ private slots:
     void predictionsFilterExplainAndExport() {
         PredictionsPage page;
         page.setModelDir(m_best);
-        QSignalSpy predicted(&page, &PredictionsPage::predicted);
-        page.predictFile(m_unlabelled);
-        QVERIFY(predicted.wait(kWaitMs));
+        QVERIFY(predictAndWait(page, m_unlabelled));
         QCOMPARE(page.model()->rowCount(), 30);
         QVERIFY(!page.model()->hasTrueLabels());
 
@@ -240,9 +245,7 @@ private slots:
         // Next most uncertain: issues of a predicted unlabelled file, smallest margin first.
         PredictionsPage predictions;
         predictions.setModelDir(m_best);
-        QSignalSpy predicted(&predictions, &PredictionsPage::predicted);
-        predictions.predictFile(m_unlabelled);
-        QVERIFY(predicted.wait(kWaitMs));
+        QVERIFY(predictAndWait(predictions, m_unlabelled));
         page.setPool(predictions.result());
         QCOMPARE(page.remainingInPool(), 30);
         page.nextButton()->click();
@@ -344,9 +347,7 @@ private slots:
     void theUncertainWalkCanGoByEntropy() {
         PredictionsPage predictions;
         predictions.setModelDir(m_best);
-        QSignalSpy predicted(&predictions, &PredictionsPage::predicted);
-        predictions.predictFile(m_unlabelled);
-        QVERIFY(predicted.wait(kWaitMs));
+        QVERIFY(predictAndWait(predictions, m_unlabelled));
         const auto& result = *predictions.result();
         const std::vector<double> entropy = entropyOf(result.predictions);
         const auto widest = static_cast<std::size_t>(
