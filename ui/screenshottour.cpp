@@ -60,22 +60,25 @@ void ScreenshotTour::fail(const QString& message) {
 
 void ScreenshotTour::afterData() {
     shoot(QStringLiteral("data-page.png"));
-    if (!m_window.trainPage()->showRun(m_run)) {
-        fail(QStringLiteral("%1 is not a training run").arg(m_run));
-        return;
-    }
-    m_window.showPage(m_window.trainPage());
-    QTimer::singleShot(kSettleMs, this, [this] {
-        shoot(QStringLiteral("train-page.png"));
-        m_window.useModel(QDir(m_run).filePath(QStringLiteral("best")));
-        EvaluatePage* evaluate = m_window.evaluatePage();
-        connect(evaluate, &EvaluatePage::evaluated, this,
-                [this] { QTimer::singleShot(kSettleMs, this, &ScreenshotTour::afterEvaluation); });
-        connect(evaluate, &EvaluatePage::errorOccurred, this, &ScreenshotTour::fail);
-        evaluate->setDataFile(QString::fromStdString(sampleDataPath("test.json")));
-        m_window.showPage(evaluate);
-        evaluate->evaluate();
+    TrainPage* train = m_window.trainPage();
+    connect(train, &TrainPage::errorOccurred, this, &ScreenshotTour::fail);
+    connect(train, &TrainPage::runShown, this, [this] {
+        m_window.showPage(m_window.trainPage());
+        QTimer::singleShot(kSettleMs, this, &ScreenshotTour::afterTrain);
     });
+    train->showRun(m_run);
+}
+
+void ScreenshotTour::afterTrain() {
+    shoot(QStringLiteral("train-page.png"));
+    m_window.useModel(QDir(m_run).filePath(QStringLiteral("best")));
+    EvaluatePage* evaluate = m_window.evaluatePage();
+    connect(evaluate, &EvaluatePage::evaluated, this,
+            [this] { QTimer::singleShot(kSettleMs, this, &ScreenshotTour::afterEvaluation); });
+    connect(evaluate, &EvaluatePage::errorOccurred, this, &ScreenshotTour::fail);
+    evaluate->setDataFile(QString::fromStdString(sampleDataPath("test.json")));
+    m_window.showPage(evaluate);
+    evaluate->evaluate();
 }
 
 void ScreenshotTour::afterEvaluation() {

@@ -29,6 +29,7 @@ private:
     void shoot(const QString& name);
     void fail(const QString& message);
     void afterData();
+    void afterTrain();
     void afterEvaluation();
     void afterPredictions();
     void afterClassify();

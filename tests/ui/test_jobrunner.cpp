@@ -1,6 +1,7 @@
 // JobRunner, the app's one way to run work off the GUI thread: the result comes
 // back in the GUI thread, an error as its message, a newer job makes the older
-// one's answer disappear, cancel stops it, and the runner waits for its threads.
+// one's answer disappear, cancel stops it, a long job's events arrive in order
+// (also after stop), and the runner waits for its threads.
 #include "core/io/errors.h"
 #include "ui/workers/jobrunner.h"
 
@@ -131,6 +132,77 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(progress.count(), 2, kWaitMs);
         QCOMPARE(progress.last().at(0).toLongLong(), 4);
         QCOMPARE(progress.last().at(1).toLongLong(), 4);
+    }
+
+    void eventsArriveInOrderBeforeTheResult() {
+        JobRunner runner;
+        QStringList seen;
+        runner.run<int>(
+            QStringLiteral("events"),
+            [&seen](const JobRunner::Context& context) {
+                for (int i = 0; i < 100; ++i) {
+                    context.post([&seen, i] { seen << QString::number(i); });
+                }
+                return 100;
+            },
+            [&seen](int value) { seen << QStringLiteral("done %1").arg(value); });
+        QSignalSpy idle(&runner, &JobRunner::idle);
+        QVERIFY(idle.wait(kWaitMs));
+        QCOMPARE(seen.size(), 101);
+        for (int i = 0; i < 100; ++i) {
+            QCOMPARE(seen.at(i), QString::number(i));
+        }
+        QCOMPARE(seen.last(), QStringLiteral("done 100"));
+    }
+
+    void stopKeepsTheJobsEventsAndItsResult() {
+        // A training run asked to stop still says how it stopped.
+        JobRunner runner;
+        std::atomic<bool> never{false};
+        QStringList seen;
+        runner.run<int>(
+            QStringLiteral("stoppable"),
+            [&](const JobRunner::Context& context) {
+                const int value = waitFor(never, context, 7);
+                context.post([&seen] { seen << QStringLiteral("saved where it stopped"); });
+                return value;
+            },
+            [&seen](int value) { seen << QStringLiteral("stopped with %1").arg(value); });
+        QVERIFY(!runner.isStopping());
+        QSignalSpy idle(&runner, &JobRunner::idle);
+        runner.stop();
+        QVERIFY(runner.isStopping());
+        QVERIFY(runner.isBusy()); // still current, unlike cancel()
+        QCOMPARE(idle.count(), 0);
+        QVERIFY(idle.wait(kWaitMs));
+        QCOMPARE(seen, QStringList({QStringLiteral("saved where it stopped"),
+                                    QStringLiteral("stopped with 7")}));
+        QVERIFY(!runner.isStopping());
+    }
+
+    void aStaleJobsEventsAreDropped() {
+        JobRunner runner;
+        std::atomic<bool> release{false};
+        std::atomic<bool> posted{false};
+        bool olderEvent = false;
+        runner.run<int>(
+            QStringLiteral("older"),
+            [&](const JobRunner::Context& context) {
+                while (!release.load()) {
+                    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+                }
+                context.post([&olderEvent] { olderEvent = true; });
+                posted = true;
+                return 1;
+            },
+            [](int) {});
+        runner.run<int>(
+            QStringLiteral("newer"), [](const JobRunner::Context&) { return 2; }, [](int) {});
+        release = true;
+        QTRY_VERIFY_WITH_TIMEOUT(posted.load(), kWaitMs);
+        runner.waitForIdle();
+        QTest::qWait(50);
+        QVERIFY(!olderEvent);
     }
 
     void destroyingTheRunnerCancelsAndWaits() {

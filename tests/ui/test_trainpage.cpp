@@ -156,6 +156,61 @@ private slots:
             qPrintable(QStringLiteral("the event loop stalled for %1 ms").arg(meter.longest())));
     }
 
+    void aPastRunIsShownAndADamagedLogIsNamed() {
+        MainWindow window;
+        prepare(window, 2);
+        TrainPage* page = window.trainPage();
+        QSignalSpy finished(page, &TrainPage::trainingFinished);
+        page->startTraining();
+        QVERIFY(finished.wait(kTrainWaitMs));
+        QTRY_VERIFY(!page->isRunning());
+        const QString folder = page->runFolder();
+
+        // Opened in a fresh window: the same curves and settings, read off the GUI thread.
+        MainWindow other;
+        TrainPage* shown = other.trainPage();
+        QSignalSpy shownSpy(shown, &TrainPage::runShown);
+        QSignalSpy errors(shown, &TrainPage::errorOccurred);
+        shown->showRun(folder);
+        QCOMPARE(shown->charts()->stepCount(), 0); // not read in the GUI thread
+        QVERIFY(shownSpy.wait(kLoadWaitMs));
+        QCOMPARE(shownSpy.last().at(0).toString(), folder);
+        QCOMPARE(errors.count(), 0);
+        QCOMPARE(shown->charts()->stepCount(), 24);
+        QCOMPARE(shown->charts()->evaluationCount(), 2);
+        QCOMPARE(shown->charts()->epochMarkerCount(), 2);
+        QCOMPARE(shown->form()->epochsBox()->value(), 2);
+        QCOMPARE(shown->form()->batchSizeBox()->value(), 8);
+        QVERIFY2(shown->statusLabel()->text().startsWith(QStringLiteral("Best model")),
+                 qPrintable(shown->statusLabel()->text()));
+        QCOMPARE(shown->runFolder(), folder);
+
+        // A damaged log is named with its line, and the charts keep what they showed.
+        const QString logPath = QDir(folder).filePath(QStringLiteral("metrics.jsonl"));
+        QFile log(logPath);
+        QVERIFY(log.open(QIODevice::ReadOnly));
+        QList<QByteArray> lines = log.readAll().split('\n');
+        log.close();
+        QVERIFY(lines.size() > 3);
+        lines[2] = "{\"event\":\"step\",\"step\":3";
+        QVERIFY(log.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        log.write(lines.join('\n'));
+        log.close();
+        shown->showRun(folder);
+        QVERIFY(errors.wait(kLoadWaitMs));
+        QVERIFY2(errors.last().at(0).toString().contains(
+                     logPath + QStringLiteral(": line 3: not valid JSON")),
+                 qPrintable(errors.last().at(0).toString()));
+        QCOMPARE(shown->charts()->stepCount(), 24);
+        QCOMPARE(shownSpy.count(), 1);
+
+        // A folder that is no run says so.
+        shown->showRun(m_dir.path());
+        QVERIFY(errors.wait(kLoadWaitMs));
+        QVERIFY2(errors.last().at(0).toString().contains(QStringLiteral("not a training run")),
+                 qPrintable(errors.last().at(0).toString()));
+    }
+
     void stopKeepsTheRunAndResumeFinishesIt() {
         MainWindow window;
         prepare(window, 8);

@@ -3,6 +3,7 @@
 
 #include "core/data/dataset.h"
 #include "core/io/errors.h"
+#include "core/train/metrics_log.h"
 #include "core/train/trainer.h"
 #include "ui/format.h"
 #include "ui/runfolder.h"
@@ -12,6 +13,7 @@
 #include "ui/widgets/modelpicker.h"
 #include "ui/widgets/trainingcharts.h"
 #include "ui/widgets/trainsettingsform.h"
+#include "ui/workers/jobrunner.h"
 #include "ui/workers/trainingworker.h"
 
 #include <QDir>
@@ -28,10 +30,11 @@
 #include <QScrollBar>
 #include <QSplitter>
 #include <QStandardPaths>
-#include <QThread>
+#include <QTime>
 #include <QVBoxLayout>
 
 #include <cmath>
+#include <filesystem>
 
 namespace issuebert {
 
@@ -50,10 +53,18 @@ QString defaultRunsFolder() {
         .filePath(QStringLiteral("IssueBERT/runs"));
 }
 
+// A past run as showRun reads it, off the GUI thread.
+struct ShownRun {
+    TrainOptions options;
+    std::vector<LoggedEvent> events;
+};
+
 } // namespace
 
-TrainPage::TrainPage(QWidget* parent) : Page(tr("Training"), parent) {
+TrainPage::TrainPage(QWidget* parent)
+    : Page(tr("Training"), parent), m_jobs(new JobRunner(this)), m_loads(new JobRunner(this)) {
     setObjectName(QStringLiteral("trainPage"));
+    connect(m_jobs, &JobRunner::idle, this, &TrainPage::onJobIdle);
     m_runsFolder = settings::kRunsFolder.get(defaultRunsFolder());
     auto* layout = new QHBoxLayout(this);
     m_splitter = new QSplitter(Qt::Horizontal, this);
@@ -73,10 +84,14 @@ TrainPage::TrainPage(QWidget* parent) : Page(tr("Training"), parent) {
 
 TrainPage::~TrainPage() {
     // A closing window stops the run: it saves last/ at the current batch.
-    if (m_thread) {
-        m_cancel->store(true);
-        m_thread->wait();
-    }
+    m_jobs->stop();
+    m_jobs->waitForIdle();
+    m_loads->cancel();
+    m_loads->waitForIdle();
+}
+
+bool TrainPage::isRunning() const {
+    return m_jobs->isBusy();
 }
 
 QWidget* TrainPage::buildSettings() {
@@ -328,39 +343,39 @@ void TrainPage::chooseAndShowRun() {
     }
 }
 
-bool TrainPage::showRun(const QString& folder) {
+void TrainPage::showRun(const QString& folder) {
     if (isRunning()) {
-        return false;
+        return;
     }
-    TrainOptions options;
-    try {
-        options = readRunOptions(folder.toStdString());
-    } catch (const std::exception& error) {
-        Q_EMIT errorOccurred(QString::fromStdString(error.what()));
-        return false;
-    }
-    QString error;
-    m_charts->clear();
-    if (!m_charts->loadMetricsLog(QDir(folder).filePath(QStringLiteral("metrics.jsonl")), &error)) {
-        Q_EMIT errorOccurred(error);
-        return false;
-    }
-    m_form->setOptions(options);
-    m_runFolder = folder;
-    m_log->clear();
-    appendLog(tr("Showing the run in %1").arg(QDir::toNativeSeparators(folder)));
-    const QString best = QDir(folder).filePath(QStringLiteral("best"));
-    const bool hasBest = QFileInfo::exists(best + QStringLiteral("/config.json"));
-    m_progress->setRange(0, 1);
-    m_progress->setValue(1);
-    m_progress->setFormat(tr("Run %1").arg(QFileInfo(folder).fileName()));
-    m_status->setText(hasBest ? tr("Best model: %1").arg(QDir::toNativeSeparators(best))
-                              : tr("This run saved no best model yet."));
-    m_speed->clear();
-    if (hasBest) {
-        m_bestModel = best;
-    }
-    return true;
+    std::function<ShownRun(const JobRunner::Context&)> read =
+        [dir = folder.toStdString()](const JobRunner::Context&) {
+            ShownRun run;
+            run.options = readRunOptions(dir);
+            run.events = readMetricsLog((std::filesystem::path(dir) / "metrics.jsonl").string());
+            return run;
+        };
+    m_loads->run<ShownRun>(
+        QStringLiteral("RunLoad"), std::move(read),
+        [this, folder](const ShownRun& run) {
+            m_charts->showEvents(run.events, folder);
+            m_form->setOptions(run.options);
+            m_runFolder = folder;
+            m_log->clear();
+            appendLog(tr("Showing the run in %1").arg(QDir::toNativeSeparators(folder)));
+            const QString best = QDir(folder).filePath(QStringLiteral("best"));
+            const bool hasBest = QFileInfo::exists(best + QStringLiteral("/config.json"));
+            m_progress->setRange(0, 1);
+            m_progress->setValue(1);
+            m_progress->setFormat(tr("Run %1").arg(QFileInfo(folder).fileName()));
+            m_status->setText(hasBest ? tr("Best model: %1").arg(QDir::toNativeSeparators(best))
+                                      : tr("This run saved no best model yet."));
+            m_speed->clear();
+            if (hasBest) {
+                m_bestModel = best;
+            }
+            Q_EMIT runShown(folder);
+        },
+        [this](const QString& message) { Q_EMIT errorOccurred(message); });
 }
 
 void TrainPage::resumeTraining(const QString& folder) {
@@ -397,40 +412,34 @@ void TrainPage::resumeTraining(const QString& folder) {
     request.resume = true;
     m_charts->clear();
     m_log->clear();
-    // The curves so far, from the run's own record: up to the checkpoint resume
-    // continues from (what was logged after it is logged again).
-    QString error;
-    long long keptBytes = 0;
-    try {
-        keptBytes = resumedMetricsBytes(dir);
-    } catch (const std::exception& e) {
-        error = QString::fromStdString(e.what());
-    }
-    if (!error.isEmpty() ||
-        !m_charts->loadMetricsLog(QDir(folder).filePath(QStringLiteral("metrics.jsonl")), &error,
-                                  keptBytes)) {
-        appendLog(tr("Earlier curves not shown: %1").arg(error));
-    }
     launch(std::move(request), folder);
 }
 
 void TrainPage::launch(TrainingRequest request, const QString& folder) {
+    m_loads->cancel(); // a past run still being read would replace this one's charts
     m_runFolder = folder;
     m_bestModel.clear();
-    m_stopping = false;
     settings::kLastRun.set(folder);
-    m_cancel = std::make_shared<std::atomic<bool>>(false);
     appendLog(tr("%1 %2").arg(request.resume ? tr("Resuming") : tr("Training into"),
                               QDir::toNativeSeparators(folder)));
-    auto* worker = new TrainingWorker(std::move(request), m_cancel);
-    connect(worker, &TrainingWorker::message, this, &TrainPage::appendLog);
-    connect(worker, &TrainingWorker::stepsReported, this, &TrainPage::onSteps);
-    connect(worker, &TrainingWorker::evaluated, this, &TrainPage::onEvaluation);
-    connect(worker, &TrainingWorker::epochEnded, this, &TrainPage::onEpochEnd);
-    connect(worker, &TrainingWorker::checkpointSaved, this, &TrainPage::onCheckpoint);
-    connect(worker, &TrainingWorker::runFinished, this, &TrainPage::onRunFinished);
-    connect(worker, &TrainingWorker::failed, this, &TrainPage::onFailed);
-    m_thread = worker->start(this, [this] { onThreadDone(); });
+    TrainingHandlers handlers;
+    // A resumed run's curves so far, from its own record: up to the checkpoint
+    // it continues from (what was logged after it is logged again).
+    handlers.history = [this, folder](const std::vector<LoggedEvent>& events) {
+        m_charts->showEvents(events, folder);
+    };
+    handlers.historyUnreadable = [this](const QString& error) {
+        appendLog(tr("Earlier curves not shown: %1").arg(error));
+    };
+    handlers.message = [this](const QString& text) { appendLog(text); };
+    handlers.steps = [this](const QVector<StepEvent>& steps) { onSteps(steps); };
+    handlers.evaluated = [this](const EvalEvent& event) { onEvaluation(event); };
+    handlers.epochEnded = [this](const EpochEvent& event) { onEpochEnd(event); };
+    handlers.checkpointSaved = [this](const CheckpointEvent& event) { onCheckpoint(event); };
+    runTrainingJob(
+        *m_jobs, std::move(request), std::move(handlers),
+        [this](const FinishedEvent& event) { onRunFinished(event); },
+        [this](const QString& message) { onFailed(message); });
     m_progress->setRange(0, 0); // busy until the first step
     m_progress->setFormat(tr("Preparing…"));
     m_status->setText(tr("Tokenizing and loading the model…"));
@@ -440,11 +449,10 @@ void TrainPage::launch(TrainingRequest request, const QString& folder) {
 }
 
 void TrainPage::stopTraining() {
-    if (!m_thread || m_stopping) {
+    if (!isRunning() || m_jobs->isStopping()) {
         return;
     }
-    m_stopping = true;
-    m_cancel->store(true);
+    m_jobs->stop();
     m_status->setText(tr("Stopping after this batch…"));
     updateButtons();
 }
@@ -465,7 +473,7 @@ void TrainPage::onSteps(const QVector<StepEvent>& steps) {
             .arg(last.epoch)
             .arg(last.epochs)
             .arg(QLocale().toString(last.step), QLocale().toString(last.totalSteps)));
-    if (!m_stopping) {
+    if (!m_jobs->isStopping()) {
         m_status->setText(tr("Loss %1 · learning rate %2 · elapsed %3 · %4 left")
                               .arg(QLocale().toString(last.loss, 'f', 4),
                                    QLocale::c().toString(last.learningRate, 'g', 3),
@@ -545,9 +553,7 @@ void TrainPage::onFailed(const QString& message) {
     Q_EMIT errorOccurred(message);
 }
 
-void TrainPage::onThreadDone() {
-    m_thread = nullptr;
-    m_stopping = false;
+void TrainPage::onJobIdle() {
     updateButtons();
     Q_EMIT runningChanged(false);
 }
@@ -559,7 +565,7 @@ void TrainPage::appendLog(const QString& line) {
 void TrainPage::updateButtons() {
     const bool running = isRunning();
     m_start->setEnabled(!running && m_dataset && m_form->problems().isEmpty());
-    m_stop->setEnabled(running && !m_stopping);
+    m_stop->setEnabled(running && !m_jobs->isStopping());
     m_resume->setEnabled(!running);
     m_crossValidate->setEnabled(!running && m_dataset && m_form->problems().isEmpty());
     m_form->setEnabled(!running);

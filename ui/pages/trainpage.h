@@ -8,9 +8,7 @@
 #include "ui/pages/page.h"
 
 #include <QPointer>
-#include <QThread>
 
-#include <atomic>
 #include <memory>
 #include <vector>
 
@@ -23,6 +21,7 @@ class QSplitter;
 namespace issuebert {
 
 class CrossValidationDialog;
+class JobRunner;
 class ModelPicker;
 class TrainSettingsForm;
 class TrainingCharts;
@@ -44,7 +43,7 @@ public:
     QString runsFolder() const;
     void setRunsFolder(const QString& folder);
 
-    bool isRunning() const { return m_thread != nullptr; }
+    bool isRunning() const;
     // The run folder of the current or last run; empty before the first.
     QString runFolder() const { return m_runFolder; }
 
@@ -73,8 +72,10 @@ public Q_SLOTS:
     // Asks for a run folder, then resumes it.
     void chooseAndResume();
     // Shows a past run without training: its settings and its curves from
-    // metrics.jsonl. False (with errorOccurred) when folder is not a run.
-    bool showRun(const QString& folder);
+    // metrics.jsonl, read off the GUI thread; runShown when they are shown,
+    // errorOccurred when folder is not a run or its log cannot be read. A
+    // newer showRun or a run started replaces it.
+    void showRun(const QString& folder);
     // Asks for a run folder, then shows it.
     void chooseAndShowRun();
     // Opens the Cross-validate dialog for the current settings and dataset.
@@ -84,6 +85,8 @@ Q_SIGNALS:
     void runningChanged(bool running);
     // A run ended; bestModel is its best/ folder (empty when none was saved).
     void trainingFinished(const QString& bestModel, const issuebert::FinishedEvent& event);
+    // showRun's run is on the page.
+    void runShown(const QString& folder);
 
 private:
     QWidget* buildSettings();
@@ -99,7 +102,7 @@ private:
     void onCheckpoint(const CheckpointEvent& event);
     void onRunFinished(const FinishedEvent& event);
     void onFailed(const QString& message);
-    void onThreadDone();
+    void onJobIdle();
     void appendLog(const QString& line);
     void updateButtons();
 
@@ -123,9 +126,8 @@ private:
     QString m_runsFolder;
     QString m_runFolder;
     QString m_bestModel;
-    QPointer<QThread> m_thread;
-    std::shared_ptr<std::atomic<bool>> m_cancel;
-    bool m_stopping = false;
+    JobRunner* m_jobs = nullptr;  // the training run
+    JobRunner* m_loads = nullptr; // showRun's reading of a past run
 };
 
 } // namespace issuebert

@@ -7,6 +7,7 @@
 #include "ui/runfolder.h"
 #include "ui/settings.h"
 #include "ui/workers/crossvalidationworker.h"
+#include "ui/workers/jobrunner.h"
 
 #include <QDialogButtonBox>
 #include <QDir>
@@ -67,8 +68,9 @@ CrossValidationDialog::CrossValidationDialog(TrainOptions options,
                                              std::shared_ptr<const Dataset> data,
                                              QString runsFolder, QWidget* parent)
     : QDialog(parent), m_options(std::move(options)), m_data(std::move(data)),
-      m_runsFolder(std::move(runsFolder)) {
+      m_runsFolder(std::move(runsFolder)), m_jobs(new JobRunner(this)) {
     setObjectName(QStringLiteral("crossValidationDialog"));
+    connect(m_jobs, &JobRunner::idle, this, &CrossValidationDialog::onJobIdle);
     setWindowTitle(tr("Cross-validate"));
     auto* layout = new QVBoxLayout(this);
 
@@ -153,10 +155,12 @@ CrossValidationDialog::CrossValidationDialog(TrainOptions options,
 }
 
 CrossValidationDialog::~CrossValidationDialog() {
-    if (m_thread) {
-        m_cancel->store(true);
-        m_thread->wait();
-    }
+    m_jobs->stop();
+    m_jobs->waitForIdle();
+}
+
+bool CrossValidationDialog::isRunning() const {
+    return m_jobs->isBusy();
 }
 
 void CrossValidationDialog::start() {
@@ -188,17 +192,16 @@ void CrossValidationDialog::start() {
     m_progress->setFormat(tr("Preparing the folds…"));
     m_status->setText(tr("Cross-validating into %1").arg(QDir::toNativeSeparators(folder)));
 
-    m_cancel = std::make_shared<std::atomic<bool>>(false);
-    auto* worker = new CrossValidationWorker(std::move(request), m_cancel);
-    connect(worker, &CrossValidationWorker::foldStarted, this,
-            &CrossValidationDialog::onFoldStarted);
-    connect(worker, &CrossValidationWorker::stepProgress, this,
-            &CrossValidationDialog::onStepProgress);
-    connect(worker, &CrossValidationWorker::foldFinished, this,
-            &CrossValidationDialog::onFoldFinished);
-    connect(worker, &CrossValidationWorker::completed, this, &CrossValidationDialog::onCompleted);
-    connect(worker, &CrossValidationWorker::failed, this, &CrossValidationDialog::onFailed);
-    m_thread = worker->start(this, [this] { onThreadDone(); });
+    CrossValidationHandlers handlers;
+    handlers.foldStarted = [this](int repeat, int fold, int runsDone, int runs) {
+        onFoldStarted(repeat, fold, runsDone, runs);
+    };
+    handlers.stepProgress = [this](qint64 step, qint64 total) { onStepProgress(step, total); };
+    handlers.foldFinished = [this](const FoldResult& fold) { onFoldFinished(fold); };
+    runCrossValidationJob(
+        *m_jobs, std::move(request), std::move(handlers),
+        [this](const std::shared_ptr<const CrossValidationResult>& result) { onCompleted(result); },
+        [this](const QString& message) { onFailed(message); });
     updateButtons();
     Q_EMIT runningChanged(true);
 }
@@ -207,7 +210,7 @@ void CrossValidationDialog::stop() {
     if (!isRunning()) {
         return;
     }
-    m_cancel->store(true);
+    m_jobs->stop();
     m_stop->setEnabled(false);
     m_progress->setFormat(tr("Stopping after the current batch…"));
 }
@@ -325,8 +328,7 @@ void CrossValidationDialog::onFailed(const QString& message) {
     m_status->setText(tr("The cross-validation could not finish: %1").arg(message));
 }
 
-void CrossValidationDialog::onThreadDone() {
-    m_thread = nullptr;
+void CrossValidationDialog::onJobIdle() {
     updateButtons();
     Q_EMIT runningChanged(false);
     Q_EMIT done();
@@ -339,7 +341,7 @@ void CrossValidationDialog::onThreadDone() {
 void CrossValidationDialog::updateButtons() {
     const bool running = isRunning();
     m_start->setEnabled(!running);
-    m_stop->setEnabled(running);
+    m_stop->setEnabled(running && !m_jobs->isStopping());
     m_folds->setEnabled(!running);
     m_repeats->setEnabled(!running);
     m_perClass->setEnabled(!running);

@@ -9,10 +9,7 @@
 #include "core/train/train_options.h"
 
 #include <QDialog>
-#include <QPointer>
-#include <QThread>
 
-#include <atomic>
 #include <memory>
 
 class QLabel;
@@ -23,6 +20,7 @@ class QTableWidget;
 
 namespace issuebert {
 
+class JobRunner;
 struct Dataset;
 
 class CrossValidationDialog : public QDialog {
@@ -35,7 +33,7 @@ public:
                           QString runsFolder, QWidget* parent = nullptr);
     ~CrossValidationDialog() override; // stops a running job and waits for it
 
-    bool isRunning() const { return m_thread != nullptr; }
+    bool isRunning() const;
     // The folder of the current or last cross-validation (cv.json); empty before.
     QString outFolder() const { return m_outFolder; }
 
@@ -66,7 +64,7 @@ private:
     void onFoldFinished(const FoldResult& fold);
     void onCompleted(const std::shared_ptr<const CrossValidationResult>& result);
     void onFailed(const QString& message);
-    void onThreadDone();
+    void onJobIdle();
     void showSummary();
     void updateButtons();
 
@@ -87,8 +85,7 @@ private:
 
     std::vector<FoldResult> m_foldResults;
     int m_runsDone = 0;
-    QPointer<QThread> m_thread;
-    std::shared_ptr<std::atomic<bool>> m_cancel;
+    JobRunner* m_jobs = nullptr;
     bool m_closeWhenDone = false;
 };
 

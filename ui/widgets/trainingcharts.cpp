@@ -2,14 +2,12 @@
 // coalesced replot per kReplotIntervalMs, so hours of steps never stall the UI.
 #include "ui/widgets/trainingcharts.h"
 
-#include "core/io/errors.h"
 #include "core/train/train_options.h"
 
 #include "ui/widgets/plotstyle.h"
 
 #include <QDir>
 #include <QEvent>
-#include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QLocale>
@@ -411,35 +409,11 @@ void TrainingCharts::styleMarker(const EpochMarker& marker) {
     marker.label->setColor(colour);
 }
 
-bool TrainingCharts::loadMetricsLog(const QString& metricsJsonlPath, QString* error,
-                                    long long maxBytes) {
-    // Parse everything first: a bad line must not leave a half-drawn run.
-    std::vector<LoggedEvent> events;
-    if (!readMetricsLog(metricsJsonlPath, &events, error, maxBytes)) {
-        return false;
-    }
-    showEvents(events);
-    m_exportFolder = QFileInfo(metricsJsonlPath).absolutePath();
-    return true;
-}
-
-bool TrainingCharts::readMetricsLog(const QString& metricsJsonlPath,
-                                    std::vector<LoggedEvent>* events, QString* error,
-                                    long long maxBytes) {
-    try {
-        *events =
-            issuebert::readMetricsLog(QFile::encodeName(metricsJsonlPath).toStdString(), maxBytes);
-        return true;
-    } catch (const Error& e) {
-        if (error != nullptr) {
-            *error = QString::fromStdString(e.what());
-        }
-        return false;
-    }
-}
-
-void TrainingCharts::showEvents(const std::vector<LoggedEvent>& events) {
+void TrainingCharts::showEvents(const std::vector<LoggedEvent>& events, const QString& runFolder) {
     clear();
+    if (!runFolder.isEmpty()) {
+        m_exportFolder = runFolder;
+    }
     for (const LoggedEvent& event : events) {
         if (const auto* step = std::get_if<StepEvent>(&event)) {
             addStep(*step);

@@ -34,17 +34,10 @@ public:
 
     explicit TrainingCharts(QWidget* parent = nullptr);
 
-    // A past run's metrics.jsonl (one event per line, as eventJson writes
-    // them): the charts show that run instead. A bad line returns false with
-    // "FILE: line N: what" in error and leaves the charts as they were.
-    // maxBytes >= 0 reads only the log's first maxBytes (a resumed run's kept part).
-    bool loadMetricsLog(const QString& metricsJsonlPath, QString* error, long long maxBytes = -1);
-    // loadMetricsLog in two halves, so a long log (100,000 steps: ~0.2 s) can
-    // be read off the UI thread: readMetricsLog touches no widget; showEvents
-    // replaces the charts with the events (~15 ms for 100,000 steps).
-    static bool readMetricsLog(const QString& metricsJsonlPath, std::vector<LoggedEvent>* events,
-                               QString* error, long long maxBytes = -1);
-    void showEvents(const std::vector<LoggedEvent>& events);
+    // A past run's events (readMetricsLog, read off the UI thread: ~0.2 s for
+    // 100,000 steps) replace the charts' (~15 ms for 100,000 steps); runFolder,
+    // where set, is where Export starts.
+    void showEvents(const std::vector<LoggedEvent>& events, const QString& runFolder = {});
     // Both charts, one above the other, at the widget's size (at least
     // 800 × 600). False with an error naming the path when it cannot be written.
     bool exportPng(const QString& path, QString* error) { return exportTo(path, false, error); }

@@ -1,20 +1,18 @@
-// Runs a cross-validation off the GUI thread: core's crossValidate on its own
-// QThread, where each fold starts and ends and how far its training has come
-// turned into queued signals (step progress at most every kProgressIntervalMs).
+// The cross-validation job: core's crossValidate as a JobRunner job
+// ("Cross-validation"); where each fold starts and ends, and how far its
+// training has come (at most every kCrossValidationProgressMs), handed to the
+// dialog in the GUI thread as they happen.
 #pragma once
 
 #include "core/data/dataset.h"
 #include "core/train/cross_validation.h"
 #include "core/train/train_options.h"
+#include "ui/workers/jobrunner.h"
 
-#include <QObject>
 #include <QString>
 
-#include <atomic>
 #include <functional>
 #include <memory>
-
-class QThread;
 
 namespace issuebert {
 
@@ -24,39 +22,25 @@ struct CrossValidationRequest {
     CrossValidationOptions cv;
 };
 
-class CrossValidationWorker : public QObject {
-    Q_OBJECT
-
-public:
-    static constexpr int kProgressIntervalMs = 200;
-
-    CrossValidationWorker(CrossValidationRequest request,
-                          std::shared_ptr<std::atomic<bool>> cancel);
-
-    // Moves the worker to a new QThread named "Cross-validation" (a child of
-    // owner), starts run() there, and deletes both when the job is done.
-    QThread* start(QObject* owner, const std::function<void()>& onDone = {});
-
-public Q_SLOTS:
-    void run();
-
-Q_SIGNALS:
-    void message(const QString& text);
+// What a cross-validation reports while it runs, in the runner's thread, in
+// order. Any may be empty.
+struct CrossValidationHandlers {
+    std::function<void(const QString&)> message;
     // runsDone of runs have finished; repeat and fold are 0-based.
-    void foldStarted(int repeat, int fold, int runsDone, int runs);
+    std::function<void(int repeat, int fold, int runsDone, int runs)> foldStarted;
     // The running fold's optimizer steps.
-    void stepProgress(qint64 step, qint64 totalSteps);
-    void foldFinished(const issuebert::FoldResult& fold);
-    // Every fold that finished (result->cancelled: stopped on request).
-    void completed(std::shared_ptr<const issuebert::CrossValidationResult> result);
-    // Could not start or a fold failed; the message says which.
-    void failed(const QString& message);
-    // After exactly one of completed or failed.
-    void finished();
-
-private:
-    CrossValidationRequest m_request;
-    std::shared_ptr<std::atomic<bool>> m_cancel;
+    std::function<void(qint64 step, qint64 totalSteps)> stepProgress;
+    std::function<void(const FoldResult&)> foldFinished;
 };
+
+inline constexpr int kCrossValidationProgressMs = 200;
+
+// Runs request as runner's job "Cross-validation". done gets every fold that
+// finished (cancelled set when runner.stop() stopped it); failed the message
+// when it could not start or a fold failed.
+void runCrossValidationJob(JobRunner& runner, CrossValidationRequest request,
+                           CrossValidationHandlers handlers,
+                           std::function<void(std::shared_ptr<const CrossValidationResult>)> done,
+                           std::function<void(const QString&)> failed);
 
 } // namespace issuebert

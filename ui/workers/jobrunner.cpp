@@ -22,6 +22,19 @@ void JobRunner::Context::progress(qint64 done, qint64 total, const QString& phas
         Qt::QueuedConnection);
 }
 
+void JobRunner::Context::post(std::function<void()> event) const {
+    JobRunner* runner = m_runner;
+    const quint64 id = m_id;
+    QMetaObject::invokeMethod(
+        runner,
+        [runner, id, event = std::move(event)] {
+            if (runner->m_busy && runner->m_current == id) {
+                event();
+            }
+        },
+        Qt::QueuedConnection);
+}
+
 JobRunner::JobRunner(QObject* parent) : QObject(parent) {}
 
 JobRunner::~JobRunner() {
@@ -69,6 +82,12 @@ void JobRunner::cancel() {
     ++m_current; // whatever the job returns is dropped
     m_busy = false;
     Q_EMIT idle();
+}
+
+void JobRunner::stop() {
+    if (m_busy) {
+        m_cancel->store(true);
+    }
 }
 
 void JobRunner::waitForIdle() {

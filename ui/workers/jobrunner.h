@@ -2,9 +2,12 @@
 // own and its result, or its error message, comes back in the runner's
 // (GUI) thread. A newer job makes the older ones stale: their cancel flag is
 // set and whatever they return is dropped, so a page only ever sees the
-// answer to its latest request. Destroying the runner cancels its jobs and
-// waits for their threads; an owner whose members a job's function uses calls
-// waitForIdle() in its own destructor, before those members go.
+// answer to its latest request. A long job (a training run) also sends events
+// while it runs (Context::post) and can be asked to stop without being made
+// stale (stop()), so that it still reports how it ended. Destroying the
+// runner cancels its jobs and waits for their threads; an owner whose members
+// a job's function uses calls waitForIdle() in its own destructor, before
+// those members go.
 #pragma once
 
 #include <QObject>
@@ -33,6 +36,10 @@ public:
         const std::atomic<bool>* cancelFlag() const { return m_cancel.get(); }
         // done of total (total 0: not known), in phase ("Reading…") where the job has several.
         void progress(qint64 done, qint64 total, const QString& phase = {}) const;
+        // Runs event in the runner's thread, after everything posted before it
+        // and before the job's result, while the job is current (also after
+        // stop()); dropped once the job is stale.
+        void post(std::function<void()> event) const;
 
     private:
         friend class JobRunner;
@@ -54,8 +61,13 @@ public:
 
     // Makes the current job stale and asks it to stop.
     void cancel();
+    // Asks the current job to stop but keeps it current: its events and its
+    // result (how it stopped) still arrive.
+    void stop();
     // A current job has not delivered its result yet.
     bool isBusy() const { return m_busy; }
+    // The current job was asked to stop (stop()) and has not delivered yet.
+    bool isStopping() const { return m_busy && m_cancel && m_cancel->load(); }
     // Blocks until every job's thread has ended (shutdown, tests).
     void waitForIdle();
 

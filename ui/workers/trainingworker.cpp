@@ -1,123 +1,153 @@
-// The training job: the core Trainer in a worker thread, reporting through
-// queued signals.
+// The training job: the core Trainer on a JobRunner thread, its listener's
+// events posted to the page's handlers.
 #include "ui/workers/trainingworker.h"
 
 #include "core/data/loader.h"
 #include "core/io/errors.h"
 #include "core/runtime.h"
 #include "core/train/trainer.h"
-#include "ui/workers/workerthread.h"
 
 #include <QElapsedTimer>
-#include <QMetaType>
 
 #include <exception>
+#include <filesystem>
 
 namespace issuebert {
 
 namespace {
 
-// Runs on the training thread: forwards events as signals of worker, steps
-// gathered and sent at most every kStepIntervalMs (and before any other
+using Handlers = std::shared_ptr<const TrainingHandlers>;
+
+// Runs on the training thread: each event posted to its handler, steps
+// gathered and posted at most every kStepIntervalMs (and before any other
 // event, so the charts see them in order).
-class SignalListener : public TrainingListener {
+class PostingListener : public TrainingListener {
 public:
-    explicit SignalListener(TrainingWorker& worker) : m_worker(worker) { m_sinceSent.start(); }
+    PostingListener(const JobRunner::Context& job, Handlers handlers)
+        : m_job(job), m_handlers(std::move(handlers)) {
+        m_sinceSent.start();
+    }
 
     void onMessage(const std::string& text) override {
         flush();
-        Q_EMIT m_worker.message(QString::fromStdString(text));
+        send(&TrainingHandlers::message, QString::fromStdString(text));
     }
     void onStep(const StepEvent& event) override {
         m_pending.push_back(event);
-        if (m_sinceSent.elapsed() >= TrainingWorker::kStepIntervalMs) {
+        if (m_sinceSent.elapsed() >= kStepIntervalMs) {
             flush();
         }
     }
     void onEvaluation(const EvalEvent& event) override {
         flush();
-        Q_EMIT m_worker.evaluated(event);
+        send(&TrainingHandlers::evaluated, event);
     }
     void onEpochEnd(const EpochEvent& event) override {
         flush();
-        Q_EMIT m_worker.epochEnded(event);
+        send(&TrainingHandlers::epochEnded, event);
     }
     void onCheckpoint(const CheckpointEvent& event) override {
         flush();
-        Q_EMIT m_worker.checkpointSaved(event);
+        send(&TrainingHandlers::checkpointSaved, event);
     }
     void onFinished(const FinishedEvent& /*event*/) override {
-        // The worker emits runFinished with the value run() returns.
+        // The job's result carries it.
         flush();
     }
 
     void flush() {
         if (!m_pending.isEmpty()) {
-            Q_EMIT m_worker.stepsReported(m_pending);
+            send(&TrainingHandlers::steps, m_pending);
             m_pending.clear();
         }
         m_sinceSent.restart();
     }
 
+    // Posts handler(value) to the GUI thread, where the handler is set.
+    template <class Member, class Value>
+    void send(Member handler, Value value) const {
+        if (!((*m_handlers).*handler)) {
+            return;
+        }
+        m_job.post([handlers = m_handlers, handler, value = std::move(value)] {
+            ((*handlers).*handler)(value);
+        });
+    }
+
 private:
-    TrainingWorker& m_worker;
+    const JobRunner::Context& m_job;
+    Handlers m_handlers;
     QVector<StepEvent> m_pending;
     QElapsedTimer m_sinceSent;
 };
 
-} // namespace
-
-TrainingWorker::TrainingWorker(TrainingRequest request, std::shared_ptr<std::atomic<bool>> cancel)
-    : m_request(std::move(request)), m_cancel(std::move(cancel)) {
-    // Queued connections copy their arguments through the meta-type system.
-    qRegisterMetaType<issuebert::StepEvent>();
-    qRegisterMetaType<QVector<issuebert::StepEvent>>();
-    qRegisterMetaType<issuebert::EvalEvent>();
-    qRegisterMetaType<issuebert::EpochEvent>();
-    qRegisterMetaType<issuebert::CheckpointEvent>();
-    qRegisterMetaType<issuebert::FinishedEvent>();
-}
-
-QThread* TrainingWorker::start(QObject* owner, const std::function<void()>& onDone) {
-    return startWorkerThread(this, owner, QStringLiteral("Training"), onDone);
-}
-
-void TrainingWorker::run() {
-    SignalListener listener(*this);
+// A resumed run's metrics.jsonl up to the checkpoint it continues from (what
+// was logged after it is logged again), posted before the first step.
+void sendHistory(const TrainingRequest& request, PostingListener& listener) {
+    const std::string& dir = request.options.outDir;
     try {
+        const long long kept = resumedMetricsBytes(dir);
+        listener.send(
+            &TrainingHandlers::history,
+            readMetricsLog((std::filesystem::path(dir) / "metrics.jsonl").string(), kept));
+    } catch (const std::exception& error) {
+        listener.send(&TrainingHandlers::historyUnreadable, QString::fromStdString(error.what()));
+    }
+}
+
+FinishedEvent train(const TrainingRequest& request, const JobRunner::Context& job,
+                    const Handlers& handlers) {
+    // A finished or failed run gives its memory back (initRuntime keeps it otherwise).
+    struct Release {
+        ~Release() { releaseFreeMemory(); }
+    } release;
+    PostingListener listener(job, handlers);
+    try {
+        if (request.resume) {
+            sendHistory(request, listener);
+        }
         TrainData data;
-        if (m_request.train) {
-            data.train = *m_request.train;
+        if (request.train) {
+            data.train = *request.train;
         }
-        if (m_request.validation) {
-            data.validation = *m_request.validation;
-        } else if (!m_request.options.valPath.empty()) {
-            Q_EMIT message(tr("Reading the validation file %1…")
-                               .arg(QString::fromStdString(m_request.options.valPath)));
+        if (request.validation) {
+            data.validation = *request.validation;
+        } else if (!request.options.valPath.empty()) {
+            listener.onMessage("Reading the validation file " + request.options.valPath + "…");
             LoadOptions load;
-            load.cancel = m_cancel.get();
-            data.validation = loadDataset(m_request.options.valPath, load);
+            load.cancel = job.cancelFlag();
+            data.validation = loadDataset(request.options.valPath, load);
         }
-        Trainer trainer(m_request.options);
-        const FinishedEvent result = m_request.resume
-                                         ? trainer.resume(data, listener, m_cancel.get())
-                                         : trainer.run(data, listener, m_cancel.get());
+        Trainer trainer(request.options);
+        const FinishedEvent result = request.resume
+                                         ? trainer.resume(data, listener, job.cancelFlag())
+                                         : trainer.run(data, listener, job.cancelFlag());
         listener.flush();
-        Q_EMIT runFinished(result);
+        return result;
     } catch (const CancelledError&) {
         // Stopped while reading or preparing: nothing was trained, nothing failed.
         listener.flush();
         FinishedEvent stopped;
         stopped.outcome = RunOutcome::Cancelled;
         stopped.message = "Stopped before training began.";
-        Q_EMIT runFinished(stopped);
-    } catch (const std::exception& error) {
-        listener.flush();
-        Q_EMIT failed(QString::fromStdString(error.what()));
+        return stopped;
+    } catch (...) {
+        listener.flush(); // the steps before the error, then the error
+        throw;
     }
-    // The run's activations and caches go back to the system now, not at exit.
-    releaseFreeMemory();
-    Q_EMIT finished();
+}
+
+} // namespace
+
+void runTrainingJob(JobRunner& runner, TrainingRequest request, TrainingHandlers handlers,
+                    std::function<void(FinishedEvent)> done,
+                    std::function<void(const QString&)> failed) {
+    std::function<FinishedEvent(const JobRunner::Context&)> work =
+        [request = std::move(request),
+         handlers = std::make_shared<const TrainingHandlers>(std::move(handlers))](
+            const JobRunner::Context& job) { return train(request, job, handlers); };
+    runner.run<FinishedEvent>(QStringLiteral("Training"), std::move(work), std::move(done),
+                              std::move(failed));
 }
 
 } // namespace issuebert

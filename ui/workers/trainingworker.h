@@ -1,67 +1,57 @@
-// Runs a fine-tuning job off the GUI thread: the core Trainer on its own
-// QThread, its callbacks turned into queued signals. Steps are batched (at
-// most one signal every kStepIntervalMs) so a fast GPU cannot flood the
-// window's event loop; every other event is sent as it happens.
+// The fine-tuning job: the core Trainer as a JobRunner job ("Training"), its
+// events handed to the page in the GUI thread as they happen. Steps are
+// batched (at most one call every kStepIntervalMs) so a fast GPU cannot flood
+// the window's event loop; every other event is sent at once, after the steps
+// before it.
 #pragma once
 
 #include "core/data/dataset.h"
 #include "core/train/events.h"
+#include "core/train/metrics_log.h"
 #include "core/train/train_options.h"
+#include "ui/workers/jobrunner.h"
 
-#include <QObject>
 #include <QString>
 #include <QVector>
 
-#include <atomic>
 #include <functional>
 #include <memory>
-
-class QThread;
+#include <vector>
 
 namespace issuebert {
 
 struct TrainingRequest {
     TrainOptions options;
     std::shared_ptr<const Dataset> train;
-    // Null: options.valPath is read in the worker, or with no valPath train is split.
+    // Null: options.valPath is read in the job, or with no valPath train is split.
     std::shared_ptr<const Dataset> validation;
     bool resume = false; // continue options.outDir from last/
 };
 
-class TrainingWorker : public QObject {
-    Q_OBJECT
-
-public:
-    // The least time between two stepsReported signals.
-    static constexpr int kStepIntervalMs = 100;
-
-    TrainingWorker(TrainingRequest request, std::shared_ptr<std::atomic<bool>> cancel);
-
-    // Moves the worker to a new QThread named "Training" (a child of owner),
-    // starts run() there, and deletes both when the job is done.
-    // onDone runs in owner's thread once the thread has ended.
-    QThread* start(QObject* owner, const std::function<void()>& onDone = {});
-
-public Q_SLOTS:
-    void run();
-
-Q_SIGNALS:
-    void message(const QString& text);
-    // Every step since the last signal, in order.
-    void stepsReported(const QVector<issuebert::StepEvent>& steps);
-    void evaluated(const issuebert::EvalEvent& event);
-    void epochEnded(const issuebert::EpochEvent& event);
-    void checkpointSaved(const issuebert::CheckpointEvent& event);
-    // The run ended (finished, early-stopped, cancelled or failed during training).
-    void runFinished(const issuebert::FinishedEvent& event);
-    // The run could not start: bad settings, data or model; the message says which.
-    void failed(const QString& message);
-    // After exactly one of runFinished or failed.
-    void finished();
-
-private:
-    TrainingRequest m_request;
-    std::shared_ptr<std::atomic<bool>> m_cancel;
+// What a training job reports while it runs, each in the runner's thread, in
+// the order it happened. Any may be empty.
+struct TrainingHandlers {
+    // A resumed run's curves so far (metrics.jsonl up to the checkpoint it
+    // continues from), before its first step; or why they cannot be read.
+    std::function<void(const std::vector<LoggedEvent>&)> history;
+    std::function<void(const QString&)> historyUnreadable;
+    std::function<void(const QString&)> message;
+    // Every step since the last call, in order.
+    std::function<void(const QVector<StepEvent>&)> steps;
+    std::function<void(const EvalEvent&)> evaluated;
+    std::function<void(const EpochEvent&)> epochEnded;
+    std::function<void(const CheckpointEvent&)> checkpointSaved;
 };
+
+// The least time between two TrainingHandlers::steps calls.
+inline constexpr int kStepIntervalMs = 100;
+
+// Runs request as runner's job "Training". done gets how the run ended
+// (finished, early-stopped, stopped — runner.stop(), also before training
+// began — or failed during training); failed the message when it could not
+// start (bad settings, data or model; the message says which).
+void runTrainingJob(JobRunner& runner, TrainingRequest request, TrainingHandlers handlers,
+                    std::function<void(FinishedEvent)> done,
+                    std::function<void(const QString&)> failed);
 
 } // namespace issuebert
