@@ -18,3 +18,17 @@ if(ISSUEBERT_BUILD_GUI)
   set(CMAKE_AUTOMOC ON)
   qt_standard_project_setup()
 endif()
+
+# c10d's Gloo backend for data-parallel training (core/train/data_parallel.cpp):
+# LibTorch's c10d headers and Gloo's own (Debian: libgloo-dev, the Gloo
+# Debian's LibTorch links). Without them the build trains in one process only.
+find_file(ISSUEBERT_C10D_GLOO_HEADER torch/csrc/distributed/c10d/ProcessGroupGloo.hpp
+  PATHS ${TORCH_INCLUDE_DIRS} NO_DEFAULT_PATH)
+find_path(ISSUEBERT_GLOO_INCLUDE_DIR gloo/context.h HINTS ${TORCH_INCLUDE_DIRS})
+if(ISSUEBERT_C10D_GLOO_HEADER AND ISSUEBERT_GLOO_INCLUDE_DIR)
+  set(ISSUEBERT_HAVE_C10D ON)
+  message(STATUS "Data-parallel training: c10d with Gloo")
+else()
+  set(ISSUEBERT_HAVE_C10D OFF)
+  message(STATUS "Data-parallel training: off (no c10d Gloo headers; Debian: libgloo-dev)")
+endif()

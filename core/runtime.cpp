@@ -2,6 +2,8 @@
 // and the device description.
 #include "core/runtime.h"
 
+#include "core/train/distributed.h"
+
 #include <torch/torch.h>
 
 #include <cstdlib>
@@ -68,8 +70,17 @@ void initRuntime() {
     // The flag is per thread: LibTorch's pool threads start with the
     // caller's MXCSR, so set it before they are made; workers call this too.
     at::globalContext().setFlushDenormal(true);
+    // The processes of a data-parallel run on this machine share its cores.
     const unsigned cores = std::max(1U, std::thread::hardware_concurrency());
-    at::set_num_threads(static_cast<int>(cores));
+    int local = 1;
+    try {
+        if (const auto env = distributedEnvFromEnvironment()) {
+            local = env->localWorldSize;
+        }
+    } catch (const std::exception&) {
+        // A malformed variable: the run says so when it joins; here all cores.
+    }
+    at::set_num_threads(threadsPerProcess(static_cast<int>(cores), local));
 }
 
 int computeThreads() {

@@ -8,7 +8,8 @@
 namespace issuebert {
 
 // Sets LibTorch's intra-op threads to the core count (Debian's build starts
-// with one), flushes denormal floats to zero and tells glibc to keep freed
+// with one; divided among the processes of a data-parallel run on this
+// machine, LOCAL_WORLD_SIZE), flushes denormal floats to zero and tells glibc to keep freed
 // memory for reuse. Call first thing in main, before any thread starts (the
 // allocator and floating-point settings reach only threads made afterwards);
 // safe to call again.

@@ -7,6 +7,8 @@ set -euo pipefail
 core_packages=(
     build-essential cmake ninja-build pkg-config python3 python3-pip
     libtorch-dev libopenblas0-openmp nlohmann-json3-dev libutf8proc-dev
+    # data-parallel training: Gloo's headers for c10d's ProcessGroupGloo
+    libgloo-dev
     clang-format
     # e2e.transformers_parity: transformers from PyPI over Debian's torch
     # (scripts/reference-venv.sh), far lighter than pip's torch.

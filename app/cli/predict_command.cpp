@@ -4,9 +4,11 @@
 #include "app/cli/commands.h"
 #include "app/cli/format.h"
 #include "app/cli/interrupt.h"
+#include "app/cli/launch.h"
 #include "app/cli/model_args.h"
 #include "core/eval/label_alignment.h"
 #include "core/eval/predictions_csv.h"
+#include "core/io/errors.h"
 
 #include <nlohmann/json.hpp>
 
@@ -14,6 +16,7 @@
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
+#include <memory>
 #include <sstream>
 
 namespace issuebert::cli {
@@ -27,7 +30,9 @@ Predict every issue of a file with a fine-tuned model and write a CSV: id,
 title, label (when the file has labels), predicted, confidence, one prob_CLASS
 column per class, and uncertain with --threshold. Prints a summary: rows,
 predictions per class, uncertain rows and, for a labelled file, the accuracy.
-Ctrl-C stops between batches and writes nothing (exit code 130).
+Ctrl-C stops between batches and writes nothing (exit code 130). With
+--nproc N each process predicts its share of the issues and the first
+writes the one CSV, in input order.
 
 )";
 
@@ -43,6 +48,7 @@ const Usage kPredictUsage = {
                   {"threshold", "P", "confidence below P (0-1) marks a row uncertain"}} +
           batchOptionTable() + hardwareOptionTable() +
           OptionTable{{"json", nullptr, "the summary as one JSON object"}, kHelpOption}},
+     {"Processes:", processOptionTable("predicting its share of the issues")},
      datasetFieldsSection()},
     kPredictorExitCodes,
     kHelpColumn};
@@ -169,10 +175,44 @@ bool sameFile(const std::string& a, const std::string& b) {
     return std::filesystem::equivalent(a, b, ec) && !ec;
 }
 
+// A data-parallel run's predictions: this rank's rows of every rank's, in
+// input order (n rows in all), as one process would have made them.
+Predictions gathered(DistributedGroup& group, const Predictions& mine, std::size_t n) {
+    const std::size_t classes = mine.labels.size();
+    const std::size_t width = classes + 2; // the probabilities, the class, its confidence
+    std::vector<float> rows;
+    rows.reserve(mine.size() * width);
+    for (std::size_t r = 0; r < mine.size(); ++r) {
+        rows.insert(rows.end(),
+                    mine.probabilities.begin() + static_cast<std::ptrdiff_t>(r * classes),
+                    mine.probabilities.begin() + static_cast<std::ptrdiff_t>((r + 1) * classes));
+        rows.push_back(static_cast<float>(mine.predicted[r]));
+        rows.push_back(mine.confidence[r]);
+    }
+    const std::vector<float> all = group.gatherRows(rows, n, width);
+    Predictions out;
+    out.labels = mine.labels;
+    for (std::size_t r = 0; r < n; ++r) {
+        const float* row = all.data() + r * width;
+        out.probabilities.insert(out.probabilities.end(), row, row + classes);
+        out.predicted.push_back(static_cast<int>(row[classes]));
+        out.confidence.push_back(row[classes + 1]);
+    }
+    applyThreshold(out, mine.threshold);
+    return out;
+}
+
+int predictAs(const Args& args, DistributedGroup* group);
+
 int runPredict(const Args& args) {
     if (!args.positional().empty()) {
         throw UsageError("predict: unexpected \"" + args.positional().front() + "\"");
     }
+    return runAsProcesses(args, "predict",
+                          [&args](DistributedGroup* group) { return predictAs(args, group); });
+}
+
+int predictAs(const Args& args, DistributedGroup* group) {
     const std::string modelDir = requiredValue(args, "predict", "model", "DIR");
     const std::string dataPath = requiredValue(args, "predict", "data", "FILE");
     const std::string outPath = requiredValue(args, "predict", "out", "FILE.csv");
@@ -190,7 +230,28 @@ int runPredict(const Args& args) {
     const Dataset dataset = loadIssues(args, interrupts.flag());
     const Predictor predictor(modelDir, options);
     const auto start = std::chrono::steady_clock::now();
-    const Predictions predictions = predictAll(predictor, dataset.issues, interrupts.flag());
+    Predictions predictions;
+    if (group == nullptr) {
+        predictions = predictAll(predictor, dataset.issues, interrupts.flag());
+    } else {
+        // Each rank its share; the first writes every row.
+        const auto [first, last] = shareOf(dataset.issues.size(), group->rank(), group->size());
+        const std::vector<Issue> mine(dataset.issues.begin() + static_cast<std::ptrdiff_t>(first),
+                                      dataset.issues.begin() + static_cast<std::ptrdiff_t>(last));
+        const Predictions part = group->isMain() ? predictAll(predictor, mine, interrupts.flag())
+                                                 : predictor.predict(mine, {}, interrupts.flag());
+        try {
+            predictions = gathered(*group, part, dataset.issues.size());
+        } catch (const std::exception&) {
+            if (interrupts.stopped()) { // Ctrl-C reached every rank: not a failure
+                throw CancelledError();
+            }
+            throw;
+        }
+        if (!group->isMain()) {
+            return kExitOk;
+        }
+    }
     const double seconds = secondsSince(start);
     writePredictionsCsv(outPath, dataset.issues, dataset.labels.names(), predictions);
     if (submission) {

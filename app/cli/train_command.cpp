@@ -5,6 +5,7 @@
 #include "app/cli/commands.h"
 #include "app/cli/dataset_args.h"
 #include "app/cli/interrupt.h"
+#include "app/cli/launch.h"
 #include "app/cli/model_args.h"
 #include "app/cli/progress.h"
 #include "app/cli/train_args.h"
@@ -12,13 +13,17 @@
 #include "core/eval/metrics.h"
 #include "core/io/atomic_file.h"
 #include "core/io/errors.h"
+#include "core/train/distributed.h"
 #include "core/train/trainer.h"
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
+#include <optional>
 #include <sstream>
 
 namespace issuebert::cli {
@@ -27,7 +32,7 @@ namespace {
 
 constexpr const char* kTrainHead =
     R"(usage: issuebert-cli train --train FILE --out RUN_DIR [options]
-       issuebert-cli train --resume RUN_DIR [--json]
+       issuebert-cli train --resume RUN_DIR [--json] [--nproc N]
 
 Fine-tune a pretrained BERT on labelled issues. The run folder receives
 config.json, metrics.jsonl, best/ (the best model by validation score, a
@@ -38,6 +43,7 @@ Ctrl-C stops after the current batch and keeps everything (exit code 130).
 
 std::vector<HelpSection> trainHelpSections() {
     std::vector<HelpSection> sections = trainSections();
+    sections.push_back({"Processes:", processOptionTable("training on its share of every batch")});
     sections.push_back({"Dataset fields (for every file read):", datasetOptionTable()});
     sections.push_back(
         {"Output:", {{"json", nullptr, "every event as a JSON line on stdout"}, kHelpOption}});
@@ -137,11 +143,18 @@ void printSummary(const FinishedEvent& result, const TrainOptions& options) {
     std::cout << out.str();
 }
 
+int trainAs(const Args& args, DistributedGroup* group);
+
 int runTrain(const Args& args) {
-    const std::vector<std::string>& words = args.words();
     if (!args.positional().empty()) {
         throw UsageError("train: unexpected \"" + args.positional().front() + "\"");
     }
+    return runAsProcesses(args, "train",
+                          [&args](DistributedGroup* group) { return trainAs(args, group); });
+}
+
+int trainAs(const Args& args, DistributedGroup* group) {
+    const std::vector<std::string>& words = args.words();
     const bool resuming = args.value("resume").has_value();
     TrainOptions options;
     std::vector<std::string> dataWords = datasetWords(words);
@@ -155,7 +168,8 @@ int runTrain(const Args& args) {
             }
             const std::string name = word.substr(
                 2, word.find('=') == std::string::npos ? std::string::npos : word.find('=') - 2);
-            if (name != "resume" && name != "json" && dataset.count(name) == 0) {
+            if (name != "resume" && name != "json" && name != "nproc" && name != "dist-timeout" &&
+                dataset.count(name) == 0) {
                 throw UsageError(
                     "--resume continues with the run's own settings (its config.json); drop --" +
                     name);
@@ -192,10 +206,19 @@ int runTrain(const Args& args) {
     progress.mode = detectProgressMode(args.flag("json"));
     TerminalListener terminal(progress.mode == ProgressMode::Json ? std::cout : std::cerr,
                               progress);
-    RunListener listener(terminal, RunFolder{options.outDir}.root + "/" + kDataOptionsFile,
-                         dataWords);
+    RunListener reporting(terminal, RunFolder{options.outDir}.root + "/" + kDataOptionsFile,
+                          dataWords);
+    // Rank 0 alone reports and writes; the other ranks work quietly.
+    TrainingListener quiet;
+    const bool reports = group == nullptr || group->isMain();
+    TrainingListener& listener = reports ? static_cast<TrainingListener&>(reporting) : quiet;
 
     Trainer trainer(options); // validates the settings before any file is read
+    if (group != nullptr) {
+        trainer.setDataParallel(group->parallel());
+        listener.onMessage("Data parallel: " + std::to_string(group->size()) +
+                           " processes, each on its share of every batch");
+    }
     TrainData data;
     data.train = loadFile(options.trainPath, loadOptions, options.maxRecords, listener);
     if (!options.valPath.empty()) {
@@ -213,7 +236,10 @@ int runTrain(const Args& args) {
         result = resuming ? trainer.resume(data, listener, interrupts.flag())
                           : trainer.run(data, listener, interrupts.flag());
     }
-    if (progress.mode != ProgressMode::Json) {
+    if (group != nullptr && result.outcome == RunOutcome::Failed) {
+        group->reportFailure(result.message);
+    }
+    if (reports && progress.mode != ProgressMode::Json) {
         printSummary(result, options);
     }
     switch (result.outcome) {

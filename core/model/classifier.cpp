@@ -15,8 +15,7 @@ BertClassifierImpl::BertClassifierImpl(const BertConfig& config, ClassifierOptio
     bert = register_module("bert", BertModel(config, /*addPooler=*/true, hfInit));
     const int classes = numLabels();
     if (m_options.head == HeadKind::Linear) {
-        dropout =
-            register_module("dropout", torch::nn::Dropout(config.effectiveClassifierDropout()));
+        dropout = register_module("dropout", BatchDropout(config.effectiveClassifierDropout()));
         classifier = register_module(
             "classifier", makeLinearHead(config.hiddenSize, classes, config.initializerRange));
     } else {

@@ -5,6 +5,7 @@
 
 #include "core/model/bert.h"
 #include "core/model/classifier_options.h"
+#include "core/model/dropout.h"
 
 #include <torch/torch.h>
 
@@ -39,7 +40,7 @@ public:
     int numLabels() const { return static_cast<int>(m_options.labels.size()); }
 
     BertModel bert{nullptr};
-    torch::nn::Dropout dropout{nullptr};   // linear head: before `classifier`
+    BatchDropout dropout{nullptr};         // linear head: before `classifier`
     torch::nn::Linear classifier{nullptr}; // linear head
     torch::nn::Sequential mlp{nullptr};    // mlp head, registered as "classifier"
 

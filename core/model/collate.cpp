@@ -6,9 +6,9 @@
 namespace issuebert {
 
 Batch collate(const std::vector<Encoding>& encodings, const BatchIndices& indices,
-              const std::vector<int>& labels, const torch::Device& device) {
+              const std::vector<int>& labels, const torch::Device& device, std::int64_t padTo) {
     const auto rows = static_cast<std::int64_t>(indices.size());
-    std::int64_t longest = 0;
+    std::int64_t longest = padTo;
     for (const std::size_t i : indices) {
         longest = std::max(longest, static_cast<std::int64_t>(encodings[i].inputIds.size()));
     }

@@ -23,8 +23,9 @@ struct Batch {
 // encodings must be unpadded (EncoderOptions::padToMaxLength = false) or
 // padded alike; labels, when not empty, is indexed like encodings. The
 // tensors are built on the CPU and moved to device (non-blocking from pinned
-// memory on CUDA).
+// memory on CUDA). padTo > 0 pads to at least that many tokens (a
+// data-parallel rank's rows, padded as the whole batch is).
 Batch collate(const std::vector<Encoding>& encodings, const BatchIndices& indices,
-              const std::vector<int>& labels, const torch::Device& device);
+              const std::vector<int>& labels, const torch::Device& device, std::int64_t padTo = 0);
 
 } // namespace issuebert

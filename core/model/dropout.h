@@ -34,10 +34,50 @@ void setCpuDropoutKernel(CpuDropoutKernel kernel);
 // x unchanged when !training or p == 0; zeros when p == 1.
 torch::Tensor philoxDropout(const torch::Tensor& x, double p, bool training);
 
+// LibTorch's own dropout (torch::dropout: bernoulli_ from the default
+// generator), for the classifier head: the same draws, taken per batch row
+// like philoxDropout's when a DropoutRows scope is active.
+torch::Tensor batchDropout(const torch::Tensor& x, double p, bool training);
+
+// While one lives on this thread, tensors given to philoxDropout and
+// batchDropout are rows [first, first + rows) of a batch of `total` rows
+// (dimension 0): their masks are those of the whole batch, cut to these rows.
+// So N processes of a data-parallel run, each with its share of the batch,
+// drop exactly what one process with the whole batch drops (and draw as much
+// from the generator, so their states stay equal). A tensor with no rows
+// still draws.
+// batchDropout as a module, for heads built of modules (torch::nn::Dropout's
+// place; no parameters, so saved weights keep their names).
+class BatchDropoutImpl : public torch::nn::Cloneable<BatchDropoutImpl> {
+public:
+    explicit BatchDropoutImpl(double p) : m_p(p) {}
+    void reset() override {}
+    torch::Tensor forward(const torch::Tensor& x) { return batchDropout(x, m_p, is_training()); }
+    double p() const { return m_p; }
+
+private:
+    double m_p;
+};
+TORCH_MODULE(BatchDropout);
+
+class DropoutRows {
+public:
+    DropoutRows(std::int64_t first, std::int64_t total);
+    ~DropoutRows();
+    DropoutRows(const DropoutRows&) = delete;
+    DropoutRows& operator=(const DropoutRows&) = delete;
+
+private:
+    std::int64_t m_previousFirst;
+    std::int64_t m_previousTotal;
+};
+
 // The mask philoxDropout(x, p, true) multiplies by on the CPU: `shape` elements of
 // `dtype`, element i is 1/(1-p) when Philox(seed, i) < (1-p)·2³², else 0.
 // Exposed for tests (thread-count independence, drop rate).
+// With first > 0 the mask starts at element `first` of the whole stream (a
+// data-parallel rank's rows: DropoutRows).
 torch::Tensor philoxDropoutMask(at::IntArrayRef shape, at::ScalarType dtype, double p,
-                                std::uint64_t seed);
+                                std::uint64_t seed, std::uint64_t first = 0);
 
 } // namespace issuebert

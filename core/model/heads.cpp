@@ -1,6 +1,8 @@
 // Pooling and the two classifier heads.
 #include "core/model/heads.h"
 
+#include "core/model/dropout.h"
+
 namespace issuebert {
 
 torch::Tensor poolHidden(Pooling pooling, const torch::Tensor& lastHidden,
@@ -29,10 +31,10 @@ torch::nn::Linear makeLinearHead(int hidden, int classes, double initializerRang
 }
 
 torch::nn::Sequential makeMlpHead(int hidden, int classes) {
-    torch::nn::Sequential mlp(
-        torch::nn::Linear(hidden, kMlpHidden1), torch::nn::ReLU(), torch::nn::Dropout(kMlpDropout),
-        torch::nn::Linear(kMlpHidden1, kMlpHidden2), torch::nn::ReLU(),
-        torch::nn::Dropout(kMlpDropout), torch::nn::Linear(kMlpHidden2, classes));
+    torch::nn::Sequential mlp(torch::nn::Linear(hidden, kMlpHidden1), torch::nn::ReLU(),
+                              BatchDropout(kMlpDropout),
+                              torch::nn::Linear(kMlpHidden1, kMlpHidden2), torch::nn::ReLU(),
+                              BatchDropout(kMlpDropout), torch::nn::Linear(kMlpHidden2, classes));
     torch::NoGradGuard noGrad;
     for (auto& child : mlp->modules(/*include_self=*/false)) {
         if (auto* linear = child->as<torch::nn::LinearImpl>()) {

@@ -2,6 +2,8 @@
 #include "core/train/train_step.h"
 
 #include "core/model/autocast.h"
+#include "core/model/dropout.h"
+#include "core/train/data_parallel.h"
 
 #include <cmath>
 
@@ -11,6 +13,16 @@ torch::Tensor classificationLoss(const torch::Tensor& logits, const torch::Tenso
                                  const torch::Tensor& weights) {
     namespace F = torch::nn::functional;
     auto options = F::CrossEntropyFuncOptions();
+    if (weights.defined()) {
+        options.weight(weights);
+    }
+    return F::cross_entropy(logits.to(torch::kFloat32), labels, options);
+}
+
+torch::Tensor classificationLossSum(const torch::Tensor& logits, const torch::Tensor& labels,
+                                    const torch::Tensor& weights) {
+    namespace F = torch::nn::functional;
+    auto options = F::CrossEntropyFuncOptions().reduction(torch::kSum);
     if (weights.defined()) {
         options.weight(weights);
     }
@@ -29,7 +41,6 @@ StepRunner::StepRunner(BertClassifierImpl& model, const StepOptions& options)
 }
 
 StepResult StepRunner::step(const std::vector<Batch>& microBatches, double lr) {
-    StepResult result;
     std::int64_t total = 0;
     for (const auto& batch : microBatches) {
         total += batch.inputIds.size(0);
@@ -50,6 +61,47 @@ StepResult StepRunner::step(const std::vector<Batch>& microBatches, double lr) {
         (loss * share).backward();
         lossSum += loss.item<double>() * share;
     }
+    return update(lossSum, lr);
+}
+
+StepResult StepRunner::step(const std::vector<Batch>& microBatches,
+                            const std::vector<BatchShare>& shares, double lr) {
+    if (m_parallel == nullptr) {
+        return step(microBatches, lr);
+    }
+    TORCH_CHECK(shares.size() == microBatches.size(), "one share per micro-batch");
+    std::int64_t total = 0;
+    for (const auto& share : shares) {
+        total += share.rows;
+    }
+    m_model->train();
+    double lossSum = 0.0;
+    for (std::size_t k = 0; k < microBatches.size(); ++k) {
+        const Batch& batch = microBatches[k];
+        const BatchShare& share = shares[k];
+        torch::Tensor loss;
+        {
+            // Every rank runs the forward pass, even on no rows: its dropout
+            // draws keep its generator in step with the others'.
+            const DropoutRows rows(share.first, share.rows);
+            const AutocastScope autocast(batch.inputIds.device(), m_options.bf16);
+            const auto logits = m_model->forward(batch.inputIds, batch.attentionMask,
+                                                 batch.tokenTypeIds); // [b, C]
+            loss = classificationLossSum(logits, batch.labels, m_options.classWeights);
+        }
+        // This rank's part of the whole micro-batch's mean, by the micro-batch's share of the step.
+        const double scale = static_cast<double>(share.rows) /
+                             (static_cast<double>(total) * std::max(share.weight, 1e-30));
+        (loss * scale).backward();
+        lossSum += loss.item<double>() * scale;
+    }
+    // The whole step's gradients and loss on every rank.
+    m_parallel->sumGradients(m_params);
+    return update(m_parallel->sum({lossSum}).front(), lr);
+}
+
+StepResult StepRunner::update(double lossSum, double lr) {
+    StepResult result;
     result.loss = lossSum;
     if (!std::isfinite(lossSum)) {
         result.finite = false;

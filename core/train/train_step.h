@@ -15,6 +15,8 @@
 
 namespace issuebert {
 
+class DataParallel;
+
 struct StepOptions {
     double weightDecay = 0.01;
     double layerDecay = 1.0;    // layer-wise learning-rate decay (layerDecayGroups); 1: none
@@ -29,6 +31,14 @@ struct StepResult {
     bool finite = true;    // false: the loss or a gradient was NaN or infinite; nothing was updated
 };
 
+// A data-parallel process's part of one micro-batch: which rows of the whole
+// micro-batch it holds, and what the whole holds.
+struct BatchShare {
+    std::int64_t first = 0; // its first row in the whole micro-batch
+    std::int64_t rows = 0;  // rows of the whole micro-batch
+    double weight = 0.0;    // the whole's summed class weights (its rows without weights)
+};
+
 class StepRunner {
 public:
     // model must already sit on its device; sets train mode.
@@ -39,6 +49,15 @@ public:
     // says so in the result.
     StepResult step(const std::vector<Batch>& microBatches, double lr);
 
+    // One rank of a data-parallel run from now on: step() then takes this
+    // process's rows of each micro-batch and their shares, and computes the
+    // step of the whole batches — each rank's loss summed and divided by the
+    // whole micro-batch's weight, the gradients summed over the ranks (so
+    // clipping sees the global norm), the same update on every rank.
+    void setDataParallel(DataParallel* group) { m_parallel = group; }
+    StepResult step(const std::vector<Batch>& microBatches, const std::vector<BatchShare>& shares,
+                    double lr);
+
     AdamW& optimizer() { return *m_optimizer; }
 
 private:
@@ -46,6 +65,10 @@ private:
     StepOptions m_options;
     std::unique_ptr<AdamW> m_optimizer;
     std::vector<torch::Tensor> m_params; // trainable, for clipping
+    DataParallel* m_parallel = nullptr;
+
+    // Clips and updates after the loss is known (lossSum: the step's).
+    StepResult update(double lossSum, double lr);
 };
 
 // Gradient clipping as torch::nn::utils::clip_grad_norm_(params, maxNorm)
@@ -58,5 +81,8 @@ std::pair<double, double> clippingOf(const std::vector<torch::Tensor>& params, d
 // weights is defined, as torch.nn.CrossEntropyLoss(weight=...): the weighted mean.
 torch::Tensor classificationLoss(const torch::Tensor& logits, const torch::Tensor& labels,
                                  const torch::Tensor& weights);
+// The weighted sum instead of the mean: sum of weight[label] · loss per row.
+torch::Tensor classificationLossSum(const torch::Tensor& logits, const torch::Tensor& labels,
+                                    const torch::Tensor& weights);
 
 } // namespace issuebert

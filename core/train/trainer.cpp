@@ -12,6 +12,7 @@
 #include "core/model/collate.h"
 #include "core/model/model_folder.h"
 #include "core/train/checkpoint.h"
+#include "core/train/data_parallel.h"
 #include "core/train/metrics_log.h"
 #include "core/train/session.h"
 #include "core/train/train_step.h"
@@ -57,9 +58,9 @@ bool isOutOfMemory(const std::string& what) {
 class Run {
 public:
     Run(const TrainOptions& options, Session& session, TrainingListener& listener,
-        const std::atomic<bool>* cancel)
-        : m_options(options), m_s(session), m_listener(listener),
-          m_cancel(cancel), m_folder{options.outDir} {}
+        const std::atomic<bool>* cancel, DataParallel* parallel)
+        : m_options(options), m_s(session), m_listener(listener), m_cancel(cancel),
+          m_parallel(parallel), m_folder{options.outDir} {}
 
     FinishedEvent execute(TrainerState state, bool resumed);
 
@@ -71,7 +72,9 @@ private:
     std::optional<FinishedEvent> trainEpoch(TrainerState& state, int epoch);
     // The micro-batches of the step starting at batch b of batches (fewer at
     // the epoch's end); b moves past them.
-    std::vector<Batch> nextStep(const std::vector<BatchIndices>& batches, long long& b);
+    // In a data-parallel run: this rank's rows of each, and their shares.
+    std::vector<Batch> nextStep(const std::vector<BatchIndices>& batches, long long& b,
+                                std::vector<BatchShare>& shares);
     void reportStep(const TrainerState& state, int epoch, long long batch, double loss, double lr);
     void endEpoch(TrainerState& state, int epoch, const std::vector<BatchIndices>& batches,
                   Clock::time_point epochStart);
@@ -81,9 +84,21 @@ private:
     bool stopsEarly(const TrainerState& state) const {
         return m_options.patience > 0 && state.badEvaluations >= m_options.patience;
     }
+    // In a data-parallel run every rank stops when any was asked to (a
+    // collective: every rank asks at the same point).
     bool cancelled() const {
-        return m_cancel != nullptr && m_cancel->load(std::memory_order_relaxed);
+        const bool here = m_cancel != nullptr && m_cancel->load(std::memory_order_relaxed);
+        if (m_parallel == nullptr) {
+            return here;
+        }
+        return m_parallel->sum({here ? 1.0 : 0.0}).front() > 0.0;
     }
+    // Rank 0 (or the only process) writes best/ and last/.
+    bool writes() const { return m_parallel == nullptr || m_parallel->isMain(); }
+    // The validation logits [N, C]: each rank computes its share, every rank gets all.
+    torch::Tensor validationLogits();
+    // The whole micro-batch's summed class weights (its rows without weights).
+    double weightOf(const BatchIndices& indices) const;
     EvalEvent evaluate(TrainerState& state, int epoch, bool epochEnd);
     // Without validation data: best/ holds the model at the end of epoch.
     void keepWithoutValidation(TrainerState& state, int epoch);
@@ -99,6 +114,7 @@ private:
     Session& m_s;
     TrainingListener& m_listener;
     const std::atomic<bool>* m_cancel;
+    DataParallel* m_parallel;
     RunFolder m_folder;
     std::unique_ptr<StepRunner> m_runner;
     BatchPlanOptions m_plan;
@@ -122,7 +138,9 @@ SaveOptions Run::saveOptions() const {
 }
 
 void Run::keepWithoutValidation(TrainerState& state, int epoch) {
-    saveModelFolder(*m_s.model, m_s.folder.path(), m_folder.bestDir(), saveOptions());
+    if (writes()) {
+        saveModelFolder(*m_s.model, m_s.folder.path(), m_folder.bestDir(), saveOptions());
+    }
     // Only once best/ holds it: a failed save (a full disk) leaves the state
     // naming the model best/ still holds.
     state.lastEvalStep = state.step;
@@ -131,13 +149,37 @@ void Run::keepWithoutValidation(TrainerState& state, int epoch) {
     m_listener.onCheckpoint({CheckpointKind::Best, m_folder.bestDir(), state.step});
 }
 
-EvalEvent Run::evaluate(TrainerState& state, int epoch, bool epochEnd) {
+torch::Tensor Run::validationLogits() {
     InferenceOptions inference;
     inference.batchSize = std::max(32, m_options.batchSize * 2);
     inference.device = m_s.device;
     inference.bf16 = m_s.bf16;
-    const auto logits =
-        computeLogits(*m_s.model, m_s.validation, inference, {}, m_cancel); // [N, C]
+    if (m_parallel == nullptr) {
+        return computeLogits(*m_s.model, m_s.validation, inference, {}, m_cancel); // [N, C]
+    }
+    const auto [first, last] = m_parallel->share(m_s.validation.size());
+    const std::vector<Encoding> mine(m_s.validation.begin() + static_cast<std::ptrdiff_t>(first),
+                                     m_s.validation.begin() + static_cast<std::ptrdiff_t>(last));
+    auto local = mine.empty() ? torch::empty({0, static_cast<std::int64_t>(m_s.labels.size())})
+                              : computeLogits(*m_s.model, mine, inference, {}, m_cancel);
+    return m_parallel->gatherRows(local.to(torch::kCPU).to(torch::kFloat32), m_s.validation.size());
+}
+
+double Run::weightOf(const BatchIndices& indices) const {
+    if (!m_s.classWeights.defined()) {
+        return static_cast<double>(indices.size());
+    }
+    const auto weights = m_s.classWeights.to(torch::kCPU).to(torch::kFloat64);
+    const auto* w = weights.data_ptr<double>();
+    double sum = 0.0;
+    for (const std::size_t i : indices) {
+        sum += w[m_s.trainLabels[i]];
+    }
+    return sum;
+}
+
+EvalEvent Run::evaluate(TrainerState& state, int epoch, bool epochEnd) {
+    const auto logits = validationLogits(); // [N, C]
     m_s.model->train();
     const auto labels = torch::tensor(m_s.validationLabels, torch::kInt64);
     const auto weights =
@@ -153,10 +195,12 @@ EvalEvent Run::evaluate(TrainerState& state, int epoch, bool epochEnd) {
     event.score = m_options.stopMetric == StopMetric::Accuracy ? event.metrics.accuracy
                                                                : event.metrics.macroF1;
     event.improved = event.score > state.bestScore;
-    if (event.improved) {
+    if (event.improved && writes()) {
         SaveOptions save = saveOptions();
         save.metricsJson = metricsToJson(event.metrics);
         saveModelFolder(*m_s.model, m_s.folder.path(), m_folder.bestDir(), save);
+    }
+    if (event.improved) {
         // Only once best/ holds it: a failed save (a full disk) leaves the
         // state naming the model best/ still holds.
         state.bestScore = event.score;
@@ -176,6 +220,9 @@ EvalEvent Run::evaluate(TrainerState& state, int epoch, bool epochEnd) {
 }
 
 void Run::saveLast(const TrainerState& state) {
+    if (!writes()) {
+        return;
+    }
     TrainerState saved = state;
     saved.elapsedSeconds = elapsed(state);
     saved.metricsLogBytes = metricsLogSize(m_folder.metricsPath());
@@ -194,6 +241,18 @@ void Run::prepare(bool resumed) {
     m_runner = std::make_unique<StepRunner>(*m_s.model, stepOptions);
     if (resumed) {
         restoreLastCheckpoint(m_runner->optimizer(), m_folder.lastDir());
+    }
+    if (m_parallel != nullptr) {
+        // Every rank starts from rank 0's weights.
+        std::vector<torch::Tensor> tensors;
+        for (const auto& parameter : m_s.model->parameters()) {
+            tensors.push_back(parameter);
+        }
+        for (const auto& buffer : m_s.model->buffers()) {
+            tensors.push_back(buffer);
+        }
+        m_parallel->broadcastFromMain(tensors);
+        m_runner->setDataParallel(m_parallel);
     }
     m_plan.batchSize = m_options.batchSize;
     m_plan.seed = m_options.seed;
@@ -233,14 +292,33 @@ std::string Run::earlyStopMessage(const TrainerState& state) const {
            stopMetricName(m_options.stopMetric) + " from epoch " + std::to_string(state.bestEpoch);
 }
 
-std::vector<Batch> Run::nextStep(const std::vector<BatchIndices>& batches, long long& b) {
+std::vector<Batch> Run::nextStep(const std::vector<BatchIndices>& batches, long long& b,
+                                 std::vector<BatchShare>& shares) {
     std::vector<Batch> micro;
+    shares.clear();
     const long long end = std::min(m_batchesPerEpoch, b + m_options.gradAccumulation);
     for (; b < end; ++b) {
-        micro.push_back(
-            collate(m_s.train, batches[static_cast<std::size_t>(b)], m_s.trainLabels, m_s.device));
-        m_sessionSamples += micro.back().inputIds.size(0);
-        m_sessionTokens += micro.back().realTokens;
+        const BatchIndices& whole = batches[static_cast<std::size_t>(b)];
+        if (m_parallel == nullptr) {
+            micro.push_back(collate(m_s.train, whole, m_s.trainLabels, m_s.device));
+            m_sessionSamples += micro.back().inputIds.size(0);
+            m_sessionTokens += micro.back().realTokens;
+            continue;
+        }
+        // This rank's rows, padded as the whole batch is; the throughput is the whole's.
+        const auto [first, last] = m_parallel->share(whole.size());
+        const BatchIndices mine(whole.begin() + static_cast<std::ptrdiff_t>(first),
+                                whole.begin() + static_cast<std::ptrdiff_t>(last));
+        std::int64_t longest = 0;
+        for (const std::size_t i : whole) {
+            const auto length = static_cast<std::int64_t>(m_s.train[i].inputIds.size());
+            longest = std::max(longest, length);
+            m_sessionTokens += length;
+        }
+        micro.push_back(collate(m_s.train, mine, m_s.trainLabels, m_s.device, longest));
+        shares.push_back({static_cast<std::int64_t>(first), static_cast<std::int64_t>(whole.size()),
+                          weightOf(whole)});
+        m_sessionSamples += static_cast<long long>(whole.size());
     }
     return micro;
 }
@@ -305,9 +383,11 @@ std::optional<FinishedEvent> Run::trainEpoch(TrainerState& state, int epoch) {
                           "stopped at step " + std::to_string(state.step) +
                               "; resume continues from there");
         }
-        const std::vector<Batch> micro = nextStep(batches, b);
+        std::vector<BatchShare> shares;
+        const std::vector<Batch> micro = nextStep(batches, b, shares);
         const double lr = scheduledRate(m_options, state.step, m_totalSteps);
-        const StepResult result = m_runner->step(micro, lr);
+        const StepResult result =
+            m_parallel == nullptr ? m_runner->step(micro, lr) : m_runner->step(micro, shares, lr);
         if (!result.finite) {
             return finish(state, RunOutcome::Failed,
                           "the loss became " +
@@ -508,48 +588,66 @@ void Trainer::resolveAutoSettings(const Session& session, TrainingListener& list
     m_options = resolved;
 }
 
-FinishedEvent Trainer::run(const TrainData& data, TrainingListener& listener,
+TrainingListener& Trainer::reporter(TrainingListener& listener) {
+    return writesRunFolder() ? listener : m_silent;
+}
+
+bool Trainer::writesRunFolder() const {
+    return m_parallel == nullptr || m_parallel->isMain();
+}
+
+FinishedEvent Trainer::run(const TrainData& data, TrainingListener& caller,
                            const std::atomic<bool>* cancel) {
+    TrainingListener& listener = reporter(caller);
     const RunFolder folder{m_options.outDir};
     std::error_code ec;
-    if (fs::exists(folder.configPath())) {
-        throw DataError(m_options.outDir +
-                        ": a training run is already there; resume it or choose another folder");
-    }
-    // A run killed while it wrote its config.json left only that temporary.
-    removeStaleTemporaries(folder.configPath(), kAtomicFileKind);
-    if (fs::exists(m_options.outDir) && !fs::is_empty(m_options.outDir, ec)) {
-        throw DataError(m_options.outDir +
-                        ": the folder is not empty; choose a new or empty folder for the run");
+    if (writesRunFolder()) {
+        if (fs::exists(folder.configPath())) {
+            throw DataError(
+                m_options.outDir +
+                ": a training run is already there; resume it or choose another folder");
+        }
+        // A run killed while it wrote its config.json left only that temporary.
+        removeStaleTemporaries(folder.configPath(), kAtomicFileKind);
+        if (fs::exists(m_options.outDir) && !fs::is_empty(m_options.outDir, ec)) {
+            throw DataError(m_options.outDir +
+                            ": the folder is not empty; choose a new or empty folder for the run");
+        }
     }
     const std::string modelSource = m_options.model.empty() ? defaultModelDir() : m_options.model;
     Session session = setUpSession(m_options, data, modelSource, listener, cancel);
     resolveAutoSettings(session, listener);
-    // Created once the data and the model are known to be usable, so a
-    // mistyped path leaves no empty run folder behind.
-    fs::create_directories(m_options.outDir, ec);
-    if (ec) {
-        throw IoError(m_options.outDir + ": cannot create the run folder: " + ec.message());
+    if (writesRunFolder()) {
+        // Created once the data and the model are known to be usable, so a
+        // mistyped path leaves no empty run folder behind.
+        fs::create_directories(m_options.outDir, ec);
+        if (ec) {
+            throw IoError(m_options.outDir + ": cannot create the run folder: " + ec.message());
+        }
+        writeFileAtomically(folder.configPath(),
+                            [&](std::ostream& out) { out << trainOptionsToJson(m_options); });
     }
-    writeFileAtomically(folder.configPath(),
-                        [&](std::ostream& out) { out << trainOptionsToJson(m_options); });
     return fromFirstStep(session, listener, cancel, {});
 }
 
 FinishedEvent Trainer::fromFirstStep(Session& session, TrainingListener& listener,
                                      const std::atomic<bool>* cancel, const std::string& note) {
+    TrainerState state;
+    state.fingerprint = session.fingerprint;
+    if (!writesRunFolder()) {
+        return Run(m_options, session, listener, cancel, m_parallel).execute(state, false);
+    }
     MetricsLog log(RunFolder{m_options.outDir}.metricsPath(), 0);
     LoggingListener logging(listener, log);
     if (!note.empty()) {
         logging.onMessage(note);
     }
-    TrainerState state;
-    state.fingerprint = session.fingerprint;
-    return Run(m_options, session, logging, cancel).execute(state, false);
+    return Run(m_options, session, logging, cancel, m_parallel).execute(state, false);
 }
 
-FinishedEvent Trainer::resume(const TrainData& data, TrainingListener& listener,
+FinishedEvent Trainer::resume(const TrainData& data, TrainingListener& caller,
                               const std::atomic<bool>* cancel) {
+    TrainingListener& listener = reporter(caller);
     const RunFolder folder{m_options.outDir};
     if (!hasCheckpoint(folder)) {
         // Stopped (killed, a power cut) before its first checkpoint: the run
@@ -561,7 +659,15 @@ FinishedEvent Trainer::resume(const TrainData& data, TrainingListener& listener,
         return fromFirstStep(session, listener, cancel,
                              "No checkpoint yet: starting the run again from its first step");
     }
+    // Rank 0 first: reading may move a checkpoint a crash left complete into
+    // place, which the other ranks then read.
+    if (m_parallel != nullptr && !writesRunFolder()) {
+        m_parallel->sum({0.0});
+    }
     const TrainerState state = readLastState(folder.lastDir());
+    if (m_parallel != nullptr && writesRunFolder()) {
+        m_parallel->sum({0.0});
+    }
     Session session = setUpSession(m_options, data, folder.lastDir(), listener, cancel);
     resolveAutoSettings(session, listener);
     if (session.fingerprint != state.fingerprint) {
@@ -573,12 +679,15 @@ FinishedEvent Trainer::resume(const TrainData& data, TrainingListener& listener,
         throw DataError(m_options.outDir + ": this run already finished all " +
                         std::to_string(m_options.epochs) + " epochs; there is nothing to resume");
     }
+    if (!writesRunFolder()) {
+        return Run(m_options, session, listener, cancel, m_parallel).execute(state, true);
+    }
     // The log is cut back to the checkpoint, so it reads as one uninterrupted run.
     MetricsLog log(folder.metricsPath(), state.metricsLogBytes);
     LoggingListener logging(listener, log);
     logging.onMessage("Resuming at epoch " + std::to_string(state.epoch + 1) + ", step " +
                       std::to_string(state.step));
-    return Run(m_options, session, logging, cancel).execute(state, true);
+    return Run(m_options, session, logging, cancel, m_parallel).execute(state, true);
 }
 
 } // namespace issuebert

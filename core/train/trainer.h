@@ -14,6 +14,7 @@
 
 namespace issuebert {
 
+class DataParallel;
 struct Session;
 
 // What a run trains and validates on: datasets already loaded (the GUI has
@@ -76,6 +77,19 @@ public:
     FinishedEvent resume(const TrainData& data, TrainingListener& listener,
                          const std::atomic<bool>* cancel = nullptr);
 
+    // Trains as one rank of group, a data-parallel run (null: one process).
+    // Every rank calls run() or resume() with the same options and data and
+    // builds the same batches; each computes its share of every batch (its
+    // rows padded as the whole batch is), the gradients are summed across
+    // the ranks, and every rank makes the same update: N processes train what
+    // one process with the whole batches trains. Validation is split across
+    // the ranks and the logits gathered, so every rank reaches the same
+    // metrics and the same decisions. Rank 0 alone writes the run folder
+    // (config.json, metrics.jsonl, best/, last/) and reports events; the
+    // others' listeners hear nothing. Resume reads last/ on every rank (the
+    // run folder must be visible to all: one machine, or a shared folder).
+    void setDataParallel(DataParallel* group) { m_parallel = group; }
+
 private:
     // Auto epochs and learning rate replaced by their values for the session's
     // training data and model, said in a message.
@@ -85,7 +99,13 @@ private:
     FinishedEvent fromFirstStep(Session& session, TrainingListener& listener,
                                 const std::atomic<bool>* cancel, const std::string& note);
 
+    // The listener events go to: listener on rank 0 (or alone), else none.
+    TrainingListener& reporter(TrainingListener& listener);
+    bool writesRunFolder() const;
+
     TrainOptions m_options;
+    DataParallel* m_parallel = nullptr;
+    TrainingListener m_silent; // the events of ranks other than 0
 };
 
 } // namespace issuebert

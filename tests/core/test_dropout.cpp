@@ -1,5 +1,6 @@
 // The CPU dropout: a known-answer Philox, masks that do not depend on the
-// thread count, follow the seed, drop the asked share and carry gradients.
+// thread count, follow the seed, drop the asked share and carry gradients,
+// and a data-parallel rank's rows masked as the whole batch masks them.
 #include "core/model/dropout.h"
 
 #include <torch/torch.h>
@@ -71,4 +72,36 @@ TEST_CASE("dropout: the gradient flows through the kept elements only, scaled al
     const auto grad = x.grad();
     CHECK(torch::equal(grad == 0, y == 0));
     CHECK(torch::allclose(y, x.detach() * grad));
+}
+
+TEST_CASE("dropout: a data-parallel rank's rows drop what the whole batch drops there") {
+    // [5, 3, 7]: 21 elements a row, so rows start mid-block of Philox's four words.
+    const auto whole = torch::ones({5, 3, 7});
+    for (const auto& drop : {philoxDropout, batchDropout}) {
+        torch::manual_seed(11);
+        const auto expected = drop(whole, 0.3, true);
+        // Rows 2..4 as rank 1 of two holds them, then the empty share of a third rank.
+        torch::manual_seed(11);
+        torch::Tensor rows;
+        {
+            const DropoutRows share(2, 5);
+            rows = drop(whole.narrow(0, 2, 3), 0.3, true);
+        }
+        CHECK(torch::equal(rows, expected.narrow(0, 2, 3)));
+        // The generator moved as far as for the whole batch: the next draw agrees.
+        torch::manual_seed(11);
+        (void)drop(whole, 0.3, true);
+        const auto afterWhole = torch::randint(1 << 30, {1}).item<std::int64_t>();
+        torch::manual_seed(11);
+        {
+            const DropoutRows share(5, 5);
+            CHECK_EQ(drop(whole.narrow(0, 5, 0), 0.3, true).size(0), 0L);
+        }
+        CHECK_EQ(torch::randint(1 << 30, {1}).item<std::int64_t>(), afterWhole);
+    }
+    // Without a share, batchDropout is LibTorch's own dropout, draw for draw.
+    torch::manual_seed(5);
+    const auto ours = batchDropout(whole, 0.3, true);
+    torch::manual_seed(5);
+    CHECK(torch::equal(ours, torch::dropout(whole, 0.3, true)));
 }

@@ -25,38 +25,6 @@ train="$root/resources/sample/train.json"
 # these runs evaluate.
 quick=(--model "$model" --max-len 64 --batch-size 16 --lr 1e-3 --max-records 160 --val-split 0.1)
 
-
-# wait_for FILE PYTHON_CONDITION PID: polls until the condition on the parsed
-# JSON lines of FILE (a list called events) holds; false when PID ended first
-# or after 60 s.
-wait_for() {
-    local file="$1" condition="$2" pid="$3"
-    python3 - "$file" "$condition" "$pid" <<'EOF'
-import json, os, sys, time
-path, condition, pid = sys.argv[1], sys.argv[2], int(sys.argv[3])
-deadline = time.monotonic() + 60
-while time.monotonic() < deadline:
-    events = []
-    try:
-        with open(path) as f:
-            for line in f:
-                try:
-                    events.append(json.loads(line))
-                except ValueError:
-                    pass  # a line being written
-    except OSError:
-        pass
-    if eval(condition):
-        sys.exit(0)
-    try:
-        os.kill(pid, 0)
-    except OSError:
-        sys.exit(1)
-    time.sleep(0.005)
-sys.exit(1)
-EOF
-}
-
 # --- A run to the end -------------------------------------------------------
 start=$SECONDS
 "$cli" train --train "$train" --out "$work/run" --epochs 1 "${quick[@]}" >"$work/stdout" 2>"$work/stderr"

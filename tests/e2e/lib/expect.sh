@@ -55,3 +55,35 @@ tiny_model() {
     cp "$2/tests/fixtures/model/tiny/"{config.json,model.safetensors} "$1/"
     cp "$2/tests/fixtures/minilm/"{vocab.txt,tokenizer_config.json,special_tokens_map.json} "$1/"
 }
+
+# wait_for FILE PYTHON_CONDITION [PID]: polls until the condition on the parsed
+# JSON lines of FILE (a list called events) holds; false when PID (if given)
+# ended first, or after 60 s.
+wait_for() {
+    local file="$1" condition="$2" pid="${3:-0}"
+    python3 - "$file" "$condition" "$pid" <<'EOF'
+import json, os, sys, time
+path, condition, pid = sys.argv[1], sys.argv[2], int(sys.argv[3])
+deadline = time.monotonic() + 60
+while time.monotonic() < deadline:
+    events = []
+    try:
+        with open(path) as f:
+            for line in f:
+                try:
+                    events.append(json.loads(line))
+                except ValueError:
+                    pass  # a line being written
+    except OSError:
+        pass
+    if eval(condition):
+        sys.exit(0)
+    if pid:
+        try:
+            os.kill(pid, 0)
+        except OSError:
+            sys.exit(1)
+    time.sleep(0.005)
+sys.exit(1)
+EOF
+}

@@ -1,0 +1,67 @@
+// The process group of a data-parallel run: c10d's TCPStore for the
+// rendezvous (rank 0 hosts it) and ProcessGroupGloo for the collectives, as
+// PyTorch's DistributedDataParallel uses them. Every collective waits at most
+// the run's timeout; a process that died, hung or failed makes the others
+// throw a DistributedError naming its rank.
+#pragma once
+
+#include "core/io/errors.h"
+#include "core/train/distributed.h"
+
+#include <torch/torch.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace issuebert {
+
+// Another process of the run died, hung, failed or could not be reached.
+class DistributedError : public Error {
+public:
+    explicit DistributedError(const std::string& message) : Error(ErrorKind::Io, message) {}
+};
+
+class DataParallel {
+public:
+    // Joins the run: waits up to timeout for every rank to arrive. A
+    // DistributedError says what failed (rank 0's port in use, the master
+    // unreachable, a rank that never came).
+    DataParallel(const DistributedEnv& env, std::chrono::milliseconds timeout);
+    ~DataParallel();
+    DataParallel(const DataParallel&) = delete;
+    DataParallel& operator=(const DataParallel&) = delete;
+
+    int rank() const { return m_env.rank; }
+    int size() const { return m_env.worldSize; }
+    bool isMain() const { return m_env.rank == 0; }
+    const DistributedEnv& env() const { return m_env; }
+    // This rank's rows of n (shareOf).
+    std::pair<std::size_t, std::size_t> share(std::size_t n) const {
+        return shareOf(n, m_env.rank, m_env.worldSize);
+    }
+
+    // Rank 0's values of tensors (CPU or one device, any dtype) into every rank's.
+    void broadcastFromMain(const std::vector<torch::Tensor>& tensors);
+    // Each parameter's gradient replaced by its sum over the ranks, in buckets
+    // of about 25 MB. A gradient undefined here but defined on another rank
+    // counts as zeros and is defined afterwards; one no rank has stays undefined.
+    void sumGradients(const std::vector<torch::Tensor>& params);
+    // values summed over the ranks (small: losses, flags, counts).
+    std::vector<double> sum(std::vector<double> values);
+    // Every rank's rows (share(n) of n rows each, in rank order) on every rank:
+    // local is [share rows, ...], the result [n, ...].
+    torch::Tensor gatherRows(const torch::Tensor& local, std::size_t n);
+
+    // Says, through the rendezvous store, that this rank failed and why: the
+    // others name it in their error instead of only seeing it go.
+    void reportFailure(const std::string& message) noexcept;
+
+private:
+    struct Impl;
+    DistributedEnv m_env;
+    std::unique_ptr<Impl> m_impl;
+};
+
+} // namespace issuebert
