@@ -8,8 +8,13 @@
 #include <thread>
 
 #ifdef ISSUEBERT_HAVE_C10D
+#include <torch/csrc/autograd/function.h>
+#include <torch/csrc/autograd/function_hook.h>
+#include <torch/csrc/autograd/variable.h>
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
+
+#include <mutex>
 #endif
 
 namespace issuebert {
@@ -301,6 +306,154 @@ torch::Tensor DataParallel::gatherRows(const torch::Tensor& local, std::size_t n
     return torch::cat(rows);
 }
 
+struct GradientReducer::Impl {
+    struct Bucket {
+        torch::Tensor flat;      // the gradients of its parameters, end to end
+        std::size_t params = 0;  // how many
+        std::size_t pending = 0; // not yet accumulated in this backward pass
+        c10::intrusive_ptr<c10d::Work> work;
+    };
+
+    DataParallel::Impl* group = nullptr;
+    std::vector<Bucket> buckets;
+    std::vector<std::size_t> bucketOf; // by parameter
+    // The accumulators autograd keeps only weakly: held, so the hooks stay.
+    std::vector<std::shared_ptr<torch::autograd::Node>> accumulators;
+    std::vector<std::uintptr_t> hookKeys;
+    std::mutex mutex; // the hooks may run on autograd's threads
+    bool armed = false;
+    std::size_t nextToStart = 0;
+
+    void start(std::size_t b) {
+        std::vector<at::Tensor> one{buckets[b].flat};
+        buckets[b].work = group->start([&] { return group->group->allreduce(one); });
+    }
+    // Starts the complete buckets in index order, from the next one on.
+    void startReady() {
+        while (nextToStart < buckets.size() && buckets[nextToStart].pending == 0) {
+            start(nextToStart++);
+        }
+    }
+    void ready(std::size_t param) {
+        const std::lock_guard<std::mutex> lock(mutex);
+        if (!armed) {
+            return;
+        }
+        Bucket& bucket = buckets[bucketOf[param]];
+        if (bucket.pending > 0) {
+            --bucket.pending;
+        }
+        startReady();
+    }
+};
+
+namespace {
+
+// After autograd has accumulated a parameter's gradient: its bucket may be complete.
+class ReadyHook : public torch::autograd::FunctionPostHook {
+public:
+    ReadyHook(GradientReducer::Impl* reducer, std::size_t param)
+        : m_reducer(reducer), m_param(param) {}
+    torch::autograd::variable_list
+    operator()(const torch::autograd::variable_list& outputs,
+               const torch::autograd::variable_list& /*inputs*/) override {
+        m_reducer->ready(m_param);
+        return outputs;
+    }
+
+private:
+    GradientReducer::Impl* m_reducer;
+    std::size_t m_param;
+};
+
+} // namespace
+
+GradientReducer::GradientReducer(DataParallel& group, const std::vector<torch::Tensor>& params)
+    : m_impl(std::make_unique<Impl>()) {
+    Impl& d = *m_impl;
+    d.group = group.m_impl.get();
+    d.bucketOf.assign(params.size(), 0);
+    // Last parameters first: backward reaches them first.
+    std::vector<std::vector<std::size_t>> members;
+    std::int64_t bytes = 0;
+    for (std::size_t k = params.size(); k-- > 0;) {
+        const std::int64_t size = params[k].numel() * params[k].element_size();
+        const bool sameKind =
+            !members.empty() &&
+            params[members.back().front()].scalar_type() == params[k].scalar_type() &&
+            params[members.back().front()].device() == params[k].device();
+        if (!sameKind || (bytes > 0 && bytes + size > kBucketBytes)) {
+            members.emplace_back();
+            bytes = 0;
+        }
+        members.back().push_back(k);
+        bytes += size;
+    }
+    torch::NoGradGuard noGrad;
+    for (std::size_t b = 0; b < members.size(); ++b) {
+        std::int64_t total = 0;
+        for (const std::size_t k : members[b]) {
+            total += params[k].numel();
+        }
+        Impl::Bucket bucket;
+        bucket.flat = torch::zeros({total}, params[members[b].front()].options());
+        bucket.params = members[b].size();
+        std::int64_t offset = 0;
+        for (const std::size_t k : members[b]) {
+            const torch::Tensor& param = params[k];
+            param.mutable_grad() = bucket.flat.narrow(0, offset, param.numel()).view_as(param);
+            offset += param.numel();
+            d.bucketOf[k] = b;
+        }
+        d.buckets.push_back(std::move(bucket));
+    }
+    for (std::size_t k = 0; k < params.size(); ++k) {
+        auto accumulator = torch::autograd::impl::grad_accumulator(params[k]);
+        d.hookKeys.push_back(accumulator->add_post_hook(std::make_unique<ReadyHook>(&d, k)));
+        d.accumulators.push_back(std::move(accumulator));
+    }
+}
+
+GradientReducer::~GradientReducer() {
+    for (std::size_t k = 0; k < m_impl->accumulators.size(); ++k) {
+        m_impl->accumulators[k]->del_post_hook(m_impl->hookKeys[k]);
+    }
+}
+
+void GradientReducer::arm() {
+    Impl& d = *m_impl;
+    const std::lock_guard<std::mutex> lock(d.mutex);
+    d.armed = true;
+    d.nextToStart = 0;
+    for (auto& bucket : d.buckets) {
+        bucket.pending = bucket.params;
+        bucket.work.reset();
+    }
+}
+
+void GradientReducer::finish() {
+    Impl& d = *m_impl;
+    {
+        const std::lock_guard<std::mutex> lock(d.mutex);
+        // A parameter this pass did not reach leaves its bucket incomplete:
+        // start the rest, in order.
+        while (d.nextToStart < d.buckets.size()) {
+            d.start(d.nextToStart++);
+        }
+        d.armed = false;
+    }
+    for (auto& bucket : d.buckets) {
+        d.group->wait(bucket.work);
+        bucket.work.reset();
+    }
+}
+
+void GradientReducer::zero() {
+    for (auto& bucket : m_impl->buckets) {
+        bucket.flat.zero_();
+    }
+}
+
 bool distributedAvailable() {
     return true;
 }
@@ -324,6 +477,13 @@ std::vector<double> DataParallel::sum(std::vector<double> values) {
 torch::Tensor DataParallel::gatherRows(const torch::Tensor& local, std::size_t /*n*/) {
     return local;
 }
+struct GradientReducer::Impl {};
+GradientReducer::GradientReducer(DataParallel& /*group*/,
+                                 const std::vector<torch::Tensor>& /*params*/) {}
+GradientReducer::~GradientReducer() = default;
+void GradientReducer::arm() {}
+void GradientReducer::finish() {}
+void GradientReducer::zero() {}
 bool distributedAvailable() {
     return false;
 }

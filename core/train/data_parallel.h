@@ -59,8 +59,38 @@ public:
     void reportFailure(const std::string& message) noexcept;
 
 private:
+    friend class GradientReducer;
     struct Impl;
     DistributedEnv m_env;
+    std::unique_ptr<Impl> m_impl;
+};
+
+// Sums gradients across the ranks while the backward pass runs, as DDP's
+// Reducer does: the parameters in buckets of about 25 MB (last layers first,
+// as their gradients are ready first), each gradient a view of its bucket's
+// flat buffer (autograd accumulates into it in place: no copies), and a hook
+// after each parameter's accumulation that starts its bucket's sum when the
+// bucket is complete. Buckets start in the same order on every rank.
+class GradientReducer {
+public:
+    // params: those that receive gradients (the others keep none).
+    GradientReducer(DataParallel& group, const std::vector<torch::Tensor>& params);
+    ~GradientReducer();
+    GradientReducer(const GradientReducer&) = delete;
+    GradientReducer& operator=(const GradientReducer&) = delete;
+
+    // The next backward pass is the step's last (gradient accumulation): start
+    // the sums as buckets fill.
+    void arm();
+    // Starts any bucket not started yet and waits for every sum: the
+    // gradients are then the step's, summed over the ranks.
+    void finish();
+    // Zeros every gradient (the buckets) for the next step.
+    void zero();
+
+    struct Impl;
+
+private:
     std::unique_ptr<Impl> m_impl;
 };
 

@@ -40,6 +40,8 @@ StepRunner::StepRunner(BertClassifierImpl& model, const StepOptions& options)
     model.train();
 }
 
+StepRunner::~StepRunner() = default;
+
 StepResult StepRunner::step(const std::vector<Batch>& microBatches, double lr) {
     std::int64_t total = 0;
     for (const auto& batch : microBatches) {
@@ -79,6 +81,9 @@ StepResult StepRunner::step(const std::vector<Batch>& microBatches,
     for (std::size_t k = 0; k < microBatches.size(); ++k) {
         const Batch& batch = microBatches[k];
         const BatchShare& share = shares[k];
+        if (m_reducer && k + 1 == microBatches.size()) {
+            m_reducer->arm(); // the sums start as this backward pass fills the buckets
+        }
         torch::Tensor loss;
         {
             // Every rank runs the forward pass, even on no rows: its dropout
@@ -96,8 +101,31 @@ StepResult StepRunner::step(const std::vector<Batch>& microBatches,
         lossSum += loss.item<double>() * scale;
     }
     // The whole step's gradients and loss on every rank.
+    if (m_reducer) {
+        m_reducer->finish();
+        return update(m_parallel->sum({lossSum}).front(), lr);
+    }
+    // The first step: summed after the backward pass, which also tells which
+    // parameters receive gradients; from the next step on they are summed
+    // while it runs.
     m_parallel->sumGradients(m_params);
-    return update(m_parallel->sum({lossSum}).front(), lr);
+    std::vector<torch::Tensor> reached;
+    for (const auto& param : m_params) {
+        if (param.grad().defined()) {
+            reached.push_back(param);
+        }
+    }
+    const StepResult result = update(m_parallel->sum({lossSum}).front(), lr);
+    m_reducer = std::make_unique<GradientReducer>(*m_parallel, reached);
+    return result;
+}
+
+void StepRunner::clearGradients() {
+    if (m_reducer) {
+        m_reducer->zero();
+    } else {
+        m_optimizer->zeroGrad();
+    }
 }
 
 StepResult StepRunner::update(double lossSum, double lr) {
@@ -105,7 +133,7 @@ StepResult StepRunner::update(double lossSum, double lr) {
     result.loss = lossSum;
     if (!std::isfinite(lossSum)) {
         result.finite = false;
-        m_optimizer->zeroGrad();
+        clearGradients();
         return result;
     }
     double gradScale = 1.0;
@@ -114,13 +142,13 @@ StepResult StepRunner::update(double lossSum, double lr) {
         result.gradNorm = norm;
         if (!std::isfinite(result.gradNorm)) {
             result.finite = false;
-            m_optimizer->zeroGrad();
+            clearGradients();
             return result;
         }
         gradScale = scale;
     }
     m_optimizer->step(lr, gradScale);
-    m_optimizer->zeroGrad();
+    clearGradients();
     return result;
 }
 

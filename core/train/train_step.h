@@ -16,6 +16,7 @@
 namespace issuebert {
 
 class DataParallel;
+class GradientReducer;
 
 struct StepOptions {
     double weightDecay = 0.01;
@@ -43,6 +44,7 @@ class StepRunner {
 public:
     // model must already sit on its device; sets train mode.
     StepRunner(BertClassifierImpl& model, const StepOptions& options);
+    ~StepRunner();
 
     // Forward + backward over every micro-batch, clip, AdamW with lr, zero
     // the gradients. A non-finite loss or gradient norm skips the update and
@@ -66,9 +68,14 @@ private:
     std::unique_ptr<AdamW> m_optimizer;
     std::vector<torch::Tensor> m_params; // trainable, for clipping
     DataParallel* m_parallel = nullptr;
+    // Made at the first data-parallel step, once it is known which
+    // parameters receive gradients.
+    std::unique_ptr<GradientReducer> m_reducer;
 
     // Clips and updates after the loss is known (lossSum: the step's).
     StepResult update(double lossSum, double lr);
+    // Gradients cleared for the next step: undefined, or the reducer's buckets zeroed.
+    void clearGradients();
 };
 
 // Gradient clipping as torch::nn::utils::clip_grad_norm_(params, maxNorm)
