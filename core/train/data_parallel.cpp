@@ -316,6 +316,8 @@ struct GradientReducer::Impl {
 
     DataParallel::Impl* group = nullptr;
     std::vector<Bucket> buckets;
+    torch::Tensor rowSparse;           // an embedding table summed by rows, or undefined
+    torch::Tensor rows;                // the rows this step sums: int64 [R]
     std::vector<std::size_t> bucketOf; // by parameter
     // The accumulators autograd keeps only weakly: held, so the hooks stay.
     std::vector<std::shared_ptr<torch::autograd::Node>> accumulators;
@@ -368,10 +370,20 @@ private:
 
 } // namespace
 
-GradientReducer::GradientReducer(DataParallel& group, const std::vector<torch::Tensor>& params)
+GradientReducer::GradientReducer(DataParallel& group, const std::vector<torch::Tensor>& all,
+                                 const torch::Tensor& rowSparse)
     : m_impl(std::make_unique<Impl>()) {
     Impl& d = *m_impl;
     d.group = group.m_impl.get();
+    std::vector<torch::Tensor> params;
+    for (const auto& param : all) {
+        if (rowSparse.defined() && param.is_same(rowSparse)) {
+            d.rowSparse = param; // summed by rows in finish()
+            param.mutable_grad() = torch::zeros_like(param);
+        } else {
+            params.push_back(param);
+        }
+    }
     d.bucketOf.assign(params.size(), 0);
     // Last parameters first: backward reaches them first.
     std::vector<std::vector<std::size_t>> members;
@@ -420,9 +432,15 @@ GradientReducer::~GradientReducer() {
     }
 }
 
-void GradientReducer::arm() {
+void GradientReducer::arm(const std::vector<std::int64_t>& tokens) {
     Impl& d = *m_impl;
     const std::lock_guard<std::mutex> lock(d.mutex);
+    if (d.rowSparse.defined()) {
+        // Without the tokens every row is summed.
+        d.rows = tokens.empty() ? torch::arange(d.rowSparse.size(0), torch::kInt64)
+                                : torch::tensor(tokens, torch::kInt64);
+        d.rows = d.rows.to(d.rowSparse.device());
+    }
     d.armed = true;
     d.nextToStart = 0;
     for (auto& bucket : d.buckets) {
@@ -442,15 +460,40 @@ void GradientReducer::finish() {
         }
         d.armed = false;
     }
+    // The embedding table: only the rows some rank's tokens reached (the
+    // others are zero everywhere, so their sum is too).
+    torch::Tensor picked;
+    c10::intrusive_ptr<c10d::Work> rowsWork;
+    if (d.rowSparse.defined()) {
+        torch::NoGradGuard noGrad;
+        std::vector<at::Tensor> one{d.rowSparse.grad().index_select(0, d.rows)};
+        rowsWork = d.group->start([&] { return d.group->group->allreduce(one); });
+        picked = one.front();
+    }
     for (auto& bucket : d.buckets) {
         d.group->wait(bucket.work);
         bucket.work.reset();
     }
+    if (rowsWork) {
+        d.group->wait(rowsWork);
+        torch::NoGradGuard noGrad;
+        d.rowSparse.mutable_grad().index_copy_(0, d.rows, picked);
+    }
 }
 
 void GradientReducer::zero() {
-    for (auto& bucket : m_impl->buckets) {
+    Impl& d = *m_impl;
+    for (auto& bucket : d.buckets) {
         bucket.flat.zero_();
+    }
+    if (d.rowSparse.defined()) {
+        torch::NoGradGuard noGrad;
+        // Only the summed rows can be other than zero.
+        if (d.rows.defined()) {
+            d.rowSparse.mutable_grad().index_fill_(0, d.rows, 0.0);
+        } else {
+            d.rowSparse.mutable_grad().zero_();
+        }
     }
 }
 
@@ -479,9 +522,10 @@ torch::Tensor DataParallel::gatherRows(const torch::Tensor& local, std::size_t /
 }
 struct GradientReducer::Impl {};
 GradientReducer::GradientReducer(DataParallel& /*group*/,
-                                 const std::vector<torch::Tensor>& /*params*/) {}
+                                 const std::vector<torch::Tensor>& /*params*/,
+                                 const torch::Tensor& /*rowSparse*/) {}
 GradientReducer::~GradientReducer() = default;
-void GradientReducer::arm() {}
+void GradientReducer::arm(const std::vector<std::int64_t>& /*tokens*/) {}
 void GradientReducer::finish() {}
 void GradientReducer::zero() {}
 bool distributedAvailable() {

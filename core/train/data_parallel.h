@@ -73,15 +73,21 @@ private:
 // bucket is complete. Buckets start in the same order on every rank.
 class GradientReducer {
 public:
-    // params: those that receive gradients (the others keep none).
-    GradientReducer(DataParallel& group, const std::vector<torch::Tensor>& params);
+    // params: those that receive gradients (the others keep none). rowSparse,
+    // when defined and among them, is an embedding table whose gradient only
+    // has rows where the step's tokens are: it stays out of the buckets and
+    // only those rows are summed (arm's tokens).
+    GradientReducer(DataParallel& group, const std::vector<torch::Tensor>& params,
+                    const torch::Tensor& rowSparse = {});
     ~GradientReducer();
     GradientReducer(const GradientReducer&) = delete;
     GradientReducer& operator=(const GradientReducer&) = delete;
 
     // The next backward pass is the step's last (gradient accumulation): start
-    // the sums as buckets fill.
-    void arm();
+    // the sums as buckets fill. tokens: every token id of the whole step (all
+    // ranks' rows, sorted, without repeats, padding included): the rows of
+    // rowSparse's gradient that can be other than zero on some rank.
+    void arm(const std::vector<std::int64_t>& tokens = {});
     // Starts any bucket not started yet and waits for every sum: the
     // gradients are then the step's, summed over the ranks.
     void finish();

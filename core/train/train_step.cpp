@@ -67,7 +67,8 @@ StepResult StepRunner::step(const std::vector<Batch>& microBatches, double lr) {
 }
 
 StepResult StepRunner::step(const std::vector<Batch>& microBatches,
-                            const std::vector<BatchShare>& shares, double lr) {
+                            const std::vector<BatchShare>& shares, double lr,
+                            const std::vector<std::int64_t>& tokens) {
     if (m_parallel == nullptr) {
         return step(microBatches, lr);
     }
@@ -82,7 +83,7 @@ StepResult StepRunner::step(const std::vector<Batch>& microBatches,
         const Batch& batch = microBatches[k];
         const BatchShare& share = shares[k];
         if (m_reducer && k + 1 == microBatches.size()) {
-            m_reducer->arm(); // the sums start as this backward pass fills the buckets
+            m_reducer->arm(tokens); // the sums start as this backward pass fills the buckets
         }
         torch::Tensor loss;
         {
@@ -116,7 +117,8 @@ StepResult StepRunner::step(const std::vector<Batch>& microBatches,
         }
     }
     const StepResult result = update(m_parallel->sum({lossSum}).front(), lr);
-    m_reducer = std::make_unique<GradientReducer>(*m_parallel, reached);
+    m_reducer = std::make_unique<GradientReducer>(
+        *m_parallel, reached, m_model->bert->embeddings->word_embeddings->weight);
     return result;
 }
 

@@ -57,8 +57,11 @@ public:
     // whole micro-batch's weight, the gradients summed over the ranks (so
     // clipping sees the global norm), the same update on every rank.
     void setDataParallel(DataParallel* group) { m_parallel = group; }
+    // tokens: every token id of the step's whole micro-batches (sorted, no
+    // repeats, padding's 0 included), so that only those rows of the word
+    // embeddings' gradient are summed; empty: every row.
     StepResult step(const std::vector<Batch>& microBatches, const std::vector<BatchShare>& shares,
-                    double lr);
+                    double lr, const std::vector<std::int64_t>& tokens = {});
 
     AdamW& optimizer() { return *m_optimizer; }
 

@@ -75,6 +75,9 @@ private:
     // In a data-parallel run: this rank's rows of each, and their shares.
     std::vector<Batch> nextStep(const std::vector<BatchIndices>& batches, long long& b,
                                 std::vector<BatchShare>& shares);
+    // Every token id of a step's whole micro-batches, padding's 0 included.
+    std::vector<std::int64_t> tokensOf(const std::vector<BatchIndices>& batches, long long first,
+                                       long long last) const;
     void reportStep(const TrainerState& state, int epoch, long long batch, double loss, double lr);
     void endEpoch(TrainerState& state, int epoch, const std::vector<BatchIndices>& batches,
                   Clock::time_point epochStart);
@@ -323,6 +326,19 @@ std::vector<Batch> Run::nextStep(const std::vector<BatchIndices>& batches, long 
     return micro;
 }
 
+std::vector<std::int64_t> Run::tokensOf(const std::vector<BatchIndices>& batches, long long first,
+                                        long long last) const {
+    std::vector<std::int64_t> tokens{0};
+    for (long long b = first; b < last; ++b) {
+        for (const std::size_t i : batches[static_cast<std::size_t>(b)]) {
+            tokens.insert(tokens.end(), m_s.train[i].inputIds.begin(), m_s.train[i].inputIds.end());
+        }
+    }
+    std::sort(tokens.begin(), tokens.end());
+    tokens.erase(std::unique(tokens.begin(), tokens.end()), tokens.end());
+    return tokens;
+}
+
 void Run::reportStep(const TrainerState& state, int epoch, long long batch, double loss,
                      double lr) {
     const double sessionSeconds =
@@ -384,10 +400,12 @@ std::optional<FinishedEvent> Run::trainEpoch(TrainerState& state, int epoch) {
                               "; resume continues from there");
         }
         std::vector<BatchShare> shares;
+        const long long first = b;
         const std::vector<Batch> micro = nextStep(batches, b, shares);
         const double lr = scheduledRate(m_options, state.step, m_totalSteps);
         const StepResult result =
-            m_parallel == nullptr ? m_runner->step(micro, lr) : m_runner->step(micro, shares, lr);
+            m_parallel == nullptr ? m_runner->step(micro, lr)
+                                  : m_runner->step(micro, shares, lr, tokensOf(batches, first, b));
         if (!result.finite) {
             return finish(state, RunOutcome::Failed,
                           "the loss became " +

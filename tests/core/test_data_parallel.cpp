@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <string>
@@ -225,7 +226,9 @@ TEST_CASE("data parallel: two ranks with half a batch each step as one process w
         return loadClassifier(folder,
                               {HeadKind::Linear, Pooling::Mean, {"bug", "feature", "question"}});
     };
-    constexpr std::size_t kSteps = 3;
+    // The first step sums after the backward pass, the later ones while it
+    // runs (GradientReducer), the embeddings by the batch's rows.
+    constexpr std::size_t kSteps = 4;
     StepOptions stepOptions;
     stepOptions.classWeights = torch::tensor({1.0F, 2.0F, 0.5F});
     double weight = 0.0;
@@ -252,9 +255,17 @@ TEST_CASE("data parallel: two ranks with half a batch each step as one process w
         const BatchIndices mine(whole.begin() + static_cast<std::ptrdiff_t>(first),
                                 whole.begin() + static_cast<std::ptrdiff_t>(last));
         const BatchShare share{static_cast<std::int64_t>(first), 7, weight};
+        // The whole batch's tokens: only those rows of the word embeddings are summed.
+        std::vector<std::int64_t> tokens{0};
+        for (const auto& encoding : encodings) {
+            tokens.insert(tokens.end(), encoding.inputIds.begin(), encoding.inputIds.end());
+        }
+        std::sort(tokens.begin(), tokens.end());
+        tokens.erase(std::unique(tokens.begin(), tokens.end()), tokens.end());
         for (std::size_t s = 0; s < kSteps; ++s) {
             rankLosses[r].push_back(
-                runner.step({collate(encodings, mine, labels, torch::kCPU, 9)}, {share}, 1e-3)
+                runner
+                    .step({collate(encodings, mine, labels, torch::kCPU, 9)}, {share}, 1e-3, tokens)
                     .loss);
         }
     };
