@@ -163,8 +163,10 @@ torch::Tensor Run::validationLogits() {
     const auto [first, last] = m_parallel->share(m_s.validation.size());
     const std::vector<Encoding> mine(m_s.validation.begin() + static_cast<std::ptrdiff_t>(first),
                                      m_s.validation.begin() + static_cast<std::ptrdiff_t>(last));
+    // No cancel here: a rank leaving the evaluation alone would leave the
+    // others waiting; a stop is agreed at the next step instead.
     auto local = mine.empty() ? torch::empty({0, static_cast<std::int64_t>(m_s.labels.size())})
-                              : computeLogits(*m_s.model, mine, inference, {}, m_cancel);
+                              : computeLogits(*m_s.model, mine, inference, {}, nullptr);
     return m_parallel->gatherRows(local.to(torch::kCPU).to(torch::kFloat32), m_s.validation.size());
 }
 
