@@ -18,17 +18,25 @@ extern "C" void onInterrupt(int /*signal*/) {
     std::signal(SIGTERM, SIG_DFL);
 }
 
+// A hang-up (the terminal closed, or a --nproc launcher gone: every thread of
+// it that dies sends one) asks for a stop as often as it comes, never more.
+extern "C" void onHangup(int /*signal*/) {
+    g_stop.store(true);
+}
+
 } // namespace
 
 InterruptGuard::InterruptGuard() {
     g_stop.store(false);
     std::signal(SIGINT, onInterrupt);
     std::signal(SIGTERM, onInterrupt);
+    std::signal(SIGHUP, onHangup);
 }
 
 InterruptGuard::~InterruptGuard() {
     std::signal(SIGINT, SIG_DFL);
     std::signal(SIGTERM, SIG_DFL);
+    std::signal(SIGHUP, SIG_DFL);
 }
 
 const std::atomic<bool>* InterruptGuard::flag() const {

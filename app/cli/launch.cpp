@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <iostream>
 #include <map>
+#include <sys/prctl.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <thread>
@@ -23,6 +24,9 @@ extern char** environ;
 namespace issuebert::cli {
 
 namespace {
+
+// Set by the launcher's SIGTERM handler.
+volatile std::sig_atomic_t terminateRequested = 0;
 
 struct Rank {
     int rank = 0;
@@ -168,13 +172,18 @@ int launchLocalRun(const std::string& command, const std::vector<std::string>& w
     std::vector<std::string> argv = {"/proc/self/exe", command};
     argv.insert(argv.end(), words.begin(), words.end());
     // Ctrl-C goes to every rank (one process group, the terminal's); the
-    // launcher itself waits for them to stop.
+    // launcher itself waits for them to stop. A SIGTERM sent to the launcher
+    // alone is passed on to them (they stop as on Ctrl-C).
     struct sigaction ignore {};
     ignore.sa_handler = SIG_IGN;
+    struct sigaction onTerm {};
+    onTerm.sa_handler = [](int) { terminateRequested = 1; };
     struct sigaction oldInt {};
     struct sigaction oldTerm {};
+    terminateRequested = 0;
     ::sigaction(SIGINT, &ignore, &oldInt);
-    ::sigaction(SIGTERM, &ignore, &oldTerm);
+    ::sigaction(SIGTERM, &onTerm, &oldTerm);
+    const pid_t launcher = ::getpid();
 
     std::vector<Rank> ranks(static_cast<std::size_t>(nproc));
     for (int rank = 0; rank < nproc; ++rank) {
@@ -197,7 +206,16 @@ int launchLocalRun(const std::string& command, const std::vector<std::string>& w
         if (pid == 0) {
             ::sigaction(SIGINT, &oldInt, nullptr);
             ::sigaction(SIGTERM, &oldTerm, nullptr);
+            // Should the launcher be killed, each rank is told to stop (SIGHUP,
+            // one per thread of the launcher: a stop, last/ kept, never more)
+            // instead of training on unwatched.
+            ::prctl(PR_SET_PDEATHSIG, SIGHUP);
+            if (::getppid() != launcher) {
+                std::_Exit(1);
+            }
             if (rank > 0) {
+                // A launcher gone closes the pipe: writing to it must fail, not kill.
+                ::signal(SIGPIPE, SIG_IGN);
                 const int devnull = ::open("/dev/null", O_WRONLY);
                 ::dup2(devnull, STDOUT_FILENO);
                 ::dup2(pipeEnds[1], STDERR_FILENO);
@@ -219,7 +237,16 @@ int launchLocalRun(const std::string& command, const std::vector<std::string>& w
     int running = nproc;
     std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
     bool terminated = false;
+    bool forwarded = false;
     while (running > 0) {
+        if (terminateRequested != 0 && !forwarded) {
+            forwarded = true;
+            for (const Rank& r : ranks) {
+                if (r.pid > 0) {
+                    ::kill(r.pid, SIGTERM);
+                }
+            }
+        }
         for (Rank& r : ranks) {
             if (r.errorPipe >= 0) {
                 forwardErrors(r, false);

@@ -39,10 +39,11 @@ int runAsProcesses(const Args& args, const std::string& command,
 // (or the caller's MASTER_PORT) set for each. Rank 0's output passes through;
 // the others' standard output is dropped (their errors still reach standard
 // error, each line prefixed "[rank R] "). Ctrl-C reaches every process, which
-// stop together. A rank that dies is named ("rank 1 was killed by signal 9");
-// the others stop on their own within timeout, and any still running
-// timeout + 10 s later are terminated. Returns 0 when every rank succeeded,
-// else the exit code of the first rank that failed (1 for one killed).
+// stop together; a SIGTERM to the launcher is passed on to them, and should
+// the launcher die, each rank gets a SIGHUP (a stop, as Ctrl-C). A rank that dies is named ("rank 1
+// was killed by signal 9"); the others stop on their own within timeout, and any still running
+// timeout + 10 s later are terminated. Returns 0 when every rank succeeded, else the exit code of
+// the first rank that failed (1 for one killed).
 int launchLocalRun(const std::string& command, const std::vector<std::string>& words, int nproc,
                    std::chrono::seconds timeout);
 

@@ -3,7 +3,8 @@
 # (two processes, c10d's Gloo on loopback, one thread each) trains what one
 # process with the whole batches trains (the same loss at every step within
 # 1e-5, the same metrics) and predicts the same CSV; a 2-process run stopped with Ctrl-C resumes in one
-# process; a rank killed, or hung, makes the other stop within the timeout,
+# process; the launcher stopped or killed stops every rank with last/ kept;
+# a rank killed, or hung, makes the other stop within the timeout,
 # naming it, with best/ intact and the run resumable; a port in use, an absent
 # master or a malformed variable is a clear error. Usage: cli_distributed.sh CLI REPO_ROOT
 set -u
@@ -122,6 +123,37 @@ rc=$?
 [[ $rc -eq 0 ]] && pass || fail "resumed in one process: exit $rc: $(cat "$work/resumed.err")"
 if message=$(compare "$work/whole/metrics.jsonl" "$work/stopped/metrics.jsonl"); then pass; else
     fail "stopped in two processes, resumed in one, against one uninterrupted: $message"; fi
+
+# --- The launcher stopped (SIGTERM) or killed: the ranks stop, last/ kept ---
+setsid "$cli" train "${quick[@]}" --epochs 40 --out "$work/termed" --nproc 2 --json \
+    >/dev/null 2>"$work/termed.err" &
+background=$!
+if wait_for "$work/termed/metrics.jsonl" 'any(e.get("event") == "step" for e in events)'; then
+    kill -TERM "$background" # the launcher alone
+fi
+wait "$background"
+rc=$?
+background=""
+[[ $rc -eq 130 && -f "$work/termed/last/trainer_state.json" ]] && pass ||
+    fail "SIGTERM to the launcher: exit $rc (want 130, last/ kept): $(cat "$work/termed.err")"
+setsid "$cli" train "${quick[@]}" --epochs 40 --out "$work/orphans" --nproc 2 --json \
+    >/dev/null 2>&1 &
+background=$!
+orphans=""
+if wait_for "$work/orphans/metrics.jsonl" 'any(e.get("event") == "step" for e in events)'; then
+    orphans=$(pgrep -P "$background" | tr '\n' ' ')
+    kill -KILL "$background"
+fi
+wait "$background" 2>/dev/null
+for _ in $(seq 100); do
+    alive=""
+    for pid in $orphans; do kill -0 "$pid" 2>/dev/null && alive="$alive $pid"; done
+    [[ -z "$alive" ]] && break
+    sleep 0.1
+done
+background=""
+[[ -n "$orphans" && -z "$alive" && -f "$work/orphans/last/trainer_state.json" ]] && pass ||
+    fail "the launcher killed: ranks ($orphans) still running: '$alive', or no last/"
 
 # --- A rank killed: the other stops within the timeout and names it --------
 setsid "$cli" train "${quick[@]}" --epochs 40 --out "$work/killed" --nproc 2 --dist-timeout 10 \
