@@ -62,10 +62,20 @@ PY
 }
 
 
+# children_of PID: its child processes (from /proc: no procps needed).
+children_of() {
+    local status
+    for status in /proc/[0-9]*/status; do
+        if grep -qx "PPid:[[:space:]]*$1" "$status" 2>/dev/null; then
+            basename "$(dirname "$status")"
+        fi
+    done
+}
+
 # rank_pid LAUNCHER RANK: the process of that rank among the launcher's children.
 rank_pid() {
     local child
-    for child in $(pgrep -P "$1"); do
+    for child in $(children_of "$1"); do
         if tr '\0' '\n' <"/proc/$child/environ" 2>/dev/null | grep -qx "RANK=$2"; then
             echo "$child"
             return
@@ -141,7 +151,7 @@ setsid "$cli" train "${quick[@]}" --epochs 40 --out "$work/orphans" --nproc 2 --
 background=$!
 orphans=""
 if wait_for "$work/orphans/metrics.jsonl" 'any(e.get("event") == "step" for e in events)'; then
-    orphans=$(pgrep -P "$background" | tr '\n' ' ')
+    orphans=$(children_of "$background" | tr '\n' ' ')
     kill -KILL "$background"
 fi
 wait "$background" 2>/dev/null
