@@ -101,6 +101,14 @@ if message=$(compare "$work/one/metrics.jsonl" "$work/two/metrics.jsonl"); then 
 grep -q "Data parallel: 2 processes" "$work/two.jsonl" && pass ||
     fail "two processes: the log does not say it ran in 2 processes"
 
+# Three processes (uneven shares of 8 rows), gradient accumulation and class
+# weights: still one process's run.
+uneven=("${quick[@]}" --epochs 1 --batch-size 8 --grad-accum 2 --class-weights balanced)
+"$cli" train "${uneven[@]}" --out "$work/one-acc" --json >/dev/null 2>&1
+"$cli" train "${uneven[@]}" --out "$work/three-acc" --nproc 3 --json >/dev/null 2>"$work/three.err"
+if message=$(compare "$work/one-acc/metrics.jsonl" "$work/three-acc/metrics.jsonl"); then pass; else
+    fail "three processes with accumulation and class weights against one: $message $(cat "$work/three.err")"; fi
+
 # --- Two processes predict what one predicts, into one CSV in input order --
 test_file="$root/resources/sample/test.json"
 "$cli" predict --model "$work/one/best" --data "$test_file" --out "$work/one.csv" --precision fp32 \
