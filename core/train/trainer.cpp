@@ -118,6 +118,7 @@ private:
     TrainingListener& m_listener;
     const std::atomic<bool>* m_cancel;
     DataParallel* m_parallel;
+    std::vector<double> m_classWeights; // a data-parallel run's, read once (weightOf)
     RunFolder m_folder;
     std::unique_ptr<StepRunner> m_runner;
     BatchPlanOptions m_plan;
@@ -171,14 +172,12 @@ torch::Tensor Run::validationLogits() {
 }
 
 double Run::weightOf(const BatchIndices& indices) const {
-    if (!m_s.classWeights.defined()) {
+    if (m_classWeights.empty()) {
         return static_cast<double>(indices.size());
     }
-    const auto weights = m_s.classWeights.to(torch::kCPU).to(torch::kFloat64);
-    const auto* w = weights.data_ptr<double>();
     double sum = 0.0;
     for (const std::size_t i : indices) {
-        sum += w[m_s.trainLabels[i]];
+        sum += m_classWeights[static_cast<std::size_t>(m_s.trainLabels[i])];
     }
     return sum;
 }
@@ -258,6 +257,11 @@ void Run::prepare(bool resumed) {
         }
         m_parallel->broadcastFromMain(tensors);
         m_runner->setDataParallel(m_parallel);
+        if (m_s.classWeights.defined()) {
+            const auto weights = m_s.classWeights.to(torch::kCPU).to(torch::kFloat64).contiguous();
+            m_classWeights.assign(weights.data_ptr<double>(),
+                                  weights.data_ptr<double>() + weights.numel());
+        }
     }
     m_plan.batchSize = m_options.batchSize;
     m_plan.seed = m_options.seed;
